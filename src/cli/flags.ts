@@ -1,0 +1,117 @@
+import { MAX_AMOUNT, hasAtMostThreeDecimals } from '../ledger/amounts.js';
+import { DEFAULT_CONFIG, type NodeConfig } from '../node/config.js';
+
+/** A command line that cannot be run; the process prints it and exits 2. */
+export class FlagError extends Error {}
+
+export type Command = { readonly kind: 'run'; readonly config: NodeConfig } | { readonly kind: 'help' } | { readonly kind: 'version' };
+
+export const USAGE = `Usage: resource-node [flags]
+
+A resource manager that speaks the Maelstrom protocol: one JSON message per line on
+stdin, replies on stdout, logs on stderr.
+
+Flags:
+  --capacity T=N,...   total capacity per resource type      (default cpu=8,memory=16,gpu=2)
+  --pool T=M1,M2,...   a resource type made of named members; repeatable
+  --deterministic      ids alloc-1, alloc-2, ... and a virtual clock moved by "tick"
+  --policy P           backfill | fifo: how the queue drains    (default backfill)
+  --max-bypass N       grants that may pass the head of the queue before it reserves (default 100)
+  --max-queue N        most requests waiting at once            (default 100000)
+  --max-line-bytes N   longest accepted input line              (default 1048576)
+  --help               this text
+  --version            the version
+
+Example:
+  printf '%s\\n' '{"src":"c1","dest":"n1","body":{"type":"allocate","msg_id":1,"requirements":[{"type":"gpu","amount":1}]}}' | resource-node
+`;
+
+/** Parses argv (without node and script) into what to do. Throws FlagError. */
+export function parseFlags(argv: readonly string[]): Command {
+  let capacity: [string, number][] | undefined;
+  const pools: [string, string[]][] = [];
+  let config: NodeConfig = DEFAULT_CONFIG;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined) throw new FlagError(`${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case '--help':
+      case '-h':
+        return { kind: 'help' };
+      case '--version':
+        return { kind: 'version' };
+      case '--deterministic':
+        config = { ...config, deterministic: true };
+        break;
+      case '--capacity':
+        capacity = parseCapacity(value());
+        break;
+      case '--pool':
+        pools.push(parsePool(value(), pools));
+        break;
+      case '--policy': {
+        const p = value();
+        if (p !== 'backfill' && p !== 'fifo') throw new FlagError(`--policy must be backfill or fifo, not ${JSON.stringify(p)}`);
+        config = { ...config, policy: p };
+        break;
+      }
+      case '--max-bypass':
+        config = { ...config, maxBypass: parseCount(name, value(), 0) };
+        break;
+      case '--max-queue':
+        config = { ...config, maxQueue: parseCount(name, value(), 1) };
+        break;
+      case '--max-line-bytes':
+        config = { ...config, maxLineBytes: parseCount(name, value(), 1) };
+        break;
+      default:
+        throw new FlagError(`unknown flag ${JSON.stringify(arg)}`);
+    }
+  }
+  const all = capacity ?? [...DEFAULT_CONFIG.capacity];
+  for (const [type] of pools) {
+    if (capacity?.some(([t]) => t === type)) throw new FlagError(`--pool ${type}: the type is also in --capacity; a pool's capacity is its member count`);
+  }
+  return { kind: 'run', config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools } };
+}
+
+function parseCapacity(text: string): [string, number][] {
+  const out: [string, number][] = [];
+  for (const part of text.split(',')) {
+    const eq = part.indexOf('=');
+    const type = part.slice(0, eq).trim();
+    const amountText = part.slice(eq + 1).trim();
+    if (eq <= 0 || type === '' || amountText === '') throw new FlagError(`--capacity: expected TYPE=AMOUNT, got ${JSON.stringify(part)}`);
+    const amount = Number(amountText);
+    if (!(amount >= 0) || amount > MAX_AMOUNT || !hasAtMostThreeDecimals(amount)) {
+      throw new FlagError(`--capacity: ${type} must be a number from 0 to 1e12 with at most 3 decimals, got ${JSON.stringify(amountText)}`);
+    }
+    if (out.some(([t]) => t === type)) throw new FlagError(`--capacity: ${type} is given twice`);
+    out.push([type, amount]);
+  }
+  return out;
+}
+
+function parsePool(text: string, earlier: readonly [string, string[]][]): [string, string[]] {
+  const eq = text.indexOf('=');
+  const type = text.slice(0, eq).trim();
+  const members = text.slice(eq + 1).split(',').map((m) => m.trim());
+  if (eq <= 0 || type === '' || members.some((m) => m === '')) throw new FlagError(`--pool: expected TYPE=MEMBER,MEMBER,..., got ${JSON.stringify(text)}`);
+  if (new Set(members).size !== members.length) throw new FlagError(`--pool ${type}: a member is named twice`);
+  if (earlier.some(([t]) => t === type)) throw new FlagError(`--pool ${type} is given twice`);
+  return [type, members];
+}
+
+function parseCount(flag: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < min || !/^[0-9]+$/.test(text)) throw new FlagError(`${flag} must be an integer >= ${min}, got ${JSON.stringify(text)}`);
+  return n;
+}

@@ -1,0 +1,23 @@
+// Amounts travel as JSON numbers with at most 3 decimals but are kept as integer
+// thousandths, so that no sum of allocations and releases can ever drift.
+
+/** Units per whole resource. */
+export const SCALE = 1000;
+
+/** Largest amount accepted on the wire (SPEC section 7). */
+export const MAX_AMOUNT = 1e12;
+
+/** A wire amount (already validated: positive, <= 3 decimals) as integer thousandths. */
+export function toUnits(amount: number): number {
+  return Math.round(amount * SCALE);
+}
+
+/** Integer thousandths back to the wire number. Division is exact-rounded, so 1005 -> 1.005. */
+export function fromUnits(units: number): number {
+  return units / SCALE;
+}
+
+/** True when `amount` is a finite number with at most 3 decimal places. */
+export function hasAtMostThreeDecimals(amount: number): boolean {
+  return Number.isFinite(amount) && fromUnits(toUnits(amount)) === amount;
+}

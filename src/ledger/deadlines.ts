@@ -1,0 +1,75 @@
+/**
+ * One binary min-heap for every deadline (waiting timeouts and leases), so that a
+ * hundred thousand waiting requests with timeouts cost one timer at the edge, not one
+ * each. Entries are never removed early: whoever pops one checks it is still current.
+ */
+export class DeadlineHeap<T> {
+  private at: number[] = [];
+  private order: number[] = [];
+  private items: T[] = [];
+  private pushed = 0;
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Earliest deadline, or Infinity when empty. */
+  next(): number {
+    return this.items.length === 0 ? Infinity : this.at[0]!;
+  }
+
+  push(at: number, item: T): void {
+    this.at.push(at);
+    this.order.push(this.pushed++);
+    this.items.push(item);
+    this.up(this.items.length - 1);
+  }
+
+  /** Removes and returns the earliest item if it is due at `now`. Ties go in push order. */
+  popDue(now: number): T | undefined {
+    if (this.items.length === 0 || this.at[0]! > now) return undefined;
+    const top = this.items[0]!;
+    const last = this.items.length - 1;
+    this.swap(0, last);
+    this.at.pop();
+    this.order.pop();
+    this.items.pop();
+    if (last > 0) this.down(0);
+    return top;
+  }
+
+  private less(i: number, j: number): boolean {
+    const a = this.at[i]!;
+    const b = this.at[j]!;
+    return a !== b ? a < b : this.order[i]! < this.order[j]!;
+  }
+
+  private swap(i: number, j: number): void {
+    [this.at[i], this.at[j]] = [this.at[j]!, this.at[i]!];
+    [this.order[i], this.order[j]] = [this.order[j]!, this.order[i]!];
+    [this.items[i], this.items[j]] = [this.items[j]!, this.items[i]!];
+  }
+
+  private up(i: number): void {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) return;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  private down(i: number): void {
+    const n = this.items.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < n && this.less(l, m)) m = l;
+      if (r < n && this.less(r, m)) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+}

@@ -1,0 +1,417 @@
+import { fail } from '../protocol/errors.js';
+import { toUnits } from './amounts.js';
+import { Categories, type CompleteResult, type Job, type SubmitResult, type Submitter } from './categories.js';
+import { DeadlineHeap } from './deadlines.js';
+import { Ledger } from './ledger.js';
+import type { AllocateOptions, Allocation, Requester, WaitingRequest } from './types.js';
+import { WaitQueue, ahead } from './wait-queue.js';
+
+/** A requirement as on the wire: a resource type and an amount (<= 3 decimals). */
+export interface Requirement {
+  readonly type: string;
+  readonly amount: number;
+}
+
+export type Policy = 'backfill' | 'fifo';
+
+export interface ManagerOptions {
+  /** Total capacity per resource type, in wire amounts. */
+  readonly capacity: Iterable<readonly [string, number]>;
+  /** Milliseconds now. The stdio node passes real time; tests pass a virtual clock. */
+  readonly clock: () => number;
+  /** A fresh allocation id. The stdio node passes UUID v7 or `alloc-N`. */
+  readonly newId: () => string;
+  readonly policy?: Policy;
+  /** Starvation guard: later grants that may pass over the head before it reserves. */
+  readonly maxBypass?: number;
+  /** Most requests (and, separately, most jobs) waiting at once. */
+  readonly maxQueue?: number;
+  /** How many ended allocations and idempotency keys are remembered. */
+  readonly remember?: number;
+}
+
+/** Something the ledger did that a client must hear about, in the order it happened. */
+export type LedgerEvent =
+  | { readonly kind: 'granted'; readonly allocation: Allocation }
+  | { readonly kind: 'timed_out'; readonly request: WaitingRequest }
+  | { readonly kind: 'lease_expired'; readonly allocation: Allocation }
+  | { readonly kind: 'job_started'; readonly job: Job };
+
+export const REASON_INSUFFICIENT = 'Insufficient resources';
+export const REASON_BEHIND = 'Waiting behind earlier requests';
+
+export type AllocateOutcome =
+  | { readonly kind: 'granted'; readonly allocation: Allocation }
+  | {
+      readonly kind: 'queued';
+      readonly request: WaitingRequest;
+      readonly reason: typeof REASON_INSUFFICIENT | typeof REASON_BEHIND;
+      /** Free units of each requested type, in request order. */
+      readonly available: readonly number[];
+      /** Units of the first requested type that does not fit. */
+      readonly required: number;
+    };
+
+type Deadline = { readonly kind: 'timeout'; readonly request: WaitingRequest } | { readonly kind: 'lease'; readonly allocation: Allocation; readonly at: number };
+
+type Remembered = WaitingRequest | Allocation | { readonly timedOut: WaitingRequest } | { readonly cancelled: WaitingRequest };
+
+/**
+ * The pure core: ledger, wait queue, categories and deadlines. No I/O, no real time, no
+ * randomness: the clock and id source come in through the options. Every method returns
+ * what happened; the node turns that into messages.
+ */
+export class ResourceManager {
+  readonly ledger: Ledger;
+  readonly categories: Categories;
+  readonly policy: Policy;
+  private readonly queue = new WaitQueue();
+  private readonly deadlines = new DeadlineHeap<Deadline>();
+  private readonly clock: () => number;
+  private readonly newId: () => string;
+  private readonly maxBypass: number;
+  private readonly maxQueue: number;
+  private readonly remember: number;
+  private seq = 0;
+  /** Waiting requests and live allocations by client and msg_id, for cancel. */
+  private readonly bySource = new Map<string, Map<number, WaitingRequest | Allocation>>();
+  /** Outcomes by client and request_id, for idempotent retries. */
+  private readonly byRequestId = new Map<string, Remembered>();
+  private readonly jobStatuses = new Map<string, number>();
+
+  constructor(options: ManagerOptions) {
+    this.clock = options.clock;
+    this.newId = options.newId;
+    this.policy = options.policy ?? 'backfill';
+    this.maxBypass = options.maxBypass ?? 100;
+    this.maxQueue = options.maxQueue ?? 100_000;
+    this.remember = options.remember ?? 100_000;
+    this.ledger = new Ledger(this.remember);
+    this.categories = new Categories(this.maxQueue);
+    for (const [name, amount] of options.capacity) this.ledger.setCapacity(name, toUnits(amount));
+  }
+
+  /** Requests waiting now. */
+  get waiting(): number {
+    return this.queue.size;
+  }
+
+  /** Every waiting request in queue order (O(n log n); for status and tests). */
+  waitingRequests(): WaitingRequest[] {
+    return this.queue.toArray();
+  }
+
+  /** Grants the requirements now if they fit (and policy allows), else queues them. */
+  allocate(who: Requester, requirements: readonly Requirement[], options?: AllocateOptions): AllocateOutcome {
+    const { types, units } = this.resolve(requirements);
+    const key = options?.requestId === undefined ? undefined : `${who.src}\u0000${options.requestId}`;
+    if (key !== undefined) {
+      const seen = this.byRequestId.get(key);
+      if (seen !== undefined) return this.replay(seen, types, units, options!.requestId!);
+    }
+    const w: WaitingRequest = {
+      src: who.src,
+      msgId: who.msgId,
+      via: who.via,
+      seq: ++this.seq,
+      types,
+      units,
+      options,
+      deadline: -1,
+      bypassed: 0,
+      reserved: false,
+      slot: -1,
+      group: undefined,
+    };
+    const outcome = this.admit(w);
+    if (key !== undefined) this.rememberKey(key, outcome.kind === 'granted' ? outcome.allocation : outcome.request);
+    return outcome;
+  }
+
+  private admit(w: WaitingRequest): AllocateOutcome {
+    const head = this.queue.head();
+    const ledger = this.ledger;
+    if (head === undefined || ahead(w, head)) {
+      if (ledger.fits(w.types, w.units)) return { kind: 'granted', allocation: this.grant(w) };
+      return this.enqueue(w, REASON_INSUFFICIENT);
+    }
+    // Behind a waiting request: fifo never passes it; backfill does, unless it reserved.
+    const fitsFree = ledger.fits(w.types, w.units);
+    if (this.policy === 'backfill' && fitsFree) {
+      const reserve = head.reserved ? this.reserveVector(head) : undefined;
+      if (reserve === undefined || ledger.fits(w.types, w.units, reserve)) {
+        const allocation = this.grant(w);
+        this.passOver(head);
+        return { kind: 'granted', allocation };
+      }
+      return this.enqueue(w, REASON_BEHIND, reserve);
+    }
+    return this.enqueue(w, fitsFree ? REASON_BEHIND : REASON_INSUFFICIENT);
+  }
+
+  private enqueue(w: WaitingRequest, reason: typeof REASON_INSUFFICIENT | typeof REASON_BEHIND, reserve?: readonly number[]): AllocateOutcome {
+    if (this.queue.size >= this.maxQueue) {
+      throw fail.unavailable(`queue is full: ${this.queue.size} requests waiting, limit ${this.maxQueue}`);
+    }
+    const timeoutMs = w.options?.timeoutMs;
+    if (timeoutMs !== undefined) {
+      (w as { deadline: number }).deadline = this.clock() + timeoutMs;
+      this.deadlines.push(w.deadline, { kind: 'timeout', request: w });
+    }
+    this.queue.add(w);
+    this.index(w.src, w.msgId, w);
+    return { kind: 'queued', request: w, reason, ...this.shortfall(w, reserve) };
+  }
+
+  /** Free units per requested type, and the first requested amount that does not fit. */
+  private shortfall(w: WaitingRequest, reserve?: readonly number[]): { available: number[]; required: number } {
+    const available = w.types.map((t) => this.ledger.freeOf(t));
+    let required = w.units[0]!;
+    for (let i = 0; i < w.types.length; i++) {
+      const t = w.types[i]!;
+      if (w.units[i]! > available[i]! - (reserve?.[t] ?? 0)) {
+        required = w.units[i]!;
+        break;
+      }
+    }
+    return { available, required };
+  }
+
+  /** Releases a live allocation (or answers again for one already released). */
+  release(id: string, jobStatus?: string): { allocation: Allocation; events: LedgerEvent[] } {
+    const a = this.ledger.get(id);
+    if (a === undefined) {
+      const ended = this.ledger.endedAllocation(id);
+      if (ended === undefined) throw fail.noKey(`no allocation ${JSON.stringify(id)}`);
+      if (ended.how === 'expired') throw fail.precondition(`allocation ${JSON.stringify(id)} was reclaimed when its lease expired`);
+      return { allocation: ended.allocation, events: [] };
+    }
+    this.ledger.end(id, 'released');
+    this.unindex(a.src, a.msgId, a);
+    if (jobStatus !== undefined) this.jobStatuses.set(jobStatus, (this.jobStatuses.get(jobStatus) ?? 0) + 1);
+    const events: LedgerEvent[] = [];
+    this.drain(events);
+    return { allocation: a, events };
+  }
+
+  /** Withdraws a waiting allocate sent by `src` with `msgId`. */
+  cancel(src: string, msgId: number): { request: WaitingRequest; events: LedgerEvent[] } {
+    const found = this.bySource.get(src)?.get(msgId);
+    if (found === undefined) throw fail.noKey(`no waiting request with msg_id ${msgId} from ${JSON.stringify(src)}`);
+    if ('id' in found) throw fail.precondition(`request ${msgId} was already granted as ${JSON.stringify(found.id)}: release it instead`);
+    this.withdraw(found);
+    const key = found.options?.requestId;
+    if (key !== undefined) this.rememberKey(`${src}\u0000${key}`, { cancelled: found });
+    const events: LedgerEvent[] = [];
+    this.drain(events);
+    return { request: found, events };
+  }
+
+  /** Extends (or starts) the lease of a live allocation. */
+  renew(id: string, leaseMs?: number): Allocation {
+    const a = this.ledger.get(id);
+    if (a === undefined) {
+      const ended = this.ledger.endedAllocation(id);
+      if (ended === undefined) throw fail.noKey(`no allocation ${JSON.stringify(id)}`);
+      throw fail.precondition(`allocation ${JSON.stringify(id)} was already ${ended.how === 'expired' ? 'reclaimed when its lease expired' : 'released'}`);
+    }
+    const ms = leaseMs ?? (a.leaseMs > 0 ? a.leaseMs : undefined);
+    if (ms === undefined) throw fail.precondition(`allocation ${JSON.stringify(id)} has no lease: give lease_ms to start one`);
+    this.startLease(a, ms);
+    return a;
+  }
+
+  /** Sets capacities (new types allowed; shrinking below what is held preempts nothing). */
+  setCapacity(resources: Iterable<readonly [string, number]>): LedgerEvent[] {
+    for (const [name, amount] of resources) this.ledger.setCapacity(name, toUnits(amount));
+    const events: LedgerEvent[] = [];
+    this.drain(events);
+    return events;
+  }
+
+  submitJobs(who: Submitter, category: string, limit: number | undefined, jobs: number): SubmitResult {
+    return this.categories.submit(category, limit, jobs, who);
+  }
+
+  completeJob(category: string, jobId?: string): CompleteResult {
+    return this.categories.complete(category, jobId);
+  }
+
+  /** The earliest pending deadline (clock ms), or Infinity. */
+  nextDeadline(): number {
+    return this.deadlines.next();
+  }
+
+  /**
+   * Fires every deadline that is due at the clock's now, in deadline order, draining the
+   * queue after each so that events come out in the order they happen.
+   */
+  advance(): LedgerEvent[] {
+    const events: LedgerEvent[] = [];
+    if (this.deadlines.next() > this.clock()) return events;
+    const now = this.clock();
+    for (let d = this.deadlines.popDue(now); d !== undefined; d = this.deadlines.popDue(now)) {
+      if (d.kind === 'timeout') {
+        const w = d.request;
+        if (!this.queue.has(w)) continue;
+        this.withdraw(w);
+        const key = w.options?.requestId;
+        if (key !== undefined) this.rememberKey(`${w.src}\u0000${key}`, { timedOut: w });
+        events.push({ kind: 'timed_out', request: w });
+      } else {
+        const a = d.allocation;
+        if (this.ledger.get(a.id) !== a || a.leaseDeadline !== d.at) continue;
+        this.ledger.end(a.id, 'expired');
+        this.unindex(a.src, a.msgId, a);
+        events.push({ kind: 'lease_expired', allocation: a });
+      }
+      this.drain(events);
+    }
+    return events;
+  }
+
+  /** Counts of released allocations by job_status. */
+  jobStatusCounts(): ReadonlyMap<string, number> {
+    return this.jobStatuses;
+  }
+
+  // ---- the drain ----------------------------------------------------------------
+
+  /**
+   * Grants waiting requests that now fit (SPEC section 5). Equivalent to walking the queue
+   * in order and granting each request that fits, because free only shrinks during a walk:
+   * the earliest fitting request is always the next one the walk would grant. The index
+   * finds it without visiting requests that cannot fit.
+   */
+  private drain(events: LedgerEvent[]): void {
+    const queue = this.queue;
+    if (queue.size === 0) return;
+    const ledger = this.ledger;
+    for (;;) {
+      const head = queue.head();
+      if (head === undefined) return;
+      if (ledger.fits(head.types, head.units)) {
+        this.grantWaiting(head, events);
+        continue;
+      }
+      if (this.policy === 'fifo') return;
+      const avail = ledger.freeVector();
+      if (head.reserved) {
+        for (let i = 0; i < head.types.length; i++) avail[head.types[i]!]! -= head.units[i]!;
+      }
+      const next = queue.firstFitting(avail);
+      if (next === undefined) return;
+      this.grantWaiting(next, events);
+      this.passOver(head);
+    }
+  }
+
+  private grantWaiting(w: WaitingRequest, events: LedgerEvent[]): void {
+    this.queue.remove(w);
+    events.push({ kind: 'granted', allocation: this.grant(w) });
+  }
+
+  /** A later request was granted while `head` waited in front of it. */
+  private passOver(head: WaitingRequest): void {
+    head.bypassed++;
+    if (head.bypassed >= this.maxBypass) head.reserved = true;
+  }
+
+  private reserveVector(head: WaitingRequest): number[] {
+    const v: number[] = [];
+    for (let i = 0; i < head.types.length; i++) v[head.types[i]!] = head.units[i]!;
+    return v;
+  }
+
+  private grant(w: WaitingRequest): Allocation {
+    const a: Allocation = {
+      id: this.newId(),
+      src: w.src,
+      msgId: w.msgId,
+      via: w.via,
+      types: w.types,
+      units: w.units,
+      members: undefined,
+      leaseMs: -1,
+      leaseDeadline: -1,
+    };
+    this.ledger.add(a);
+    this.index(a.src, a.msgId, a);
+    const key = w.options?.requestId;
+    if (key !== undefined) this.byRequestId.set(`${w.src}\u0000${key}`, a);
+    const leaseMs = w.options?.leaseMs;
+    if (leaseMs !== undefined) this.startLease(a, leaseMs);
+    return a;
+  }
+
+  private startLease(a: Allocation, ms: number): void {
+    a.leaseMs = ms;
+    a.leaseDeadline = this.clock() + ms;
+    this.deadlines.push(a.leaseDeadline, { kind: 'lease', allocation: a, at: a.leaseDeadline });
+  }
+
+  private withdraw(w: WaitingRequest): void {
+    this.queue.remove(w);
+    this.unindex(w.src, w.msgId, w);
+  }
+
+  // ---- indexes --------------------------------------------------------------------
+
+  private index(src: string, msgId: number, v: WaitingRequest | Allocation): void {
+    let m = this.bySource.get(src);
+    if (m === undefined) {
+      m = new Map();
+      this.bySource.set(src, m);
+    }
+    m.set(msgId, v);
+  }
+
+  private unindex(src: string, msgId: number, v: WaitingRequest | Allocation): void {
+    const m = this.bySource.get(src);
+    if (m === undefined || m.get(msgId) !== v) return;
+    m.delete(msgId);
+    if (m.size === 0) this.bySource.delete(src);
+  }
+
+  private rememberKey(key: string, v: Remembered): void {
+    this.byRequestId.delete(key);
+    if (this.byRequestId.size >= this.remember) {
+      const oldest = this.byRequestId.keys().next();
+      if (oldest.done !== true) this.byRequestId.delete(oldest.value);
+    }
+    this.byRequestId.set(key, v);
+  }
+
+  private replay(seen: Remembered, types: readonly number[], units: readonly number[], requestId: string): AllocateOutcome {
+    const original = 'timedOut' in seen ? seen.timedOut : 'cancelled' in seen ? seen.cancelled : seen;
+    const same = original.types.length === types.length && original.types.every((t, i) => t === types[i] && original.units[i] === units[i]);
+    if (!same) throw fail.precondition(`request_id ${JSON.stringify(requestId)} was used before with other requirements`);
+    if ('timedOut' in seen) throw fail.precondition(`request_id ${JSON.stringify(requestId)} timed out while waiting`);
+    if ('cancelled' in seen) throw fail.precondition(`request_id ${JSON.stringify(requestId)} was cancelled`);
+    if ('id' in seen) return { kind: 'granted', allocation: seen };
+    const reason = this.ledger.fits(seen.types, seen.units) ? REASON_BEHIND : REASON_INSUFFICIENT;
+    const head = this.queue.head();
+    const reserve = head !== undefined && head !== seen && head.reserved ? this.reserveVector(head) : undefined;
+    return { kind: 'queued', request: seen, reason, ...this.shortfall(seen, reserve) };
+  }
+
+  /** Wire requirements to type indices and units; unknown and duplicate types are code 12. */
+  private resolve(requirements: readonly Requirement[]): { types: number[]; units: number[] } {
+    const types: number[] = [];
+    const units: number[] = [];
+    const ledgerTypes = this.ledger.types;
+    for (let i = 0; i < requirements.length; i++) {
+      const r = requirements[i]!;
+      const t = ledgerTypes.indexOf(r.type);
+      if (t < 0) {
+        const known = ledgerTypes.list().map((n) => JSON.stringify(n)).join(', ');
+        throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} is not a known resource type (known: ${known})`);
+      }
+      if (types.includes(t)) throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} appears twice in one request`);
+      types.push(t);
+      units.push(toUnits(r.amount));
+    }
+    return { types, units };
+  }
+}
+

@@ -1,0 +1,54 @@
+/** Options of an allocate beyond its requirements (SPEC section 8). All optional. */
+export interface AllocateOptions {
+  /** Higher waits in front; ties go by arrival. Default 0. */
+  readonly priority?: number;
+  /** Give up waiting after this many milliseconds. */
+  readonly timeoutMs?: number;
+  /** The allocation is reclaimed unless renewed within this many milliseconds. */
+  readonly leaseMs?: number;
+  /** Idempotency key: the same key from the same client gets the same outcome. */
+  readonly requestId?: string;
+}
+
+/** Who asked: enough to address a later grant, timeout or expiry to the client. */
+export interface Requester {
+  /** The client (`src` of the allocate). */
+  readonly src: string;
+  /** `msg_id` of the allocate, for `in_reply_to` on a later grant. */
+  readonly msgId: number;
+  /** `dest` of the allocate: the node's name as that client knows it. */
+  readonly via: string;
+}
+
+/** A request that did not fit and waits in the queue. */
+export interface WaitingRequest extends Requester {
+  /** Arrival order; unique and increasing. */
+  readonly seq: number;
+  /** Resource type indices in request order. */
+  readonly types: readonly number[];
+  /** Amounts in thousandths, parallel to `types`. */
+  readonly units: readonly number[];
+  readonly options: AllocateOptions | undefined;
+  /** When the request times out (clock ms), or -1. */
+  readonly deadline: number;
+  /** Later grants that passed over this request while it was the head of the queue. */
+  bypassed: number;
+  /** Set by the starvation guard: no later request may take what this one still needs. */
+  reserved: boolean;
+  /** Queue bookkeeping, owned by WaitQueue. */
+  slot: number;
+  group: unknown;
+}
+
+/** A granted allocation. */
+export interface Allocation extends Requester {
+  readonly id: string;
+  readonly types: readonly number[];
+  readonly units: readonly number[];
+  /** Named members held, per member type index, when the grant touched member types. */
+  readonly members: ReadonlyMap<number, readonly string[]> | undefined;
+  /** Lease length in ms, or -1 when the allocation has no lease. */
+  leaseMs: number;
+  /** When the lease runs out (clock ms), or -1. */
+  leaseDeadline: number;
+}

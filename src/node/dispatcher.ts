@@ -1,0 +1,97 @@
+import type { LedgerEvent, ResourceManager } from '../ledger/manager.js';
+import { parseEnvelope, type Request } from '../protocol/envelope.js';
+import { ERRORS, NodeError } from '../protocol/errors.js';
+import { encode, type Outgoing } from '../protocol/reply.js';
+import { eventMessage } from './events.js';
+import type { HandlerResult, NodeState } from './handler.js';
+import { routes, type Route } from './routes.js';
+import { describeError } from './validation.js';
+
+export interface DispatcherOptions {
+  readonly deterministic: boolean;
+  /** The virtual clock, in --deterministic mode. */
+  readonly virtualClock?: { now: number };
+  /** One line for stderr (bad input, crashes). */
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Turns input lines into output lines: envelope, schema, handler, reply. The only caller
+ * of `encode`, so the only place that writes envelopes and `in_reply_to`.
+ */
+export class Dispatcher {
+  readonly node: NodeState;
+  private readonly table: Map<string, Route>;
+  private readonly log: (line: string) => void;
+
+  constructor(
+    readonly manager: ResourceManager,
+    options: DispatcherOptions,
+  ) {
+    this.node = { nodeId: undefined, nodeIds: [], virtualClock: options.virtualClock };
+    this.table = routes({ deterministic: options.deterministic });
+    this.log = options.log;
+  }
+
+  /** Handles one input line, appending every line it owes to `out`. */
+  handleLine(line: string, lineNo: number, out: string[]): void {
+    if (isBlank(line)) return;
+    const parsed = parseEnvelope(line);
+    if ('problem' in parsed) {
+      this.log(`line ${lineNo}: ${parsed.problem}; skipped`);
+      return;
+    }
+    // Deadlines that fell due before this message come first, in the order they happened.
+    this.emit(this.manager.advance(), out);
+    const result = this.answer(parsed, lineNo);
+    out.push(encode(this.node.nodeId, { dest: parsed.src, via: parsed.via, type: result.type, inReplyTo: parsed.msgId, fields: result.fields }));
+    if (result.events !== undefined) this.emit(result.events, out);
+  }
+
+  /** Fires deadlines due now (the edge calls this from its one timer). */
+  fireDeadlines(out: string[]): void {
+    this.emit(this.manager.advance(), out);
+  }
+
+  /** Messages caused by the ledger, encoded in order. */
+  emit(events: readonly LedgerEvent[], out: string[]): void {
+    const names = this.manager.ledger.types;
+    for (const e of events) out.push(encode(this.node.nodeId, eventMessage(e, names)));
+  }
+
+  /** Encodes an arbitrary outgoing message (for the library's own use). */
+  encode(m: Outgoing): string {
+    return encode(this.node.nodeId, m);
+  }
+
+  private answer(request: Request, lineNo: number): HandlerResult {
+    const type = request.body.type;
+    if (type === undefined) return errorResult(new NodeError('malformed-request', 'type is required'));
+    if (typeof type !== 'string') return errorResult(new NodeError('malformed-request', 'type must be a string'));
+    const route = this.table.get(type);
+    if (route === undefined) return errorResult(new NodeError('not-supported', `unknown message type ${JSON.stringify(type)}`));
+    if (!route.validate(request.body)) {
+      const first = route.validate.errors?.[0];
+      return errorResult(new NodeError('malformed-request', first === undefined ? 'body is invalid' : describeError(first)));
+    }
+    try {
+      return route.handle(request.body as never, { manager: this.manager, request, node: this.node });
+    } catch (e) {
+      if (e instanceof NodeError) return errorResult(e);
+      this.log(`line ${lineNo}: crash handling ${JSON.stringify(type)}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return errorResult(new NodeError('crash', `internal error handling ${JSON.stringify(type)}; see the node's stderr`));
+    }
+  }
+}
+
+function errorResult(e: NodeError): HandlerResult {
+  return { type: 'error', fields: { code: ERRORS[e.errorName].code, text: e.message } };
+}
+
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}

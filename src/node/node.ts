@@ -1,0 +1,68 @@
+import { v7 as uuidv7 } from 'uuid';
+import { ResourceManager } from '../ledger/manager.js';
+import { DEFAULT_CONFIG, type NodeConfig } from './config.js';
+import { Dispatcher } from './dispatcher.js';
+
+export interface NodeIo {
+  /** Real milliseconds (monotonic); ignored in --deterministic mode. */
+  readonly clock?: () => number;
+  /** Fresh allocation ids; ignored in --deterministic mode. */
+  readonly newId?: () => string;
+  /** Lines for stderr. */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * A whole node without I/O: feed it lines, get the lines it writes. The stdio program,
+ * the golden tests and the library all drive this same object.
+ */
+export class ResourceNode {
+  readonly config: NodeConfig;
+  readonly manager: ResourceManager;
+  readonly dispatcher: Dispatcher;
+  private lineNo = 0;
+
+  constructor(config: Partial<NodeConfig> = {}, io: NodeIo = {}) {
+    this.config = { ...DEFAULT_CONFIG, ...config };
+    const virtualClock = this.config.deterministic ? { now: 0 } : undefined;
+    let next = 0;
+    this.manager = new ResourceManager({
+      capacity: this.config.capacity,
+      clock: virtualClock !== undefined ? () => virtualClock.now : (io.clock ?? (() => performance.now())),
+      newId: this.config.deterministic ? () => `alloc-${++next}` : (io.newId ?? (() => uuidv7())),
+      policy: this.config.policy,
+      maxBypass: this.config.maxBypass,
+      maxQueue: this.config.maxQueue,
+    });
+    this.dispatcher = new Dispatcher(this.manager, {
+      deterministic: this.config.deterministic,
+      virtualClock,
+      log: io.log ?? (() => {}),
+    });
+  }
+
+  /** Handles one line (numbered in order of calls) and returns the lines it owes. */
+  handle(line: string): string[] {
+    const out: string[] = [];
+    this.dispatcher.handleLine(line, ++this.lineNo, out);
+    return out;
+  }
+
+  /** Handles one line with a caller-kept line number, appending output to `out`. */
+  handleLine(line: string, lineNo: number, out: string[]): void {
+    this.lineNo = lineNo;
+    this.dispatcher.handleLine(line, lineNo, out);
+  }
+
+  /** Fires deadlines due now; returns what they owe. */
+  fireDeadlines(): string[] {
+    const out: string[] = [];
+    this.dispatcher.fireDeadlines(out);
+    return out;
+  }
+
+  /** The earliest pending deadline on the node's clock, or Infinity. */
+  nextDeadline(): number {
+    return this.manager.nextDeadline();
+  }
+}

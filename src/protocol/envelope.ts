@@ -1,0 +1,37 @@
+/** A request as read from one input line, once its envelope is known to be usable. */
+export interface Request {
+  readonly src: string;
+  /** The envelope's `dest`: the node's name as this client addressed it. */
+  readonly via: string;
+  readonly msgId: number;
+  readonly body: Record<string, unknown>;
+}
+
+/** Why a line produced no reply: one short sentence for stderr. */
+export type Unusable = { readonly problem: string };
+
+/**
+ * Parses one line into a request, or says why it cannot be answered. Only what is needed
+ * to address a reply is checked here; the body's own shape is the schemas' job.
+ */
+export function parseEnvelope(line: string): Request | Unusable {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    return { problem: `not JSON (${(e as Error).message})` };
+  }
+  if (!isObject(value)) return { problem: 'not a JSON object' };
+  const { src, dest, body } = value;
+  if (typeof src !== 'string') return { problem: 'envelope "src" must be a string' };
+  if (typeof dest !== 'string') return { problem: 'envelope "dest" must be a string' };
+  if (!isObject(body)) return { problem: 'envelope "body" must be an object' };
+  const msgId = body.msg_id;
+  if (msgId === undefined) return { problem: 'body has no "msg_id", so no reply can be addressed' };
+  if (!Number.isSafeInteger(msgId)) return { problem: 'body "msg_id" must be an integer' };
+  return { src, via: dest, msgId: msgId as number, body };
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,34 @@
+/**
+ * The one error table. Numbers and names follow Maelstrom's `errors.edn`; `definite`
+ * says whether the request certainly had no effect (a client may retry it safely).
+ */
+export const ERRORS = {
+  timeout: { code: 0, definite: false, meaning: 'A waiting allocate gave up: its timeout_ms passed before it could be granted.' },
+  'not-supported': { code: 10, definite: true, meaning: 'The body type is not one this node knows (or tick without --deterministic).' },
+  'temporarily-unavailable': { code: 11, definite: true, meaning: 'The wait queue is full (--max-queue); nothing already waiting was dropped.' },
+  'malformed-request': { code: 12, definite: true, meaning: 'The body breaks its schema or a constraint; the text names the field.' },
+  crash: { code: 13, definite: false, meaning: 'A bug in the node: the stack goes to stderr and the node keeps running.' },
+  'key-does-not-exist': { code: 20, definite: true, meaning: 'Unknown allocation, job, category or request.' },
+  'precondition-failed': { code: 22, definite: true, meaning: 'The current state forbids the operation (for example cancelling a granted request).' },
+} as const;
+
+export type ErrorName = keyof typeof ERRORS;
+
+/** A failure a handler or the ledger reports; the dispatcher turns it into an `error` reply. */
+export class NodeError extends Error {
+  readonly code: number;
+  constructor(readonly errorName: ErrorName, text: string) {
+    super(text);
+    this.name = 'NodeError';
+    this.code = ERRORS[errorName].code;
+  }
+}
+
+/** Shorthand constructors keep call sites short and the names greppable. */
+export const fail = {
+  malformed: (text: string) => new NodeError('malformed-request', text),
+  notSupported: (text: string) => new NodeError('not-supported', text),
+  unavailable: (text: string) => new NodeError('temporarily-unavailable', text),
+  noKey: (text: string) => new NodeError('key-does-not-exist', text),
+  precondition: (text: string) => new NodeError('precondition-failed', text),
+};
