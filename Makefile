@@ -5,14 +5,15 @@ STAMP := node_modules/.package-lock.json
 
 .PHONY: install build test run bench demo clean
 
+# Install output goes to stderr so that `make run` keeps stdout for protocol lines only.
 $(STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	@npm ci --no-audit --no-fund 1>&2
 	@touch $(STAMP)
 
 install: $(STAMP)
 
 build: $(STAMP)
-	node scripts/build.mjs
+	@node scripts/build.mjs
 
 test: build
 	npx vitest run
