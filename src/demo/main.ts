@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   };
   const setup = { jobs: jobNames(options.jobs), robots: robotNames(options.robots), jobMs: options.jobMs, write };
   const live = process.stdout.isTTY === true;
-  const view: View = live ? liveView({ ...setup, colour: process.env.NO_COLOR === undefined }) : plainView(setup);
+  const view: View = live ? liveView({ ...setup, colour: process.env.NO_COLOR === undefined, columns: process.stdout.columns ?? 80 }) : plainView(setup);
   if (!live) {
     write(`resource-node demo: ${options.jobs} jobs share ${options.robots} robots, each job holds one for ${ms(options.jobMs)}\n`);
   }

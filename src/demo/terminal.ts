@@ -32,12 +32,13 @@ const CHART_COLUMNS = 60;
 const LOG_LINES = 8;
 
 /** For a terminal: a timeline redrawn in place, with the latest events below it. */
-export function liveView(s: ViewSetup & { readonly colour: boolean }): View {
+export function liveView(s: ViewSetup & { readonly colour: boolean; readonly columns: number }): View {
   const events: DemoEvent[] = [];
   let drawn = 0;
   let now = 0;
   const draw = (): void => {
-    const lines = frame({ ...s, events, now });
+    // A wrapped line would throw off the count of lines to move back over.
+    const lines = frame({ ...s, events, now }).map((l) => (l.includes('\x1b') ? l : l.slice(0, s.columns - 1)));
     // Move up over the previous frame and clear it, then draw the new one.
     s.write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${lines.join('\n')}\n`);
     drawn = lines.length;
@@ -113,7 +114,7 @@ export function frame(f: FrameInput): string[] {
     if (col + label.length <= axis.length) axis = axis.slice(0, col) + label + axis.slice(col + label.length);
   }
   const lines = [
-    `resource-node demo: ${f.jobs.length} jobs share ${f.robots.length} robots, each job holds one for ${ms(f.jobMs)}   t = ${ms(f.now)}`,
+    `${f.jobs.length} jobs share ${f.robots.length} robots, ${ms(f.jobMs)} each        t = ${ms(f.now)}`,
     '',
     axis.trimEnd(),
   ];
@@ -130,7 +131,9 @@ export function frame(f: FrameInput): string[] {
     lines.push(`  ${robot.padEnd(6)}${holder === undefined ? 'free' : `${holder.job} since ${ms(holder.checkedOut)} (${ms(f.now - holder.checkedOut)} so far)`}`);
   }
   const waiting = all.filter((s) => s.waitedFrom >= 0 && s.checkedOut < 0);
-  lines.push(`  waiting ${waiting.length === 0 ? 'nobody' : waiting.map((s) => `${s.job} since ${ms(s.waitedFrom)} (${ms(f.now - s.waitedFrom)} so far)`).join(', ')}`);
+  const told = waiting.slice(0, 2).map((s) => `${s.job} since ${ms(s.waitedFrom)} (${ms(f.now - s.waitedFrom)} so far)`);
+  if (waiting.length > 2) told.push(`${waiting.length - 2} more`);
+  lines.push(`  waiting ${told.length === 0 ? 'nobody' : told.join(', ')}`);
   lines.push('');
   const recent = f.events.slice(-LOG_LINES);
   for (const e of recent) lines.push(`  ${eventLine(e, f.events)}`);
