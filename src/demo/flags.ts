@@ -18,7 +18,7 @@ submitted at once; each checks out one robot, holds it, and checks it back in. J
 find every robot busy wait, and start the moment one comes back.
 
 Flags:
-  --jobs N        how many jobs                         (default ${DEMO_DEFAULTS.jobs})
+  --jobs N        how many jobs                          (default ${DEMO_DEFAULTS.jobs})
   --robots N      how many robots in the pool            (default ${DEMO_DEFAULTS.robots})
   --job-ms MS     how long each job holds its robot      (default ${DEMO_DEFAULTS.jobMs})
   --svg PATH      where to write the timeline picture    (default ${DEMO_DEFAULTS.svg})

@@ -4,7 +4,7 @@ import { runDemo } from './driver.js';
 import { DEMO_USAGE, DemoFlagError, parseDemoFlags } from './flags.js';
 import { timelineSvg } from './svg.js';
 import { liveView, plainView, type View } from './terminal.js';
-import { jobNames, ms, robotNames, stories } from './timeline.js';
+import { count, jobNames, ms, robotNames, stories } from './timeline.js';
 
 /** The `make demo` program: jobs share robots on a real node; a live timeline, then an SVG. */
 async function main(): Promise<void> {
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const live = process.stdout.isTTY === true;
   const view: View = live ? liveView({ ...setup, colour: process.env.NO_COLOR === undefined, columns: process.stdout.columns ?? 80 }) : plainView(setup);
   if (!live) {
-    write(`resource-node demo: ${options.jobs} jobs share ${options.robots} robots, each job holds one for ${ms(options.jobMs)}\n`);
+    write(`resource-node demo: ${count(options.jobs, 'job')}, ${count(options.robots, 'robot')}; each job holds a robot for ${ms(options.jobMs)}\n`);
   }
 
   const started = performance.now();
@@ -46,7 +46,8 @@ async function main(): Promise<void> {
     const all = stories(run);
     const end = Math.max(...all.map((s) => s.checkedIn));
     const waited = all.filter((s) => s.waitedFrom >= 0);
-    write(`\nAll ${run.jobs.length} jobs done in ${ms(end)}; ${waited.length} waited for a robot (longest ${ms(Math.max(0, ...waited.map((s) => s.checkedOut - s.waitedFrom)))}).\n`);
+    const longest = Math.max(0, ...waited.map((s) => s.checkedOut - s.waitedFrom));
+    write(`\nDone in ${ms(end)}: ${count(run.jobs.length, 'job')}, ${waited.length} of them waited for a robot${waited.length === 0 ? '' : ` (longest ${ms(longest)})`}.\n`);
     write(`Timeline written to ${options.svg}\n`);
   } catch (e) {
     clearInterval(redraw);

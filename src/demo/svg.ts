@@ -1,4 +1,4 @@
-import { jobColour, ms, stories, tickLabel, tickStep, type DemoRun, type JobStory } from './timeline.js';
+import { count, jobColour, ms, stories, tickLabel, tickStep, type DemoRun, type JobStory } from './timeline.js';
 
 const WIDTH = 960;
 const LEFT = 104;
@@ -43,8 +43,8 @@ export function timelineSvg(run: DemoRun): string {
 
   // Title, and a legend that says what the two kinds of bar mean.
   const waited = all.filter((s) => s.waitedFrom >= 0).length;
-  out.push(`<text x="24" y="34" font-size="19" font-weight="bold" fill="#1d1d1d">${run.jobs.length} jobs, ${run.robots.length} robots: each job checks out one robot for ${ms(run.jobMs)}</text>`);
-  out.push(`<text x="24" y="58" font-size="13" fill="#555555">resource-node demo · ${all.length - waited} jobs started at once, ${waited} waited for a robot to come back</text>`);
+  out.push(`<text x="24" y="34" font-size="19" font-weight="bold" fill="#1d1d1d">${count(run.jobs.length, 'job')}, ${count(run.robots.length, 'robot')}: each job checks out one robot for ${ms(run.jobMs)}</text>`);
+  out.push(`<text x="24" y="58" font-size="13" fill="#555555">resource-node demo · ${count(all.length - waited, 'job')} started at once, ${waited} waited for a robot to come back</text>`);
   out.push(`<rect x="24" y="72" width="22" height="12" rx="3" fill="${jobColour(0)}"/><text x="52" y="82" font-size="12" fill="#333333">holds a robot (check-out to check-in)</text>`);
   out.push(`<rect x="290" y="72" width="22" height="12" rx="3" fill="url(#hatch-${esc(all[0]?.job ?? '')})" stroke="${jobColour(0)}" stroke-dasharray="3 2"/><text x="318" y="82" font-size="12" fill="#333333">waits: queued, every robot busy</text>`);
 

@@ -1,4 +1,4 @@
-import { eventLine, jobColour, ms, stories, tickLabel, tickStep, type DemoEvent, type JobStory } from './timeline.js';
+import { count, eventLine, jobColour, ms, stories, tickLabel, tickStep, type DemoEvent, type JobStory } from './timeline.js';
 
 /** Where the demo shows its progress. */
 export interface View {
@@ -114,7 +114,7 @@ export function frame(f: FrameInput): string[] {
     if (col + label.length <= axis.length) axis = axis.slice(0, col) + label + axis.slice(col + label.length);
   }
   const lines = [
-    `${f.jobs.length} jobs share ${f.robots.length} robots, ${ms(f.jobMs)} each        t = ${ms(f.now)}`,
+    `${count(f.jobs.length, 'job')}, ${count(f.robots.length, 'robot')}, ${ms(f.jobMs)} each        t = ${ms(f.now)}`,
     '',
     axis.trimEnd(),
   ];

@@ -104,3 +104,8 @@ export function describeEvent(e: DemoEvent, events: readonly DemoEvent[]): strin
 export function eventLine(e: DemoEvent, events: readonly DemoEvent[]): string {
   return `[${ms(e.at).padStart(8)}] ${describeEvent(e, events)}`;
 }
+
+/** `1 job`, `3 jobs`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

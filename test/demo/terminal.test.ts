@@ -12,7 +12,7 @@ const events: DemoEvent[] = [
 describe('the terminal views', () => {
   it('draws who holds which robot and who waits since when', () => {
     const lines = frame({ ...setup, events, now: 600, colour: false });
-    expect(lines[0]).toBe('3 jobs share 2 robots, 1000 ms each        t = 600 ms');
+    expect(lines[0]).toBe('3 jobs, 2 robots, 1000 ms each        t = 600 ms');
     expect(lines.find((l) => l.startsWith('  r1    |'))).toMatch(/^ {2}r1 {4}\|job1=+ +\|$/);
     expect(lines.find((l) => l.startsWith('  wait  |'))).toMatch(/\|job3░+ +\| job3$/);
     expect(lines).toContain('  r1    job1 since 1 ms (599 ms so far)');
