@@ -22,5 +22,9 @@ test: build
 run: build
 	@bin/resource-node $(ARGS)
 
+# Jobs sharing robots, with a live timeline and an SVG: make demo DEMO_ARGS="--job-ms 300"
+demo: build
+	@node dist/demo.js $(DEMO_ARGS)
+
 clean:
 	rm -rf dist src/generated

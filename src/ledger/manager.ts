@@ -1,8 +1,9 @@
 import { fail } from '../protocol/errors.js';
-import { toUnits } from './amounts.js';
+import { SCALE, toUnits } from './amounts.js';
 import { Categories, type CompleteResult, type Job, type SubmitResult, type Submitter } from './categories.js';
 import { DeadlineHeap } from './deadlines.js';
 import { Ledger } from './ledger.js';
+import { Pools } from './pools.js';
 import type { AllocateOptions, Allocation, Requester, WaitingRequest } from './types.js';
 import { WaitQueue, ahead } from './wait-queue.js';
 
@@ -28,6 +29,8 @@ export interface ManagerOptions {
   readonly maxQueue?: number;
   /** How many ended allocations and idempotency keys are remembered. */
   readonly remember?: number;
+  /** Resource types made of named members; each one's capacity is its member count. */
+  readonly pools?: Iterable<readonly [string, readonly string[]]>;
 }
 
 /** Something the ledger did that a client must hear about, in the order it happened. */
@@ -64,6 +67,8 @@ type Remembered = WaitingRequest | Allocation | { readonly timedOut: WaitingRequ
 export class ResourceManager {
   readonly ledger: Ledger;
   readonly categories: Categories;
+  /** Named members of member types, and which allocation holds each. */
+  readonly pools = new Pools();
   readonly policy: Policy;
   private readonly queue = new WaitQueue();
   private readonly deadlines = new DeadlineHeap<Deadline>();
@@ -89,6 +94,7 @@ export class ResourceManager {
     this.ledger = new Ledger(this.remember);
     this.categories = new Categories(this.maxQueue);
     for (const [name, amount] of options.capacity) this.ledger.setCapacity(name, toUnits(amount));
+    for (const [name, members] of options.pools ?? []) this.pools.declare(this.ledger.setCapacity(name, members.length * SCALE), name, members);
   }
 
   /** Requests waiting now. */
@@ -187,6 +193,7 @@ export class ResourceManager {
       return { allocation: ended.allocation, events: [] };
     }
     this.ledger.end(id, 'released');
+    this.pools.giveBack(a);
     this.unindex(a.src, a.msgId, a);
     if (jobStatus !== undefined) this.jobStatuses.set(jobStatus, (this.jobStatuses.get(jobStatus) ?? 0) + 1);
     const events: LedgerEvent[] = [];
@@ -223,10 +230,18 @@ export class ResourceManager {
 
   /** Sets capacities (new types allowed; shrinking below what is held preempts nothing). */
   setCapacity(resources: Iterable<readonly [string, number]>): LedgerEvent[] {
-    for (const [name, amount] of resources) this.ledger.setCapacity(name, toUnits(amount));
+    const list = [...resources];
+    for (const [name] of list) this.checkCapacitySettable(name);
+    for (const [name, amount] of list) this.ledger.setCapacity(name, toUnits(amount));
     const events: LedgerEvent[] = [];
     this.drain(events);
     return events;
+  }
+
+  /** Code 12 when `name` is a member type: a pool's capacity is its member count. */
+  checkCapacitySettable(name: string, field = `resources.${name}`): void {
+    const t = this.ledger.types.indexOf(name);
+    if (t >= 0) this.pools.checkCapacitySettable(t, field);
   }
 
   submitJobs(who: Submitter, category: string, limit: number | undefined, jobs: number): SubmitResult {
@@ -262,6 +277,7 @@ export class ResourceManager {
         const a = d.allocation;
         if (this.ledger.get(a.id) !== a || a.leaseDeadline !== d.at) continue;
         this.ledger.end(a.id, 'expired');
+        this.pools.giveBack(a);
         this.unindex(a.src, a.msgId, a);
         events.push({ kind: 'lease_expired', allocation: a });
       }
@@ -324,14 +340,15 @@ export class ResourceManager {
   }
 
   private grant(w: WaitingRequest): Allocation {
+    const id = this.newId();
     const a: Allocation = {
-      id: this.newId(),
+      id,
       src: w.src,
       msgId: w.msgId,
       via: w.via,
       types: w.types,
       units: w.units,
-      members: undefined,
+      members: this.pools.take(id, w.types, w.units),
       leaseMs: -1,
       leaseDeadline: -1,
     };
@@ -410,6 +427,7 @@ export class ResourceManager {
       if (types.includes(t)) throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} appears twice in one request`);
       types.push(t);
       units.push(toUnits(r.amount));
+      this.pools.checkWhole(t, units[i]!, `requirements[${i}].amount`);
     }
     return { types, units };
   }

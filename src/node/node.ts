@@ -33,6 +33,7 @@ export class ResourceNode {
       policy: this.config.policy,
       maxBypass: this.config.maxBypass,
       maxQueue: this.config.maxQueue,
+      pools: this.config.pools,
     });
     this.dispatcher = new Dispatcher(this.manager, {
       deterministic: this.config.deterministic,
