@@ -66,7 +66,7 @@ export class ResourceManager {
   readonly categories: Categories;
   readonly policy: Policy;
   private readonly queue = new WaitQueue();
-  private readonly deadlines = new DeadlineHeap<Deadline>();
+  private readonly deadlines = new DeadlineHeap<Deadline>((d) => this.isCurrent(d));
   private readonly clock: () => number;
   private readonly newId: () => string;
   private readonly maxBypass: number;
@@ -251,16 +251,15 @@ export class ResourceManager {
     if (this.deadlines.next() > this.clock()) return events;
     const now = this.clock();
     for (let d = this.deadlines.popDue(now); d !== undefined; d = this.deadlines.popDue(now)) {
+      if (!this.isCurrent(d)) continue;
       if (d.kind === 'timeout') {
         const w = d.request;
-        if (!this.queue.has(w)) continue;
         this.withdraw(w);
         const key = w.options?.requestId;
         if (key !== undefined) this.rememberKey(`${w.src}\u0000${key}`, { timedOut: w });
         events.push({ kind: 'timed_out', request: w });
       } else {
         const a = d.allocation;
-        if (this.ledger.get(a.id) !== a || a.leaseDeadline !== d.at) continue;
         this.ledger.end(a.id, 'expired');
         this.unindex(a.src, a.msgId, a);
         events.push({ kind: 'lease_expired', allocation: a });
@@ -268,6 +267,18 @@ export class ResourceManager {
       this.drain(events);
     }
     return events;
+  }
+
+  /** Entries in the deadline heap, stale ones included (bounded: see DeadlineHeap). */
+  get pendingDeadlines(): number {
+    return this.deadlines.size;
+  }
+
+  /** False once a deadline's request has left the queue or its lease was renewed or ended. */
+  private isCurrent(d: Deadline): boolean {
+    if (d.kind === 'timeout') return this.queue.has(d.request);
+    const a = d.allocation;
+    return this.ledger.get(a.id) === a && a.leaseDeadline === d.at;
   }
 
   /** Counts of released allocations by job_status. */
@@ -338,7 +349,7 @@ export class ResourceManager {
     this.ledger.add(a);
     this.index(a.src, a.msgId, a);
     const key = w.options?.requestId;
-    if (key !== undefined) this.byRequestId.set(`${w.src}\u0000${key}`, a);
+    if (key !== undefined) this.rememberKey(`${w.src}\u0000${key}`, a);
     const leaseMs = w.options?.leaseMs;
     if (leaseMs !== undefined) this.startLease(a, leaseMs);
     return a;
