@@ -12,7 +12,8 @@ export interface Out {
   body: Record<string, unknown>;
 }
 
-const ajv = new Ajv.default({ ...ajvOptions });
+// The shared options keep one deprecated setting; its notice is noise here.
+const ajv = new Ajv.default({ ...ajvOptions, logger: { log: () => {}, warn: () => {}, error: console.error } });
 const replySchemas = new Map<string, ReturnType<typeof ajv.compile>>();
 for (const { kind, id, schema } of loadSchemas() as { kind: string; id: string; schema: object }[]) {
   if (kind === 'replies') replySchemas.set(id, ajv.compile(schema));
