@@ -80,6 +80,14 @@ describe('cancel: state errors', () => {
     expect(d.error('c1', { type: 'cancel', msg_id: 4, request_msg_id: 1 }, 20)).toBe('no waiting request with msg_id 1 from "c1"');
   });
 
+  it('20 for the msg_id of a request_id retry; the first msg_id cancels', () => {
+    const d = new Driver();
+    d.send('c1', { type: 'allocate', msg_id: 1, requirements: req({ gpu: 3 }), request_id: 'k' });
+    d.send('c1', { type: 'allocate', msg_id: 2, requirements: req({ gpu: 3 }), request_id: 'k' });
+    expect(d.error('c1', { type: 'cancel', msg_id: 3, request_msg_id: 2 }, 20)).toBe('no waiting request with msg_id 2 from "c1"');
+    expect(d.one('c1', { type: 'cancel', msg_id: 4, request_msg_id: 1 }).type).toBe('cancelled');
+  });
+
   it('20 for a msg_id of a message that was not an allocate', () => {
     const d = new Driver();
     d.send('c1', { type: 'status', msg_id: 1 });
