@@ -19,7 +19,9 @@ type Op =
   | { op: 'tick'; ms: number }
   | { op: 'renew'; pick: number; lease?: number }
   | { op: 'set_capacity'; type: string; units: number }
-  | { op: 'retry'; pick: number };
+  | { op: 'retry'; pick: number }
+  | { op: 'submit_job'; src: string; category: string; limit?: number; jobs: number }
+  | { op: 'complete_job'; category: string; pick?: number };
 
 const units = fc.integer({ min: 1, max: 12 }).map((n) => n * 500);
 const requirement = fc.uniqueArray(fc.tuple(fc.constantFrom(...TYPES), units), { minLength: 1, maxLength: 3, selector: ([t]) => t });
@@ -31,7 +33,20 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('renew' as const), pick: fc.nat(), lease: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }) }, { requiredKeys: ['op', 'pick'] }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('set_capacity' as const), type: fc.constantFrom(...TYPES), units: fc.integer({ min: 0, max: 20 }).map((n) => n * 500) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('retry' as const), pick: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('submit_job' as const), src: fc.constantFrom(...CLIENTS), category: fc.constantFrom('x', '__proto__'), limit: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }), jobs: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: ['op', 'src', 'category', 'jobs'] }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('complete_job' as const), category: fc.constantFrom('x', '__proto__', 'y'), pick: fc.option(fc.nat(), { nil: undefined }) }, { requiredKeys: ['op', 'category'] }) },
 );
+
+/** A job category as the model sees it: running in start order, waiting in submission order. */
+interface ModelCategory {
+  limit: number;
+  running: number[];
+  waiting: { n: number; src: string }[];
+  next: number;
+  submitter: Map<number, string>;
+  /** Set when a submit lowered the limit under the running count. */
+  lowered: boolean;
+}
 
 interface Request {
   src: string;
@@ -51,6 +66,7 @@ class Model {
   live = new Map<string, { req: [string, number][]; src: string }>();
   everIssued = new Set<string>();
   keys = new Map<string, Request>();
+  categories = new Map<string, ModelCategory>();
   msgId = 0;
   seq = 0;
 
@@ -207,6 +223,54 @@ function run(config: Partial<NodeConfig>, ops: Op[], drainCheck: 'none' | 'head'
         expect(['renewed', 22]).toContain(out[0]!.body.type === 'renewed' ? 'renewed' : out[0]!.body.code);
         break;
       }
+      case 'submit_job': {
+        const out = send(op.src, { type: 'submit_job', category: op.category, jobs: op.jobs, ...(op.limit === undefined ? {} : { concurrency_limit: op.limit }) });
+        const b = out[0]!.body;
+        let c = m.categories.get(op.category);
+        if (c === undefined && op.limit === undefined) {
+          expect([out.length, b.code]).toEqual([1, 12]);
+          break;
+        }
+        c ??= { limit: op.limit!, running: [], waiting: [], next: 1, submitter: new Map(), lowered: false };
+        m.categories.set(op.category, c);
+        c.limit = op.limit ?? c.limit;
+        if (c.running.length > c.limit) c.lowered = true;
+        const earlier = startJobs(c);
+        for (let i = 0; i < op.jobs; i++) {
+          c.submitter.set(c.next, op.src);
+          c.waiting.push({ n: c.next++, src: op.src });
+        }
+        const before = c.waiting.length;
+        startJobs(c);
+        expect(b).toEqual({ type: 'jobs_submitted', in_reply_to: m.msgId, queued: op.jobs - (before - c.waiting.length), running: c.running.length, waiting: c.waiting.length });
+        expect(out.slice(1)).toEqual(earlier.map((j) => ({ src: 'n1', dest: j.src, body: { type: 'job_started', category: op.category, job_id: `${op.category}#${j.n}` } })));
+        break;
+      }
+      case 'complete_job': {
+        const c = m.categories.get(op.category);
+        const issued = c === undefined ? 0 : c.next - 1;
+        const n = op.pick === undefined ? undefined : (op.pick % (issued + 1)) + 1; // may be one past the last issued
+        const out = send('z', { type: 'complete_job', category: op.category, ...(n === undefined ? {} : { job_id: `${op.category}#${n}` }) });
+        const b = out[0]!.body;
+        if (c === undefined) {
+          expect(b.code).toBe(20);
+          break;
+        }
+        const done = n ?? c.running[0];
+        if (done === undefined) {
+          expect(b.code).toBe(22);
+          break;
+        }
+        if (!c.running.includes(done)) {
+          expect(b.code).toBe(done > issued ? 20 : 22);
+          break;
+        }
+        c.running.splice(c.running.indexOf(done), 1);
+        const started = startJobs(c);
+        expect(b).toEqual({ type: 'job_completed', in_reply_to: m.msgId, category: op.category, job_id: `${op.category}#${done}`, running: c.running.length, waiting: c.waiting.length, started: started.map((j) => `${op.category}#${j.n}`) });
+        expect(out.slice(1)).toEqual(started.map((j) => ({ src: 'n1', dest: j.src, body: { type: 'job_started', category: op.category, job_id: `${op.category}#${j.n}` } })));
+        break;
+      }
       case 'set_capacity': {
         const out = send('a', { type: 'set_capacity', resources: { [op.type]: op.units / 1000 } });
         expect(out[0]!.body.type).toBe('capacity_updated');
@@ -226,6 +290,17 @@ function run(config: Partial<NodeConfig>, ops: Op[], drainCheck: 'none' | 'head'
   checkInvariants(node, m, drainCheck);
 }
 
+/** Starts waiting jobs, oldest first, while the cap allows; returns them. */
+function startJobs(c: ModelCategory): { n: number; src: string }[] {
+  const started: { n: number; src: string }[] = [];
+  while (c.running.length < c.limit && c.waiting.length > 0) {
+    const j = c.waiting.shift()!;
+    c.running.push(j.n);
+    started.push(j);
+  }
+  return started;
+}
+
 function checkInvariants(node: ResourceNode, m: Model, drainCheck: 'none' | 'head' | 'all'): void {
   const s = JSON.parse(node.handle(JSON.stringify({ src: 'z', dest: 'n1', body: { type: 'status', msg_id: 0 } }))[0]!).body;
   const types = [...m.capacity.keys()];
@@ -240,6 +315,13 @@ function checkInvariants(node: ResourceNode, m: Model, drainCheck: 'none' | 'hea
     expect(s.pools[t]).toEqual({ total: s.capacity[t], free: s.free[t], acquired: s.allocated[t] });
   }
   expect(s.allocations).toBe(m.live.size);
+  // A category runs at most its limit, unless the limit was lowered under running jobs.
+  expect(Object.keys(s.categories)).toEqual([...m.categories.keys()]);
+  for (const [name, c] of m.categories) {
+    expect(s.categories[name]).toEqual({ limit: c.limit, running: c.running.length, waiting: c.waiting.length });
+    if (c.running.length <= c.limit) c.lowered = false;
+    expect(c.running.length <= c.limit || c.lowered, `category ${name} runs over its limit`).toBe(true);
+  }
   expect(s.queued, 'waiting requests are never lost or duplicated').toBe(m.waiting().length);
   const waiting = m.waiting();
   if (drainCheck === 'all') {
