@@ -13,7 +13,7 @@ export interface Out {
 }
 
 // The shared options keep one deprecated setting; its notice is noise here.
-const ajv = new Ajv.default({ ...ajvOptions, logger: { log: () => {}, warn: () => {}, error: console.error } });
+const ajv = new Ajv({ ...ajvOptions, logger: { log: () => {}, warn: () => {}, error: console.error } });
 const replySchemas = new Map<string, ReturnType<typeof ajv.compile>>();
 for (const { kind, id, schema } of loadSchemas() as { kind: string; id: string; schema: object }[]) {
   if (kind === 'replies') replySchemas.set(id, ajv.compile(schema));
