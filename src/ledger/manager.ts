@@ -75,8 +75,11 @@ export class ResourceManager {
   private seq = 0;
   /** Waiting requests and live allocations by client and msg_id, for cancel. */
   private readonly bySource = new Map<string, Map<number, WaitingRequest | Allocation>>();
-  /** Outcomes by client and request_id, for idempotent retries. */
+  /** Outcomes by client and request_id, for idempotent retries (the last `remember`). */
   private readonly byRequestId = new Map<string, Remembered>();
+  // Keys of requests still waiting are kept apart and never forgotten (the queue bounds
+  // them), so a retry of a long-waiting request can never become a second request.
+  private readonly waitingByKey = new Map<string, WaitingRequest>();
   private readonly jobStatuses = new Map<string, number>();
 
   constructor(options: ManagerOptions) {
@@ -106,7 +109,7 @@ export class ResourceManager {
     const { types, units } = this.resolve(requirements);
     const key = options?.requestId === undefined ? undefined : `${who.src}\u0000${options.requestId}`;
     if (key !== undefined) {
-      const seen = this.byRequestId.get(key);
+      const seen = this.waitingByKey.get(key) ?? this.byRequestId.get(key);
       if (seen !== undefined) return this.replay(seen, types, units, options!.requestId!);
     }
     const w: WaitingRequest = {
@@ -124,7 +127,7 @@ export class ResourceManager {
       group: undefined,
     };
     const outcome = this.admit(w);
-    if (key !== undefined) this.rememberKey(key, outcome.kind === 'granted' ? outcome.allocation : outcome.request);
+    if (key !== undefined && outcome.kind === 'queued') this.waitingByKey.set(key, outcome.request);
     return outcome;
   }
 
@@ -385,6 +388,7 @@ export class ResourceManager {
   }
 
   private rememberKey(key: string, v: Remembered): void {
+    this.waitingByKey.delete(key);
     this.byRequestId.delete(key);
     if (this.byRequestId.size >= this.remember) {
       const oldest = this.byRequestId.keys().next();
