@@ -90,18 +90,40 @@ describe('timeouts and leases on real time, from the built binary', () => {
     const n = live();
     n.send('c1', { type: 'init', msg_id: 1, node_id: 'n9', node_ids: ['n9'] });
     n.send('c1', { type: 'allocate', msg_id: 2, requirements: gpu(2), lease_ms: 50 });
-    n.send('c2', { type: 'allocate', msg_id: 3, requirements: gpu(2) });
-    await n.until(typeOf('allocated'), 2);
+    await n.until(typeOf('allocated'));
     const id = n.out[1]!.body.allocation_id;
-    expect(n.out.map((m) => [m.dest, m.body.type])).toEqual([
+    // Sent only once the lease runs, so either order of arrival is allowed: queued then granted, or granted at once.
+    n.send('c2', { type: 'allocate', msg_id: 3, requirements: gpu(2) });
+    await n.until((m) => m.dest === 'c2' && m.body.type === 'allocated');
+    await n.until(typeOf('lease_expired'));
+    expect(n.out.slice(0, 2).map((m) => [m.dest, m.body.type])).toEqual([
       ['c1', 'init_ok'],
       ['c1', 'allocated'],
-      ['c2', 'queued'],
-      ['c1', 'lease_expired'],
-      ['c2', 'allocated'],
     ]);
-    expect(n.out[3]).toEqual({ src: 'n9', dest: 'c1', body: { type: 'lease_expired', allocation_id: id, resources_freed: { gpu: 2 } } });
-    expect(n.out[4]!.body.in_reply_to).toBe(3);
+    const rest = n.out.slice(2).map((m) => [m.dest, m.body.type]);
+    expect([
+      [['c2', 'queued'], ['c1', 'lease_expired'], ['c2', 'allocated']],
+      [['c1', 'lease_expired'], ['c2', 'allocated']],
+    ]).toContainEqual(rest);
+    expect(n.out.find(typeOf('lease_expired'))).toEqual({ src: 'n9', dest: 'c1', body: { type: 'lease_expired', allocation_id: id, resources_freed: { gpu: 2 } } });
+    expect(n.out.at(-1)!.body.in_reply_to).toBe(3);
+    expect(await n.end()).toBe(0);
+  });
+
+  it('a lease started by renew while another request waits: renewed, lease_expired, then the grant', async () => {
+    const n = live();
+    n.send('c1', { type: 'allocate', msg_id: 1, requirements: gpu(2) });
+    n.send('c2', { type: 'allocate', msg_id: 2, requirements: gpu(1) });
+    await n.until(typeOf('queued'));
+    n.send('c1', { type: 'renew', msg_id: 3, allocation_id: n.out[0]!.body.allocation_id, lease_ms: 50 });
+    await n.until(typeOf('allocated'), 2);
+    expect(n.out.map((m) => [m.dest, m.body.type, m.body.in_reply_to])).toEqual([
+      ['c1', 'allocated', 1],
+      ['c2', 'queued', 2],
+      ['c1', 'renewed', 3],
+      ['c1', 'lease_expired', undefined],
+      ['c2', 'allocated', 2],
+    ]);
     expect(await n.end()).toBe(0);
   });
 
