@@ -1,13 +1,23 @@
+/** Fewest entries at which a heap considers dropping stale ones. */
+const MIN_COMPACT = 1024;
+
 /**
  * One binary min-heap for every deadline (waiting timeouts and leases), so that a
  * hundred thousand waiting requests with timeouts cost one timer at the edge, not one
  * each. Entries are never removed early: whoever pops one checks it is still current.
+ * So that stale entries (granted requests, renewed leases) cannot pile up, the heap drops
+ * them whenever it has doubled since it last did: amortised O(1) per push, and never more
+ * than about twice the live deadlines held.
  */
 export class DeadlineHeap<T> {
   private at: number[] = [];
   private order: number[] = [];
   private items: T[] = [];
   private pushed = 0;
+  private compactAt = MIN_COMPACT;
+
+  /** @param isCurrent false for an entry that no longer means anything (it may be dropped). */
+  constructor(private readonly isCurrent: (item: T) => boolean = () => true) {}
 
   get size(): number {
     return this.items.length;
@@ -19,6 +29,7 @@ export class DeadlineHeap<T> {
   }
 
   push(at: number, item: T): void {
+    if (this.items.length >= this.compactAt) this.compact();
     this.at.push(at);
     this.order.push(this.pushed++);
     this.items.push(item);
@@ -36,6 +47,24 @@ export class DeadlineHeap<T> {
     this.items.pop();
     if (last > 0) this.down(0);
     return top;
+  }
+
+  /** Drops stale entries and re-heapifies in O(n); push order still breaks ties. */
+  private compact(): void {
+    const at: number[] = [];
+    const order: number[] = [];
+    const items: T[] = [];
+    for (let i = 0; i < this.items.length; i++) {
+      if (!this.isCurrent(this.items[i]!)) continue;
+      at.push(this.at[i]!);
+      order.push(this.order[i]!);
+      items.push(this.items[i]!);
+    }
+    this.at = at;
+    this.order = order;
+    this.items = items;
+    for (let i = (items.length >> 1) - 1; i >= 0; i--) this.down(i);
+    this.compactAt = Math.max(MIN_COMPACT, 2 * items.length);
   }
 
   private less(i: number, j: number): boolean {

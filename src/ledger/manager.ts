@@ -71,7 +71,7 @@ export class ResourceManager {
   readonly pools = new Pools();
   readonly policy: Policy;
   private readonly queue = new WaitQueue();
-  private readonly deadlines = new DeadlineHeap<Deadline>();
+  private readonly deadlines = new DeadlineHeap<Deadline>((d) => this.isCurrent(d));
   private readonly clock: () => number;
   private readonly newId: () => string;
   private readonly maxBypass: number;
@@ -80,8 +80,11 @@ export class ResourceManager {
   private seq = 0;
   /** Waiting requests and live allocations by client and msg_id, for cancel. */
   private readonly bySource = new Map<string, Map<number, WaitingRequest | Allocation>>();
-  /** Outcomes by client and request_id, for idempotent retries. */
+  /** Outcomes by client and request_id, for idempotent retries (the last `remember`). */
   private readonly byRequestId = new Map<string, Remembered>();
+  // Keys of requests still waiting are kept apart and never forgotten (the queue bounds
+  // them), so a retry of a long-waiting request can never become a second request.
+  private readonly waitingByKey = new Map<string, WaitingRequest>();
   private readonly jobStatuses = new Map<string, number>();
 
   constructor(options: ManagerOptions) {
@@ -112,7 +115,7 @@ export class ResourceManager {
     const { types, units } = this.resolve(requirements);
     const key = options?.requestId === undefined ? undefined : `${who.src}\u0000${options.requestId}`;
     if (key !== undefined) {
-      const seen = this.byRequestId.get(key);
+      const seen = this.waitingByKey.get(key) ?? this.byRequestId.get(key);
       if (seen !== undefined) return this.replay(seen, types, units, options!.requestId!);
     }
     const w: WaitingRequest = {
@@ -130,7 +133,7 @@ export class ResourceManager {
       group: undefined,
     };
     const outcome = this.admit(w);
-    if (key !== undefined) this.rememberKey(key, outcome.kind === 'granted' ? outcome.allocation : outcome.request);
+    if (key !== undefined && outcome.kind === 'queued') this.waitingByKey.set(key, outcome.request);
     return outcome;
   }
 
@@ -266,16 +269,15 @@ export class ResourceManager {
     if (this.deadlines.next() > this.clock()) return events;
     const now = this.clock();
     for (let d = this.deadlines.popDue(now); d !== undefined; d = this.deadlines.popDue(now)) {
+      if (!this.isCurrent(d)) continue;
       if (d.kind === 'timeout') {
         const w = d.request;
-        if (!this.queue.has(w)) continue;
         this.withdraw(w);
         const key = w.options?.requestId;
         if (key !== undefined) this.rememberKey(`${w.src}\u0000${key}`, { timedOut: w });
         events.push({ kind: 'timed_out', request: w });
       } else {
         const a = d.allocation;
-        if (this.ledger.get(a.id) !== a || a.leaseDeadline !== d.at) continue;
         this.ledger.end(a.id, 'expired');
         this.pools.giveBack(a);
         this.unindex(a.src, a.msgId, a);
@@ -284,6 +286,18 @@ export class ResourceManager {
       this.drain(events);
     }
     return events;
+  }
+
+  /** Entries in the deadline heap, stale ones included (bounded: see DeadlineHeap). */
+  get pendingDeadlines(): number {
+    return this.deadlines.size;
+  }
+
+  /** False once a deadline's request has left the queue or its lease was renewed or ended. */
+  private isCurrent(d: Deadline): boolean {
+    if (d.kind === 'timeout') return this.queue.has(d.request);
+    const a = d.allocation;
+    return this.ledger.get(a.id) === a && a.leaseDeadline === d.at;
   }
 
   /** Counts of released allocations by job_status. */
@@ -355,7 +369,7 @@ export class ResourceManager {
     this.ledger.add(a);
     this.index(a.src, a.msgId, a);
     const key = w.options?.requestId;
-    if (key !== undefined) this.byRequestId.set(`${w.src}\u0000${key}`, a);
+    if (key !== undefined) this.rememberKey(`${w.src}\u0000${key}`, a);
     const leaseMs = w.options?.leaseMs;
     if (leaseMs !== undefined) this.startLease(a, leaseMs);
     return a;
@@ -391,6 +405,7 @@ export class ResourceManager {
   }
 
   private rememberKey(key: string, v: Remembered): void {
+    this.waitingByKey.delete(key);
     this.byRequestId.delete(key);
     if (this.byRequestId.size >= this.remember) {
       const oldest = this.byRequestId.keys().next();

@@ -1,4 +1,5 @@
 import { fromUnits } from '../ledger/amounts.js';
+import type { Ledger } from '../ledger/ledger.js';
 import type { ResourceTypes } from '../ledger/resource-types.js';
 import { plainRecord } from '../ledger/resource-types.js';
 import type { Allocation } from '../ledger/types.js';
@@ -17,4 +18,12 @@ export function allocatedFields(names: ResourceTypes, a: Allocation): object {
   const members = plainRecord<readonly string[]>();
   for (const [t, list] of a.members) members[names.name(t)] = list;
   return { allocation_id: a.id, resources, members };
+}
+
+/** `{type: amount}` over every resource type of the ledger, in declaration order. */
+export function amountsPerType(ledger: Ledger, units: (t: number) => number): Record<string, number> {
+  const out = plainRecord<number>();
+  const names = ledger.types.list();
+  for (let t = 0; t < names.length; t++) out[names[t]!] = fromUnits(units(t));
+  return out;
 }

@@ -2,9 +2,15 @@ import * as validators from '../generated/validators.js';
 import type { Validator } from '../generated/validators.js';
 import type { Handler } from './handler.js';
 import { allocate } from './handlers/allocate.js';
+import { cancel } from './handlers/cancel.js';
+import { completeJob } from './handlers/complete-job.js';
 import { init } from './handlers/init.js';
 import { release } from './handlers/release.js';
+import { renew } from './handlers/renew.js';
+import { setCapacity } from './handlers/set-capacity.js';
+import { status } from './handlers/status.js';
 import { submitJob } from './handlers/submit-job.js';
+import { tick } from './handlers/tick.js';
 
 /** A message type the node answers: its compiled schema and its handler. */
 export interface Route {
@@ -23,7 +29,13 @@ export function routes(options: { deterministic: boolean }): Map<string, Route> 
     ['release', route(validators.release, release)],
     ['submit_job', route(validators.submit_job, submitJob)],
     ['init', route(validators.init, init)],
+    ['status', route(validators.status, status)],
+    ['cancel', route(validators.cancel, cancel)],
+    ['complete_job', route(validators.complete_job, completeJob)],
+    ['set_capacity', route(validators.set_capacity, setCapacity)],
+    ['renew', route(validators.renew, renew)],
   ]);
-  void options;
+  // Only a virtual clock can be moved; on real time, tick is an unknown type (code 10).
+  if (options.deterministic) table.set('tick', route(validators.tick, tick));
   return table;
 }

@@ -8,6 +8,8 @@ export function describeError(e: ValidationError): string {
   const path = fieldPath(e.instancePath);
   const p = e.params;
   const at = (field: string) => (path === '' ? field : `${path}.${field}`);
+  // A bad key of a name-keyed object (propertyNames): name the key, not the object.
+  if (e.propertyName !== undefined) return `${path} key ${JSON.stringify(e.propertyName)} ${keyProblem(e)}`;
   switch (e.keyword) {
     case 'required':
       return `${at(String(p.missingProperty))} is required`;
@@ -23,6 +25,10 @@ export function describeError(e: ValidationError): string {
       return p.multipleOf === 0.001 ? `${path} must have at most 3 decimal places` : `${path} must be a multiple of ${String(p.multipleOf)}`;
     case 'minItems':
       return p.limit === 1 ? `${path} must not be empty` : `${path} must have at least ${String(p.limit)} items`;
+    case 'minProperties':
+      return p.limit === 1 ? `${path} must not be empty` : `${path} must have at least ${String(p.limit)} entries`;
+    case 'maxProperties':
+      return `${path} must have at most ${String(p.limit)} entries`;
     case 'maxItems':
       return `${path} must have at most ${String(p.limit)} items`;
     case 'minLength':
@@ -38,6 +44,12 @@ export function describeError(e: ValidationError): string {
     default:
       return `${path === '' ? 'body' : path} ${e.message ?? 'is invalid'}`;
   }
+}
+
+function keyProblem(e: ValidationError): string {
+  if (e.keyword === 'minLength') return 'must not be empty';
+  if (e.keyword === 'maxLength') return `must be at most ${String(e.params.limit)} characters`;
+  return e.message ?? 'is invalid';
 }
 
 /** `/requirements/0/amount` -> `requirements[0].amount`; JSON pointer escapes undone. */

@@ -1,0 +1,9 @@
+import type { SetCapacityBody } from '../../generated/bodies.js';
+import { amountsPerType } from '../bodies.js';
+import type { Handler } from '../handler.js';
+
+export const setCapacity: Handler<SetCapacityBody> = (body, { manager }) => {
+  const events = manager.setCapacity(Object.entries(body.resources));
+  const ledger = manager.ledger;
+  return { type: 'capacity_updated', fields: { capacity: amountsPerType(ledger, (t) => ledger.capacityOf(t)) }, events };
+};
