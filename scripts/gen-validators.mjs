@@ -33,6 +33,7 @@ writeFileSync(`${outDir}validators.d.ts`, dts.join('\n'));
 function tsType(s) {
   if (s.const !== undefined) return JSON.stringify(s.const);
   if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
+  if (Array.isArray(s.type)) return s.type.map((type) => tsType({ ...s, type })).join(' | ');
   switch (s.type) {
     case 'string':
       return 'string';
@@ -41,6 +42,8 @@ function tsType(s) {
       return 'number';
     case 'boolean':
       return 'boolean';
+    case 'null':
+      return 'null';
     case 'array':
       return `readonly (${tsType(s.items ?? {})})[]`;
     case 'object': {

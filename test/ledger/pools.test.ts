@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ResourceManager, type LedgerEvent } from '../../src/ledger/manager.js';
 import { Pools } from '../../src/ledger/pools.js';
 import { NodeError } from '../../src/protocol/errors.js';
-import { memberHolders } from '../../src/node/pool-status.js';
+import { memberHolders } from '../../src/node/pool-counts.js';
 
 function manager(pools: [string, string[]][] = [['robot', ['r1', 'r2']]], capacity: [string, number][] = [['cpu', 8]]) {
   const clock = { now: 0 };

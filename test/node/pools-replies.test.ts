@@ -41,4 +41,15 @@ describe('replies of a node with --pool robot=r1,r2', () => {
     const [reply] = node().handle(alloc('job1', 1, [{ type: 'robots', amount: 1 }]));
     expect(JSON.parse(reply!).body.text).toBe('requirements[0].type "robots" is not a known resource type (known: "cpu", "robot")');
   });
+
+  it('says in status_ok.pools which allocation holds each member, and counts the plain types alike', () => {
+    const n = node();
+    n.handle(alloc('job1', 1, [{ type: 'robot', amount: 1 }]));
+    const [reply] = n.handle(line('ops', { type: 'status', msg_id: 9 }));
+    const pools = (JSON.parse(reply!) as { body: { pools: unknown } }).body.pools;
+    expect(JSON.stringify(pools)).toBe('{"cpu":{"total":8,"free":8,"acquired":0},"robot":{"total":2,"free":1,"acquired":1,"members":{"r1":"alloc-1","r2":null}}}');
+    n.handle(line('job1', { type: 'release', msg_id: 2, allocation_id: 'alloc-1' }));
+    const [after] = n.handle(line('ops', { type: 'status', msg_id: 10 }));
+    expect((JSON.parse(after!) as { body: { pools: { robot: unknown } } }).body.pools.robot).toEqual({ total: 2, free: 2, acquired: 0, members: { r1: null, r2: null } });
+  });
 });
