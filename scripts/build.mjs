@@ -12,6 +12,7 @@ execFileSync(process.execPath, [`${root}scripts/gen-validators.mjs`], { stdio: '
 const programs = {
   'resource-node': 'src/cli/main.ts',
   index: 'src/index.ts',
+  golden: 'src/golden/cli.ts',
 };
 
 await esbuild.build({
