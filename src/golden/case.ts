@@ -72,7 +72,11 @@ function parseStep(value: unknown, captured: Set<string>): Step {
     if (!captured.has(name)) throw new Error(`{{${name}}} is used before any step captured it`);
   }
   const dummy = new Map([...captured].map((n) => [n, 'x']));
-  expect.forEach((e, i) => checkPatternSyntax(substitute([e.src, e.dest, e.body], dummy, 'pattern'), `expect[${i}]`));
+  expect.forEach((e, i) => {
+    for (const part of ['src', 'dest', 'body'] as const) {
+      if (e[part] !== undefined) checkPatternSyntax(substitute(e[part], dummy, 'pattern'), `expect[${i}] ${part} `);
+    }
+  });
   const capture = new Map<string, string>();
   if (value.capture !== undefined) {
     if (!isPlainObject(value.capture)) throw new Error('"capture" must be an object of name: "/N/pointer"');

@@ -29,15 +29,17 @@ export function matchPattern(pattern: unknown, actual: unknown, path = ''): Mism
   }
   if (isPlainObject(pattern)) {
     if (!isPlainObject(actual)) return differ(path, 'an object', actual);
+    // Values of shared keys first: a reply of the wrong type then says so, not "extra key".
+    for (const key of Object.keys(pattern)) {
+      if (!Object.hasOwn(actual, key)) continue;
+      const m = matchPattern(pattern[key], actual[key], pointer(path, key));
+      if (m) return m;
+    }
     for (const key of Object.keys(pattern)) {
       if (!Object.hasOwn(actual, key)) return { path: pointer(path, key), expected: show(pattern[key]), actual: '(missing)' };
     }
     for (const key of Object.keys(actual)) {
       if (!Object.hasOwn(pattern, key)) return { path: pointer(path, key), expected: '(no such key)', actual: show(actual[key]) };
-    }
-    for (const key of Object.keys(pattern)) {
-      const m = matchPattern(pattern[key], actual[key], pointer(path, key));
-      if (m) return m;
     }
     return undefined;
   }
@@ -51,7 +53,7 @@ export function checkPatternSyntax(pattern: unknown, path = ''): void {
     try {
       fullMatch(pattern);
     } catch (e) {
-      throw new Error(`${path || '/'}: ${JSON.stringify(pattern)} is not a valid regular expression (${(e as Error).message})`);
+      throw new Error(`${path.trimEnd() || '/'}: ${JSON.stringify(pattern)} is not a valid regular expression (${(e as Error).message})`);
     }
   } else if (Array.isArray(pattern)) {
     pattern.forEach((p, i) => checkPatternSyntax(p, `${path}/${i}`));
