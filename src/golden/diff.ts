@@ -60,8 +60,9 @@ function editScript(a: readonly string[], b: readonly string[]): Op[] {
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) ops.push({ kind: ' ', text: a[i++]!, a: i - 1, b: j++ });
-    else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) ops.push({ kind: '+', text: b[j++]!, a: i, b: j - 1 });
-    else ops.push({ kind: '-', text: a[i++]!, a: i - 1, b: j });
+    // Removals before additions, as diff tools show them.
+    else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) ops.push({ kind: '-', text: a[i++]!, a: i - 1, b: j });
+    else ops.push({ kind: '+', text: b[j++]!, a: i, b: j - 1 });
   }
   return ops;
 }

@@ -11,13 +11,15 @@ const EXIT_GRACE_MS = 2000;
 /** Runs one harness case against a fresh node started by the shell command `node`. */
 export async function runHarnessCase(c: HarnessCase, node: string): Promise<Outcome> {
   const proc = new NodeProcess(commandLine(node, c.args));
+  let problem: string[] | undefined;
   try {
-    const problem = await drive(c, proc);
-    if (problem === undefined) return PASS;
-    return failed(...problem, ...stderrSection(proc.stderrTail(STDERR_TAIL)));
+    problem = await drive(c, proc);
   } finally {
+    // Ended before reporting, so the stderr tail holds everything the node wrote.
     await proc.kill();
   }
+  if (problem === undefined) return PASS;
+  return failed(...problem, ...stderrSection(proc.stderrTail(STDERR_TAIL)));
 }
 
 /** Plays every step; returns the failure report lines, or undefined when all matched. */
