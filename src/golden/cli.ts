@@ -75,6 +75,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const { filter } = options;
   if (filter !== undefined) fixtures = fixtures.filter((f) => label(f).includes(filter) || f.path.includes(filter));
+  if (fixtures.length === 0) {
+    process.stderr.write(`golden: no fixtures to run${filter === undefined ? '' : ` (--filter ${JSON.stringify(filter)} matched none)`}\n`);
+    return 2;
+  }
   let passed = 0;
   let failedCount = 0;
   let transcriptFailed = false;

@@ -166,6 +166,7 @@ describe('the command line', () => {
     expect(r.lines).toEqual(['PASS harness/sample-allocate', 'PASS harness/sample-queued', '2 passed, 0 failed']);
     expect(run('no/such/path').status).toBe(2);
     expect(run('--frobnicate').status).toBe(2);
+    expect(run('--filter', 'no-fixture-has-this-name').status).toBe(2);
     expect(run('--help').out).toContain('Usage: golden');
   });
 });
