@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discover, type Fixture } from './discover.js';
-import { shellQuote } from './node-process.js';
+import { NodeProcess, shellQuote } from './node-process.js';
 import { label, runFixture } from './suite.js';
 
 const USAGE = `Usage: golden [--node "CMD"] [--update] [--filter TEXT] [PATH...]
@@ -104,6 +104,14 @@ async function main(argv: readonly string[]): Promise<number> {
 
 function print(line: string): void {
   process.stdout.write(`${line}\n`);
+}
+
+// Nodes run in their own process groups, so an interrupt must end them here.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const node of NodeProcess.live) void node.kill();
+    process.exit(130);
+  });
 }
 
 main(process.argv.slice(2)).then(

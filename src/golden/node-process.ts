@@ -12,6 +12,9 @@ const STDERR_KEEP_BYTES = 16 * 1024;
  * kills whatever the shell started.
  */
 export class NodeProcess {
+  /** Every node still running, so an interrupted run can end them all. */
+  static readonly live = new Set<NodeProcess>();
+
   private readonly child: ChildProcess;
   private readonly lines: string[] = [];
   private partial = '';
@@ -23,6 +26,7 @@ export class NodeProcess {
 
   constructor(command: string) {
     this.child = spawn('sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    NodeProcess.live.add(this);
     this.child.stdout!.setEncoding('utf8');
     this.child.stderr!.setEncoding('utf8');
     this.child.stdout!.on('data', (chunk: string) => this.take(chunk));
@@ -34,6 +38,7 @@ export class NodeProcess {
     this.exited = new Promise((resolve) => {
       this.child.on('error', (e) => {
         this.exitText = `could not be started (${e.message})`;
+        NodeProcess.live.delete(this);
         this.notify();
         resolve();
       });
@@ -41,6 +46,7 @@ export class NodeProcess {
         if (this.partial !== '') this.lines.push(this.partial);
         this.partial = '';
         this.exitText ??= signal ? `was killed by ${signal}` : `exited with status ${code}`;
+        NodeProcess.live.delete(this);
         this.notify();
         resolve();
       });
