@@ -13,6 +13,7 @@ const programs = {
   'resource-node': 'src/cli/main.ts',
   index: 'src/index.ts',
   demo: 'src/demo/main.ts',
+  golden: 'src/golden/cli.ts',
 };
 
 await esbuild.build({

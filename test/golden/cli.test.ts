@@ -1,0 +1,214 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseCase } from '../../src/golden/case.js';
+import { discover } from '../../src/golden/discover.js';
+import { runHarnessCase } from '../../src/golden/harness.js';
+import { label } from '../../src/golden/suite.js';
+import { golden, noDrainNode, root } from './helpers.js';
+
+const work = mkdtempSync(join(tmpdir(), 'golden-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Runs bin/golden from a scratch directory, so nothing depends on the caller's cwd. */
+function run(...args: string[]): { out: string; lines: string[]; status: number | null } {
+  const r = spawnSync(process.execPath, [golden, ...args], { cwd: work, encoding: 'utf8' });
+  return { out: r.stdout, lines: r.stdout.trimEnd().split('\n'), status: r.status };
+}
+
+function scratch(name: string): string {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function writeCase(name: string, value: unknown): string {
+  const file = join(scratch('cases'), `${name}.json`);
+  writeFileSync(file, JSON.stringify(value));
+  return file;
+}
+
+const allocateGpu = (msgId: number, src = 'c1') => ({ src, dest: 'n1', body: { type: 'allocate', msg_id: msgId, requirements: [{ type: 'gpu', amount: 1 }] } });
+const grantedGpu = (inReplyTo: number) => ({ type: 'allocated', in_reply_to: inReplyTo, allocation_id: '.*', resources: { gpu: 1 } });
+
+describe('transcripts through bin/golden', () => {
+  const source = `${root}fixtures/golden/drain-to-other-clients`;
+
+  it('fail when the expected file is missing, and --update creates it', () => {
+    const dir = scratch('t-missing');
+    cpSync(`${source}/input.jsonl`, `${dir}/input.jsonl`);
+    let r = run(dir);
+    expect(r.out).toMatch(/^FAIL \S+\/t-missing\n {4}no expected\.jsonl: run with --update/);
+    expect(r.lines.at(-1)).toBe('0 passed, 1 failed');
+    expect(r.status).toBe(1);
+    r = run('--update', dir);
+    expect(r.lines).toEqual([expect.stringMatching(/^UPDATED \S+\/t-missing$/), '1 passed, 0 failed']);
+    expect(readFileSync(`${dir}/expected.jsonl`, 'utf8')).toBe(readFileSync(`${source}/expected.jsonl`, 'utf8'));
+    r = run(dir);
+    expect(r.lines).toEqual([expect.stringMatching(/^PASS /), '1 passed, 0 failed']);
+    expect(r.status).toBe(0);
+  });
+
+  it('show a diff when the output differs, and --update rewrites only on purpose', () => {
+    const dir = scratch('t-differs');
+    cpSync(source, dir, { recursive: true });
+    const good = readFileSync(`${dir}/expected.jsonl`, 'utf8');
+    writeFileSync(`${dir}/expected.jsonl`, good.replace('"resources":{"cpu":3}', '"resources":{"cpu":4}'));
+    const r = run(dir);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain('stdout differs from expected.jsonl (- expected, + actual):');
+    expect(r.out).toContain('- {"src":"n1","dest":"c2","body":{"type":"allocated","in_reply_to":10,"allocation_id":"alloc-3","resources":{"cpu":4}}}');
+    expect(r.out).toContain('+ {"src":"n1","dest":"c2","body":{"type":"allocated","in_reply_to":10,"allocation_id":"alloc-3","resources":{"cpu":3}}}');
+    expect(readFileSync(`${dir}/expected.jsonl`, 'utf8')).not.toBe(good);
+    expect(run('--update', dir).status).toBe(0);
+    expect(readFileSync(`${dir}/expected.jsonl`, 'utf8')).toBe(good);
+  });
+
+  it('compare after normalising line endings', () => {
+    const dir = scratch('t-crlf');
+    cpSync(source, dir, { recursive: true });
+    writeFileSync(`${dir}/expected.jsonl`, readFileSync(`${dir}/expected.jsonl`, 'utf8').replace(/\n/g, '\r\n'));
+    expect(run(dir).status).toBe(0);
+  });
+
+  it('fail an expected file that has no input, even with --update', () => {
+    const dir = scratch('t-orphan');
+    cpSync(`${source}/expected.jsonl`, `${dir}/expected.jsonl`);
+    for (const args of [[dir], ['--update', dir]]) {
+      const r = run(...args);
+      expect(r.out).toContain('expected.jsonl has no input.jsonl beside it');
+      expect(r.status).toBe(1);
+    }
+  });
+
+  it('pass the args file to the node after --deterministic', () => {
+    const dir = scratch('t-args');
+    cpSync(`${root}fixtures/golden/fifo-policy`, dir, { recursive: true });
+    expect(run(dir).status).toBe(0);
+    writeFileSync(`${dir}/args`, '--policy backfill\n');
+    expect(run(dir).out).toContain('+ {"src":"n1","dest":"c4","body":{"type":"allocated"');
+  });
+});
+
+describe('harness cases through bin/golden', () => {
+  it('report the step, the path in the body, expected and actual, and the node\'s stderr', () => {
+    const file = writeCase('wrong-amount', {
+      name: 'wrong amount',
+      steps: [{ send: { ...allocateGpu(1), body: { ...allocateGpu(1).body, requirements: [{ type: 'gpu', amount: 2 }] } }, expect: [grantedGpu(1)] }],
+    });
+    const r = run(file);
+    expect(r.status).toBe(1);
+    expect(r.lines[0]).toBe('FAIL cases/wrong-amount - wrong amount');
+    expect(r.out).toContain('step 1, reply 1 of 1: body /resources/gpu differs');
+    expect(r.out).toMatch(/expected: 1\n\s+actual: {3}2\n/);
+    expect(r.out).toContain('node stderr');
+    expect(r.lines.at(-1)).toBe('0 passed, 1 failed');
+  });
+
+  it('check the reply goes to the sender unless the step names another dest', () => {
+    const file = writeCase('wrong-dest', {
+      steps: [{ send: allocateGpu(1), expect: [{ dest: 'c9', body: grantedGpu(1) }] }],
+    });
+    const r = run(file);
+    expect(r.out).toContain('envelope "dest" differs');
+    expect(r.out).toContain('actual:   "c1"');
+  });
+
+  it('say so when a node does not answer in time, with the tail of its stderr', () => {
+    const file = writeCase('silent', { timeout_ms: 1000, steps: [{ send: allocateGpu(1), expect: [grantedGpu(1)] }] });
+    const r = run('--node', `echo starting up >&2; cat >/dev/null`, file);
+    expect(r.out).toContain('step 1, reply 1 of 1: timed out after 1000 ms with no reply');
+    expect(r.out).toContain('  | starting up');
+    expect(r.status).toBe(1);
+  });
+
+  it('say so when the node exits before replying', () => {
+    const file = writeCase('crashes', { steps: [{ send: allocateGpu(1), expect: [grantedGpu(1)] }] });
+    const r = run('--node', 'echo oops >&2; exit 3', file);
+    expect(r.out).toContain('the node exited with status 3 before replying');
+    expect(r.out).toContain('  | oops');
+  });
+
+  it('fail a reply that no step expected', () => {
+    const file = writeCase('extra', { steps: [{ send: allocateGpu(1), expect: [] }] });
+    expect(run(file).out).toContain('after the last step: a reply no step expected');
+    const file2 = writeCase('extra-between', { steps: [{ send: allocateGpu(1), expect: [] }, { send: 'not json', expect: [] }] });
+    expect(run(file2).out).toMatch(/after (step 1|the last step): a reply no step expected/);
+  });
+
+  it('fail a case file with mistakes, naming them', () => {
+    const file = writeCase('broken', { steps: [{ send: allocateGpu(1), expect: [{ type: '(' }] }] });
+    expect(run(file).out).toContain('bad case file: step 1: expect[0] body /type');
+    writeFileSync(join(work, 'cases', 'not-json.json'), '{');
+    expect(run(join(work, 'cases', 'not-json.json')).out).toContain('bad case file');
+  });
+
+  it('use captures to release whatever id the node chose', () => {
+    const file = writeCase('capture', {
+      steps: [
+        { send: allocateGpu(1), expect: [grantedGpu(1)], capture: { a: '/0/allocation_id' } },
+        {
+          send: { src: 'c1', dest: 'n1', body: { type: 'release', msg_id: 2, allocation_id: '{{a}}' } },
+          expect: [{ type: 'released', in_reply_to: 2, allocation_id: '{{a}}', resources_freed: { gpu: 1 } }],
+        },
+      ],
+    });
+    expect(run('--node', noDrainNode, file).status).toBe(0);
+    expect(run(file).status).toBe(0);
+  });
+});
+
+describe('the command line', () => {
+  it('selects fixtures with --filter and exits 2 for a bad command line', () => {
+    const r = run('--filter', 'sample-', `${root}fixtures/harness`);
+    expect(r.lines).toEqual(['PASS harness/sample-allocate', 'PASS harness/sample-queued', '2 passed, 0 failed']);
+    expect(run('no/such/path').status).toBe(2);
+    expect(run('--frobnicate').status).toBe(2);
+    expect(run('--filter', 'no-fixture-has-this-name').status).toBe(2);
+    expect(run('--help').out).toContain('Usage: golden');
+  });
+});
+
+describe('a node that never re-drains its queue', () => {
+  it('fails exactly the cases where a release must grant a waiting request', async () => {
+    const fixtures = discover([`${root}fixtures/harness`]);
+    const failedLabels: string[] = [];
+    // Four at a time with a 2 s timeout: the broken node simply never sends the grant.
+    for (let i = 0; i < fixtures.length; i += 4) {
+      await Promise.all(
+        fixtures.slice(i, i + 4).map(async (f) => {
+          const c = { ...parseCase(JSON.parse(readFileSync(f.path, 'utf8')), 'x'), timeoutMs: 2000 };
+          const outcome = await runHarnessCase(c, noDrainNode);
+          if (outcome.result === 'fail') {
+            failedLabels.push(label(f));
+            expect(outcome.details[0]).toMatch(/^step \d+, reply [2-9] of \d+: timed out after 2000 ms/);
+          }
+        }),
+      );
+    }
+    expect(failedLabels.sort()).toEqual([
+      'harness/backfill-grants-fitting-newcomer',
+      'harness/drain-answers-original-msg-id',
+      'harness/drain-arrival-order',
+      'harness/drain-backfills-past-a-big-request',
+      'harness/drain-grants-several-in-order',
+      'harness/drain-grants-waiting-request',
+      'harness/drain-same-client-twice',
+      'harness/fractional-amount',
+      'harness/multi-type-waits-for-every-type',
+      'harness/release-frees-for-next-allocate',
+    ]);
+  }, 60_000);
+
+  it('gets a FAIL line and a non-zero exit from bin/golden', () => {
+    const c = JSON.parse(readFileSync(`${root}fixtures/harness/drain-grants-waiting-request.json`, 'utf8'));
+    const file = writeCase('no-drain', { ...c, timeout_ms: 1500 });
+    const r = run('--node', noDrainNode, file);
+    expect(r.lines[0]).toMatch(/^FAIL /);
+    expect(r.out).toContain('step 3, reply 2 of 2: timed out after 1500 ms');
+    expect(r.lines.at(-1)).toBe('0 passed, 1 failed');
+    expect(r.status).toBe(1);
+  });
+});
