@@ -235,7 +235,7 @@ function run(config: Partial<NodeConfig>, ops: Op[], drainCheck: 'none' | 'head'
         m.categories.set(op.category, c);
         c.limit = op.limit ?? c.limit;
         if (c.running.length > c.limit) c.lowered = true;
-        const earlier = startJobs(c);
+        startJobs(c);
         for (let i = 0; i < op.jobs; i++) {
           c.submitter.set(c.next, op.src);
           c.waiting.push({ n: c.next++, src: op.src });
@@ -243,7 +243,8 @@ function run(config: Partial<NodeConfig>, ops: Op[], drainCheck: 'none' | 'head'
         const before = c.waiting.length;
         startJobs(c);
         expect(b).toEqual({ type: 'jobs_submitted', in_reply_to: m.msgId, queued: op.jobs - (before - c.waiting.length), running: c.running.length, waiting: c.waiting.length });
-        expect(out.slice(1)).toEqual(earlier.map((j) => ({ src: 'n1', dest: j.src, body: { type: 'job_started', category: op.category, job_id: `${op.category}#${j.n}` } })));
+        // Older jobs a raised cap starts are counted, never announced: a core reply comes alone.
+        expect(out).toHaveLength(1);
         break;
       }
       case 'complete_job': {
