@@ -42,13 +42,19 @@ export function parseFlags(argv: readonly string[]): Command {
       if (v === undefined) throw new FlagError(`${name} needs a value`);
       return v;
     };
+    const noValue = (): void => {
+      if (inline !== undefined) throw new FlagError(`${name} takes no value`);
+    };
     switch (name) {
       case '--help':
       case '-h':
+        noValue();
         return { kind: 'help' };
       case '--version':
+        noValue();
         return { kind: 'version' };
       case '--deterministic':
+        noValue();
         config = { ...config, deterministic: true };
         break;
       case '--capacity':
