@@ -1,5 +1,5 @@
 import { fail } from '../protocol/errors.js';
-import { toUnits } from './amounts.js';
+import { amountProblem, toUnits } from './amounts.js';
 import { Categories, type CompleteResult, type Job, type SubmitResult, type Submitter } from './categories.js';
 import { DeadlineHeap } from './deadlines.js';
 import { Ledger } from './ledger.js';
@@ -395,13 +395,15 @@ export class ResourceManager {
     return { kind: 'queued', request: seen, reason, ...this.shortfall(seen, reserve) };
   }
 
-  /** Wire requirements to type indices and units; unknown and duplicate types are code 12. */
+  /** Wire requirements to type indices and units; bad amounts, unknown and duplicate types are code 12. */
   private resolve(requirements: readonly Requirement[]): { types: number[]; units: number[] } {
     const types: number[] = [];
     const units: number[] = [];
     const ledgerTypes = this.ledger.types;
     for (let i = 0; i < requirements.length; i++) {
       const r = requirements[i]!;
+      const problem = amountProblem(r.amount);
+      if (problem !== undefined) throw fail.malformed(`requirements[${i}].amount ${problem}`);
       const t = ledgerTypes.indexOf(r.type);
       if (t < 0) {
         const known = ledgerTypes.list().map((n) => JSON.stringify(n)).join(', ');

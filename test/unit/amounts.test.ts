@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_AMOUNT, SCALE, fromUnits, hasAtMostThreeDecimals, toUnits } from '../../src/ledger/amounts.js';
+import { MAX_AMOUNT, SCALE, amountProblem, fromUnits, hasAtMostThreeDecimals, toUnits } from '../../src/ledger/amounts.js';
 
 describe('amounts as integer thousandths', () => {
   it('converts wire amounts to units and back exactly', () => {
@@ -46,5 +46,21 @@ describe('amounts as integer thousandths', () => {
     expect(hasAtMostThreeDecimals(Number.NaN)).toBe(false);
     expect(hasAtMostThreeDecimals(Number.POSITIVE_INFINITY)).toBe(false);
     expect(hasAtMostThreeDecimals(Number.NEGATIVE_INFINITY)).toBe(false);
+  });
+
+  it('says why an amount cannot be requested, in the words of the schema errors', () => {
+    expect(amountProblem(2)).toBeUndefined();
+    expect(amountProblem(0.001)).toBeUndefined();
+    expect(amountProblem(MAX_AMOUNT)).toBeUndefined();
+    // Large 3-decimal amounts that a float multipleOf check misjudges are accepted.
+    expect(amountProblem(66810.567)).toBeUndefined();
+    expect(amountProblem(188018109106.662)).toBeUndefined();
+    expect(amountProblem(0)).toBe('must be a positive number');
+    expect(amountProblem(-1)).toBe('must be a positive number');
+    expect(amountProblem(MAX_AMOUNT + 1)).toBe('must be at most 1000000000000');
+    expect(amountProblem(0.0010000000001)).toBe('must have at most 3 decimal places');
+    expect(amountProblem(Number.NaN)).toBe('must be a number');
+    expect(amountProblem(Number.POSITIVE_INFINITY)).toBe('must be a number');
+    expect(amountProblem('2' as unknown as number)).toBe('must be a number');
   });
 });
