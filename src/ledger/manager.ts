@@ -119,7 +119,8 @@ export class ResourceManager {
       options,
       deadline: -1,
       bypassed: 0,
-      reserved: false,
+      // --max-bypass 0: passed over by 0 grants already, so the head reserves from the start.
+      reserved: this.maxBypass === 0,
       slot: -1,
       group: undefined,
     };
