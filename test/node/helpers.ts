@@ -11,13 +11,16 @@ interface Schema {
   schema: object;
 }
 
+const replySchemas = (loadSchemas() as Schema[]).filter((s) => s.kind === 'replies');
+
 /** Reply validators, compiled once with the build's ajv options. */
 const replyValidators: Map<string, ValidateFunction> = (() => {
   const ajv = new Ajv({ ...ajvOptions, logger: false });
-  const out = new Map<string, ValidateFunction>();
-  for (const s of loadSchemas() as Schema[]) if (s.kind === 'replies') out.set(s.id, ajv.compile(s.schema));
-  return out;
+  return new Map(replySchemas.map((s) => [s.id, ajv.compile(s.schema)]));
 })();
+
+/** Wire key order of each reply: the order of its schema's properties. */
+const keyOrders = new Map(replySchemas.map((s) => [s.id, Object.keys((s.schema as { properties: object }).properties)]));
 
 export interface Envelope {
   src: string;
@@ -32,6 +35,9 @@ export function expectValidReply(body: Envelope['body']): void {
   const ok = validate!(body);
   expect(ok, `${JSON.stringify(body)} breaks schemas/replies/${body.type}.json: ${JSON.stringify(validate!.errors)}`).toBe(true);
   expect(body).not.toHaveProperty('msg_id');
+  // Keys come in the schema's order (the spec's order), whichever optional ones are present.
+  const order = keyOrders.get(body.type)!;
+  expect(Object.keys(body)).toEqual(order.filter((k) => Object.hasOwn(body, k)));
 }
 
 /** An in-process node in --deterministic mode whose every output line is parsed and schema-checked. */

@@ -20,6 +20,8 @@ describe('the reply schemas used by these tests', () => {
     ['a two-line text', { type: 'error', in_reply_to: 5, code: 12, text: 'a\nb' }],
     ['a msg_id', { type: 'init_ok', in_reply_to: 6, msg_id: 7 }],
     ['a type with no schema', { type: 'mystery', in_reply_to: 1 }],
+    ['keys out of order', { in_reply_to: 1, type: 'allocated', allocation_id: 'a', resources: { cpu: 1 } }],
+    ['queued keys out of order', { type: 'queued', in_reply_to: 2, available: { gpu: 2 }, reason: 'Insufficient resources', required: 4 }],
   ])('reject a reply with %s', (_what, body) => {
     expect(() => expectValidReply(body as never)).toThrow();
   });

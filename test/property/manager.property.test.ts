@@ -47,6 +47,13 @@ const configArb = fc.record({
   maxQueue: fc.integer({ min: 1, max: 6 }),
 });
 
+interface RunConfig {
+  /** Units per type, parallel to TYPES. */
+  readonly capacity: readonly number[];
+  readonly maxBypass: number;
+  readonly maxQueue: number;
+}
+
 function codeOf(f: () => unknown): number {
   try {
     f();
@@ -63,7 +70,7 @@ function asModel(a: { id: string; msgId: number; types: readonly number[]; units
 }
 
 /** Runs one random sequence against both the manager and the reference model, checking after every step. */
-function run(policy: Policy, config: fc.RecordValue<typeof configArb.constraints> | { capacity: number[]; maxBypass: number; maxQueue: number }, ops: Op[]): void {
+function run(policy: Policy, config: RunConfig, ops: Op[]): void {
   let issued = 0;
   const manager = new ResourceManager({
     capacity: TYPES.map((t, i) => [t, config.capacity[i]! / 1000] as const),
