@@ -1,4 +1,4 @@
-import { MAX_AMOUNT, hasAtMostThreeDecimals } from '../ledger/amounts.js';
+import { capacityProblem } from '../ledger/amounts.js';
 import { DEFAULT_CONFIG, type NodeConfig } from '../node/config.js';
 
 /** A command line that cannot be run; the process prints it and exits 2. */
@@ -42,13 +42,19 @@ export function parseFlags(argv: readonly string[]): Command {
       if (v === undefined) throw new FlagError(`${name} needs a value`);
       return v;
     };
+    const noValue = (): void => {
+      if (inline !== undefined) throw new FlagError(`${name} takes no value`);
+    };
     switch (name) {
       case '--help':
       case '-h':
+        noValue();
         return { kind: 'help' };
       case '--version':
+        noValue();
         return { kind: 'version' };
       case '--deterministic':
+        noValue();
         config = { ...config, deterministic: true };
         break;
       case '--capacity':
@@ -91,7 +97,7 @@ function parseCapacity(text: string): [string, number][] {
     const amountText = part.slice(eq + 1).trim();
     if (eq <= 0 || type === '' || amountText === '') throw new FlagError(`--capacity: expected TYPE=AMOUNT, got ${JSON.stringify(part)}`);
     const amount = Number(amountText);
-    if (!(amount >= 0) || amount > MAX_AMOUNT || !hasAtMostThreeDecimals(amount)) {
+    if (capacityProblem(amount) !== undefined) {
       throw new FlagError(`--capacity: ${type} must be a number from 0 to 1e12 with at most 3 decimals, got ${JSON.stringify(amountText)}`);
     }
     if (out.some(([t]) => t === type)) throw new FlagError(`--capacity: ${type} is given twice`);

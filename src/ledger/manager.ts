@@ -1,5 +1,5 @@
 import { fail } from '../protocol/errors.js';
-import { SCALE, toUnits } from './amounts.js';
+import { SCALE, amountProblem, capacityProblem, toUnits } from './amounts.js';
 import { Categories, type CompleteResult, type Job, type SubmitResult, type Submitter } from './categories.js';
 import { DeadlineHeap } from './deadlines.js';
 import { Ledger } from './ledger.js';
@@ -128,7 +128,8 @@ export class ResourceManager {
       options,
       deadline: -1,
       bypassed: 0,
-      reserved: false,
+      // --max-bypass 0: passed over by 0 grants already, so the head reserves from the start.
+      reserved: this.maxBypass === 0,
       slot: -1,
       group: undefined,
     };
@@ -234,7 +235,12 @@ export class ResourceManager {
   /** Sets capacities (new types allowed; shrinking below what is held preempts nothing). */
   setCapacity(resources: Iterable<readonly [string, number]>): LedgerEvent[] {
     const list = [...resources];
-    for (const [name] of list) this.checkCapacitySettable(name);
+    // Check every entry before applying any, so a refused request changes nothing.
+    for (const [name, amount] of list) {
+      this.checkCapacitySettable(name);
+      const problem = capacityProblem(amount);
+      if (problem !== undefined) throw fail.malformed(`resources.${name} ${problem}`);
+    }
     for (const [name, amount] of list) this.ledger.setCapacity(name, toUnits(amount));
     const events: LedgerEvent[] = [];
     this.drain(events);
@@ -427,13 +433,15 @@ export class ResourceManager {
     return { kind: 'queued', request: seen, reason, ...this.shortfall(seen, reserve) };
   }
 
-  /** Wire requirements to type indices and units; unknown and duplicate types are code 12. */
+  /** Wire requirements to type indices and units; bad amounts, unknown and duplicate types are code 12. */
   private resolve(requirements: readonly Requirement[]): { types: number[]; units: number[] } {
     const types: number[] = [];
     const units: number[] = [];
     const ledgerTypes = this.ledger.types;
     for (let i = 0; i < requirements.length; i++) {
       const r = requirements[i]!;
+      const problem = amountProblem(r.amount);
+      if (problem !== undefined) throw fail.malformed(`requirements[${i}].amount ${problem}`);
       const t = ledgerTypes.indexOf(r.type);
       if (t < 0) {
         const known = ledgerTypes.list().map((n) => JSON.stringify(n)).join(', ');

@@ -1,4 +1,5 @@
 import * as validators from '../generated/validators.js';
+import { fail } from '../protocol/errors.js';
 import type { Validator } from '../generated/validators.js';
 import type { Handler } from './handler.js';
 import { allocate } from './handlers/allocate.js';
@@ -35,7 +36,13 @@ export function routes(options: { deterministic: boolean }): Map<string, Route> 
     ['set_capacity', route(validators.set_capacity, setCapacity)],
     ['renew', route(validators.renew, renew)],
   ]);
-  // Only a virtual clock can be moved; on real time, tick is an unknown type (code 10).
-  if (options.deterministic) table.set('tick', route(validators.tick, tick));
+  // Only a virtual clock can be moved: on real time, tick is code 10 whatever its body.
+  table.set('tick', options.deterministic ? route(validators.tick, tick) : route(anyBody, tickNeedsVirtualClock));
   return table;
 }
+
+const anyBody: Validator = () => true;
+
+const tickNeedsVirtualClock: Handler<unknown> = () => {
+  throw fail.notSupported('tick moves the virtual clock, which only --deterministic has');
+};

@@ -22,7 +22,7 @@ export function describeError(e: ValidationError): string {
     case 'maximum':
       return `${path} must be at most ${String(p.limit)}`;
     case 'multipleOf':
-      return p.multipleOf === 0.001 ? `${path} must have at most 3 decimal places` : `${path} must be a multiple of ${String(p.multipleOf)}`;
+      return `${path} must be a multiple of ${String(p.multipleOf)}`;
     case 'minItems':
       return p.limit === 1 ? `${path} must not be empty` : `${path} must have at least ${String(p.limit)} items`;
     case 'minProperties':

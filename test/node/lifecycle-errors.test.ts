@@ -23,6 +23,7 @@ const malformed: Case[] = [
   ['set_capacity with a negative amount', { type: 'set_capacity', resources: { cpu: -1 } }, 'resources.cpu must be at least 0'],
   ['set_capacity with a string amount', { type: 'set_capacity', resources: { cpu: '4' } }, 'resources.cpu must be a number'],
   ['set_capacity with 4 decimals', { type: 'set_capacity', resources: { cpu: 0.0001 } }, 'resources.cpu must have at most 3 decimal places'],
+  ['set_capacity a hair above 3 decimals', { type: 'set_capacity', resources: { cpu: 0.0010000000001 } }, 'resources.cpu must have at most 3 decimal places'],
   ['set_capacity above 1e12', { type: 'set_capacity', resources: { cpu: 1e13 } }, 'resources.cpu must be at most 1000000000000'],
   ['set_capacity with 65 types', { type: 'set_capacity', resources: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`t${i}`, 1])) }, 'resources must have at most 64 entries'],
   ['renew without allocation_id', { type: 'renew' }, 'allocation_id is required'],
@@ -57,8 +58,8 @@ describe('malformed lifecycle requests: code 12 naming the field, and nothing ch
 describe('tick without --deterministic', () => {
   it('is code 10, even with a bad body', () => {
     const d = new Driver({ deterministic: false }, () => 0);
-    expect(d.error('c1', { type: 'tick', msg_id: 1, ms: 5 }, 10)).toBe('unknown message type "tick"');
-    expect(d.error('c1', { type: 'tick', msg_id: 2, ms: -5 }, 10)).toBe('unknown message type "tick"');
+    expect(d.error('c1', { type: 'tick', msg_id: 1, ms: 5 }, 10)).toBe('tick moves the virtual clock, which only --deterministic has');
+    expect(d.error('c1', { type: 'tick', msg_id: 2, ms: -5 }, 10)).toBe('tick moves the virtual clock, which only --deterministic has');
   });
 });
 

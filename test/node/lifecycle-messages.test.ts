@@ -312,6 +312,11 @@ describe('set_capacity', () => {
     const d = new Driver();
     expect(d.one('c1', { type: 'set_capacity', msg_id: 1, resources: { gpu: 0 } }).capacity).toEqual({ cpu: 8, memory: 16, gpu: 0 });
   });
+
+  it('takes any amount with 3 decimals exactly, large ones included', () => {
+    const d = new Driver();
+    expect(d.one('c1', { type: 'set_capacity', msg_id: 1, resources: { cpu: 66810.567, gpu: 999999999999.999 } }).capacity).toEqual({ cpu: 66810.567, memory: 16, gpu: 999999999999.999 });
+  });
 });
 
 describe('complete_job', () => {

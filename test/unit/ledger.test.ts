@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { Ledger } from '../../src/ledger/ledger.js';
+import { NodeError } from '../../src/protocol/errors.js';
+import type { Allocation } from '../../src/ledger/types.js';
+
+function allocation(id: string, types: number[], units: number[]): Allocation {
+  return { id, src: 'c1', msgId: 1, via: 'n1', types, units, members: undefined, leaseMs: -1, leaseDeadline: -1 };
+}
+
+function ledger(): Ledger {
+  const l = new Ledger(10);
+  l.setCapacity('cpu', 8000);
+  l.setCapacity('memory', 16000);
+  return l;
+}
+
+describe('Ledger', () => {
+  it('starts with everything free', () => {
+    const l = ledger();
+    expect(l.types.list()).toEqual(['cpu', 'memory']);
+    expect([l.capacityOf(0), l.allocatedOf(0), l.freeOf(0)]).toEqual([8000, 0, 8000]);
+    expect(l.freeVector()).toEqual([8000, 16000]);
+    expect(l.allocationCount).toBe(0);
+  });
+
+  it('fits a demand up to and including what is free', () => {
+    const l = ledger();
+    expect(l.fits([0, 1], [8000, 16000])).toBe(true);
+    expect(l.fits([0], [8001])).toBe(false);
+    expect(l.fits([1, 0], [1, 8001])).toBe(false);
+  });
+
+  it('fits with a reserve held back per type', () => {
+    const l = ledger();
+    const reserve: number[] = [];
+    reserve[0] = 6000;
+    expect(l.fits([0], [2000], reserve)).toBe(true);
+    expect(l.fits([0], [2001], reserve)).toBe(false);
+    // The reserve only touches the types it names.
+    expect(l.fits([1], [16000], reserve)).toBe(true);
+  });
+
+  it('adds and ends allocations, keeping allocated + free = capacity', () => {
+    const l = ledger();
+    l.add(allocation('a', [0, 1], [2000, 4000]));
+    expect([l.allocatedOf(0), l.freeOf(0), l.allocatedOf(1), l.freeOf(1)]).toEqual([2000, 6000, 4000, 12000]);
+    expect(l.get('a')?.id).toBe('a');
+    const ended = l.end('a', 'released');
+    expect(ended.id).toBe('a');
+    expect(l.get('a')).toBeUndefined();
+    expect(l.endedAllocation('a')?.how).toBe('released');
+    expect(l.freeVector()).toEqual([8000, 16000]);
+  });
+
+  it('ending an unknown or already ended allocation is code 20', () => {
+    const l = ledger();
+    l.add(allocation('a', [0], [1000]));
+    l.end('a', 'released');
+    for (const id of ['a', 'nope']) {
+      try {
+        l.end(id, 'released');
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(NodeError);
+        expect((e as NodeError).code).toBe(20);
+      }
+    }
+    expect(l.freeOf(0)).toBe(8000);
+  });
+
+  it('reports free as 0 when capacity shrinks below what is allocated, and fits nothing', () => {
+    const l = ledger();
+    l.add(allocation('a', [0], [6000]));
+    l.setCapacity('cpu', 4000);
+    expect(l.capacityOf(0)).toBe(4000);
+    expect(l.allocatedOf(0)).toBe(6000);
+    expect(l.freeOf(0)).toBe(0);
+    expect(l.freeVector()[0]).toBe(0);
+    expect(l.fits([0], [1])).toBe(false);
+    l.end('a', 'released');
+    expect(l.freeOf(0)).toBe(4000);
+  });
+
+  it('registers a new type with a capacity', () => {
+    const l = ledger();
+    expect(l.setCapacity('gpu', 2000)).toBe(2);
+    expect(l.types.indexOf('gpu')).toBe(2);
+    expect(l.freeOf(2)).toBe(2000);
+    expect(l.types.indexOf('tpu')).toBe(-1);
+  });
+
+  it('remembers a bounded number of ended allocations, oldest forgotten first', () => {
+    const l = new Ledger(2);
+    l.setCapacity('cpu', 10_000);
+    for (const id of ['a', 'b', 'c']) {
+      l.add(allocation(id, [0], [1]));
+      l.end(id, 'released');
+    }
+    expect(l.endedAllocation('a')).toBeUndefined();
+    expect(l.endedAllocation('b')).toBeDefined();
+    expect(l.endedAllocation('c')).toBeDefined();
+  });
+
+  it('keeps names such as __proto__ as plain types', () => {
+    const l = new Ledger(1);
+    l.setCapacity('__proto__', 1000);
+    l.setCapacity('constructor', 2000);
+    expect(l.types.indexOf('__proto__')).toBe(0);
+    expect(l.types.indexOf('constructor')).toBe(1);
+    expect(l.types.indexOf('toString')).toBe(-1);
+    expect(l.freeVector()).toEqual([1000, 2000]);
+  });
+});
