@@ -15,8 +15,10 @@ install: $(STAMP)
 build: $(STAMP)
 	@node scripts/build.mjs
 
+# The tests are type-checked too (strict, like the sources), then run.
 test: build
-	npx vitest run
+	@node node_modules/typescript/bin/tsc -p tsconfig.test.json
+	@node node_modules/vitest/vitest.mjs run
 
 # Flags for the node: make run ARGS="--deterministic --capacity cpu=4"
 run: build
