@@ -397,8 +397,10 @@ export class ResourceManager {
 
   /** Wire requirements to type indices and units; unknown and duplicate types are code 12. */
   private resolve(requirements: readonly Requirement[]): { types: number[]; units: number[] } {
-    const types: number[] = [];
-    const units: number[] = [];
+    // Exact-length arrays: they live as long as the request waits, and push() would
+    // leave each with room for 17 elements (about 150 bytes more per waiting request).
+    const types = new Array<number>(requirements.length);
+    const units = new Array<number>(requirements.length);
     const ledgerTypes = this.ledger.types;
     for (let i = 0; i < requirements.length; i++) {
       const r = requirements[i]!;
@@ -407,9 +409,9 @@ export class ResourceManager {
         const known = ledgerTypes.list().map((n) => JSON.stringify(n)).join(', ');
         throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} is not a known resource type (known: ${known})`);
       }
-      if (types.includes(t)) throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} appears twice in one request`);
-      types.push(t);
-      units.push(toUnits(r.amount));
+      if (i > 0 && types.lastIndexOf(t, i - 1) >= 0) throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} appears twice in one request`);
+      types[i] = t;
+      units[i] = toUnits(r.amount);
     }
     return { types, units };
   }

@@ -14,15 +14,18 @@ class Group {
 
   /** Set once any request of the group demands 0 units of a type: then no type prunes it. */
   demandsZero = false;
+  /** Empty and kept for reuse (see WaitQueue.remove). */
+  idle = false;
 
   constructor(
     readonly key: string,
     readonly priority: number,
+    /** The group's resource type indices, in request order (shared by its requests). */
+    readonly types: readonly number[],
     /** Bit t set for each type index t the group needs; -1 when an index is too large for a bit. */
     readonly mask: number,
-    dims: number,
   ) {
-    this.tree = new MinTree(dims);
+    this.tree = new MinTree(types.length);
   }
 
   first(): WaitingRequest | undefined {
@@ -46,6 +49,12 @@ class Group {
     this.tree.set(w.slot, null);
     this.live--;
     w.group = undefined;
+    if (this.live === 0) {
+      // Every leaf is empty again: start over at slot 0, in a small tree.
+      this.slots.length = 0;
+      this.head = 0;
+      if (this.tree.capacity > SMALL_TREE) this.tree.rebuild(SMALL_TREE, 0, () => []);
+    }
   }
 
   // Slots only ever grow at the end; when the tree is full, either squeeze out the holes
@@ -73,6 +82,10 @@ export function ahead(a: WaitingRequest, b: WaitingRequest): boolean {
 
 /** Type indices below this get a bit in a group's mask; larger ones are never pruned by type. */
 const MASK_BITS = 30;
+/** Empty groups kept for reuse, so a shape that keeps coming back does not rebuild its group. */
+const IDLE_GROUPS = 64;
+/** Leaves of the tree an emptied group keeps. */
+const SMALL_TREE = 16;
 
 /**
  * The wait queue, indexed for the drain: requests are grouped by (priority, ordered
@@ -86,6 +99,8 @@ export class WaitQueue {
   /** Groups by type mask; plus the groups no type may prune (mask -1 or a zero demand). */
   private readonly byMask = new Map<number, Group[]>();
   private readonly unpruned = new Set<Group>();
+  /** Groups that became empty, oldest first (an entry is stale if its group was used again). */
+  private readonly idle: Group[] = [];
   private count = 0;
   /** Per dimension count, a reused vector of the free units of a group's types. */
   private readonly scratch: Float64Array[] = [];
@@ -101,7 +116,7 @@ export class WaitQueue {
     const key = `${priority}|${w.types.join(',')}`;
     let g = this.groups.get(key);
     if (g === undefined) {
-      g = new Group(key, priority, maskOf(w.types), w.types.length);
+      g = new Group(key, priority, w.types, maskOf(w.types));
       this.groups.set(key, g);
       if (g.mask < 0) this.unpruned.add(g);
       else {
@@ -110,6 +125,9 @@ export class WaitQueue {
         else list.push(g);
       }
     }
+    g.idle = false;
+    // Every request of a group has the same type list: keep one copy of it.
+    (w as { types: readonly number[] }).types = g.types;
     g.append(w);
     if (g.demandsZero) this.unpruned.add(g);
     // The cached front stays right: only a newcomer can step in front of it.
@@ -124,14 +142,24 @@ export class WaitQueue {
     g.remove(w);
     this.count--;
     if (w === this.front) this.front = undefined;
-    if (g.live === 0) {
-      this.groups.delete(g.key);
-      this.unpruned.delete(g);
-      const list = this.byMask.get(g.mask);
-      if (list !== undefined) {
-        list.splice(list.indexOf(g), 1);
-        if (list.length === 0) this.byMask.delete(g.mask);
+    if (g.live === 0 && !g.idle) {
+      g.idle = true;
+      this.idle.push(g);
+      while (this.idle.length > IDLE_GROUPS) {
+        const old = this.idle.shift()!;
+        if (old.idle) this.drop(old);
       }
+    }
+  }
+
+  private drop(g: Group): void {
+    g.idle = false;
+    this.groups.delete(g.key);
+    this.unpruned.delete(g);
+    const list = this.byMask.get(g.mask);
+    if (list !== undefined) {
+      list.splice(list.indexOf(g), 1);
+      if (list.length === 0) this.byMask.delete(g.mask);
     }
   }
 
