@@ -21,5 +21,9 @@ test: build
 run: build
 	@bin/resource-node $(ARGS)
 
+# The benchmark figures of docs/performance.md, ours beside each peer (about 2 minutes).
+bench: build
+	node bench/run.mjs
+
 clean:
 	rm -rf dist src/generated
