@@ -65,11 +65,14 @@ process.stderr.write('4. memory\n');
   const slow = await slowReader(files.slowReader, SLOW_READER_MESSAGES, [BIN, '--deterministic']);
   const fast = await slowReader(files.slowReader, SLOW_READER_MESSAGES, [BIN, '--deterministic'], { bytesPerTick: Infinity });
   const bare = await slowReader(files.slowReader, SLOW_READER_MESSAGES, [`${ROOT}bench/bare-loop.mjs`]);
-  const r = slow.secondHalfRss / slow.firstHalfRss;
+  // Backpressure is the claim: a slow reader must cost no memory a fast one does not.
+  // Both runs' RSS also rises while V8 lets garbage accumulate (see docs/performance.md).
+  const maxOf = (x) => Math.max(x.firstHalfRss, x.secondHalfRss);
+  const r = maxOf(slow) / maxOf(fast);
   row(
-    '4b RSS, 1M msgs, slow reader (2nd half / 1st half max)',
-    `${mb(slow.secondHalfRss)} / ${mb(slow.firstHalfRss)} (reader keeping up: ${mb(fast.secondHalfRss)})`,
-    `bare loop ${mb(bare.secondHalfRss)} / ${mb(bare.firstHalfRss)}`,
+    '4b RSS, 1M msgs, slow reader / reader keeping up (max)',
+    `${mb(maxOf(slow))} (1st half ${mb(slow.firstHalfRss)}); keeping up ${mb(maxOf(fast))}`,
+    `bare loop ${mb(maxOf(bare))} (1st half ${mb(bare.firstHalfRss)})`,
     r,
     '<= 1.25x',
     r <= 1.25,

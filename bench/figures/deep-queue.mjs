@@ -21,7 +21,7 @@ import { NaiveManager } from '../naive-manager.mjs';
 import { isMain, median } from '../lib.mjs';
 
 const TOP = 1_000_000;
-const ROUNDS = Number(process.env.ROUNDS ?? 7);
+const ROUNDS = 7;
 
 const asRequirements = (o) => Object.entries(o).map(([type, amount]) => ({ type, amount }));
 
@@ -104,10 +104,15 @@ export async function deepQueue(kind, depths = [100, 100_000]) {
   const result = {};
   for (const [name, op] of Object.entries(OPS)) {
     const samples = states.map(() => []);
-    // Warm up, and size each round to about 40 ms of releases (at least 5, at most 3000).
+    // Warm up for about 20 ms, and size each round to about 40 ms of releases (5 to 3000).
     const reps = states.map(({ s }) => {
-      round(op, s, 5, overhead);
-      const us = Math.max(0.1, round(op, s, 5, overhead));
+      const t0 = performance.now();
+      let done = 0;
+      do {
+        round(op, s, 5, overhead);
+        done += 5;
+      } while (performance.now() - t0 < 20);
+      const us = Math.max(0.1, ((performance.now() - t0) * 1000) / done);
       return Math.max(5, Math.min(3000, Math.round(40_000 / us)));
     });
     for (let r = 0; r < ROUNDS; r++) {
