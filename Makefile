@@ -28,5 +28,9 @@ run: build
 demo: build
 	@node dist/demo.js $(DEMO_ARGS)
 
+# The benchmark figures of docs/performance.md, ours beside each peer (about 2 minutes).
+bench: build
+	@node bench/run.mjs
+
 clean:
 	rm -rf dist src/generated

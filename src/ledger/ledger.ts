@@ -19,6 +19,9 @@ export class Ledger {
   private readonly allocated: number[] = [];
   private readonly live = new Map<string, Allocation>();
   private readonly ended = new Map<string, EndedAllocation>();
+  /** Ended ids in the order they ended, a ring of `rememberEnded` slots: the eviction order. */
+  private readonly endedOrder: string[] = [];
+  private endedNext = 0;
 
   /** @param rememberEnded how many ended allocations are remembered for retried releases. */
   constructor(private readonly rememberEnded: number) {}
@@ -88,12 +91,14 @@ export class Ledger {
     if (a === undefined) throw fail.noKey(`no live allocation ${JSON.stringify(id)}`);
     this.live.delete(id);
     for (let i = 0; i < a.types.length; i++) this.allocated[a.types[i]!]! -= a.units[i]!;
-    // Bounded memory: the oldest ended allocation is forgotten first.
-    if (this.ended.size >= this.rememberEnded) {
-      const oldest = this.ended.keys().next();
-      if (oldest.done !== true) this.ended.delete(oldest.value);
+    // Bounded memory: the oldest ended allocation is forgotten first. The ring names it
+    // directly; asking the Map for its first key would skip every hole earlier deletes left.
+    if (this.rememberEnded > 0) {
+      if (this.ended.size >= this.rememberEnded) this.ended.delete(this.endedOrder[this.endedNext]!);
+      this.endedOrder[this.endedNext] = id;
+      this.endedNext = (this.endedNext + 1) % this.rememberEnded;
+      this.ended.set(id, { allocation: a, how });
     }
-    if (this.rememberEnded > 0) this.ended.set(id, { allocation: a, how });
     return a;
   }
 }

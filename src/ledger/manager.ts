@@ -435,8 +435,10 @@ export class ResourceManager {
 
   /** Wire requirements to type indices and units; bad amounts, unknown and duplicate types are code 12. */
   private resolve(requirements: readonly Requirement[]): { types: number[]; units: number[] } {
-    const types: number[] = [];
-    const units: number[] = [];
+    // Exact-length arrays: they live as long as the request waits, and push() would
+    // leave each with room for 17 elements (about 150 bytes more per waiting request).
+    const types = new Array<number>(requirements.length);
+    const units = new Array<number>(requirements.length);
     const ledgerTypes = this.ledger.types;
     for (let i = 0; i < requirements.length; i++) {
       const r = requirements[i]!;
@@ -447,9 +449,9 @@ export class ResourceManager {
         const known = ledgerTypes.list().map((n) => JSON.stringify(n)).join(', ');
         throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} is not a known resource type (known: ${known})`);
       }
-      if (types.includes(t)) throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} appears twice in one request`);
-      types.push(t);
-      units.push(toUnits(r.amount));
+      if (i > 0 && types.lastIndexOf(t, i - 1) >= 0) throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} appears twice in one request`);
+      types[i] = t;
+      units[i] = toUnits(r.amount);
       this.pools.checkWhole(t, units[i]!, `requirements[${i}].amount`);
     }
     return { types, units };

@@ -16,6 +16,18 @@ export interface Outgoing {
  * the body's keys as `type`, `in_reply_to`, then the fields in their given order.
  */
 export function encode(nodeId: string | undefined, m: Outgoing): string {
+  const fields = m.fields;
+  // A field named like a header key would take that key's place in a spread, not follow it.
+  if (fields !== undefined && (Object.hasOwn(fields, 'type') || Object.hasOwn(fields, 'in_reply_to'))) return encodeBySpread(nodeId, m);
+  // The same text JSON.stringify gives the whole envelope, without building it: the header
+  // is joined from stringified parts, then the fields' own object text follows `{`.
+  let head = `{"src":${JSON.stringify(nodeId ?? m.via)},"dest":${JSON.stringify(m.dest)},"body":{"type":${JSON.stringify(m.type)}`;
+  if (m.inReplyTo !== undefined) head += `,"in_reply_to":${JSON.stringify(m.inReplyTo)}`;
+  const rest = fields === undefined ? '{}' : JSON.stringify(fields);
+  return rest.length === 2 ? `${head}}}` : `${head},${rest.slice(1)}}`;
+}
+
+function encodeBySpread(nodeId: string | undefined, m: Outgoing): string {
   const body = m.inReplyTo === undefined ? { type: m.type, ...m.fields } : { type: m.type, in_reply_to: m.inReplyTo, ...m.fields };
   return JSON.stringify({ src: nodeId ?? m.via, dest: m.dest, body });
 }

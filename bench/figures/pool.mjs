@@ -1,0 +1,97 @@
+// Figure 5, in-process: acquire/release cycles on a saturated pool (capacity 2, three
+// contenders, one resource type). `node bench/figures/pool.mjs <ours|generic-pool|tarn>`
+// prints {opsPerSec}. One op is one acquire that was granted plus its release.
+//
+// - ours: the library's ResourceManager, which is synchronous, driven by a synchronous
+//   loop. Each contender holds at most one unit. The oldest holder releases; the release
+//   grants the waiting contender (an event); the releasing contender asks again at once
+//   and waits (the pool is full). So every op is one release that grants and one
+//   allocate that queues: the contended path.
+// - generic-pool and tarn: promise-based. Three async workers run at once, each looping
+//   `resource = await acquire(); ops++; release(resource)` (generic-pool's release is
+//   awaited; tarn's is synchronous). Resources are created once (min = max = 2), so no
+//   creation is timed. With 2 resources and 3 workers, one worker always waits.
+// - ours-remember-0: the same with `remember: 0` (no memory of ended allocations for
+//   retried releases), to show what that memory costs.
+// Every implementation runs OPS ops after a warm-up of OPS/10; the median of 5 rounds.
+import { isMain, median } from '../lib.mjs';
+
+const OPS = 200_000;
+
+async function ours(ops, remember) {
+  const { ResourceManager } = await import('../../dist/index.js');
+  let n = 0;
+  const m = new ResourceManager({ capacity: [['slot', 2]], clock: () => 0, newId: () => `a${++n}`, ...(remember === undefined ? {} : { remember }) });
+  const need = [{ type: 'slot', amount: 1 }];
+  let msgId = 0;
+  const holders = [];
+  const ask = (c) => {
+    const o = m.allocate({ src: c, msgId: ++msgId, via: 'n1' }, need);
+    if (o.kind === 'granted') holders.push(o.allocation);
+  };
+  for (const c of ['c1', 'c2', 'c3']) ask(c);
+  const t0 = performance.now();
+  for (let done = 0; done < ops; done++) {
+    const a = holders.shift();
+    const { events } = m.release(a.id);
+    for (const e of events) holders.push(e.allocation);
+    ask(a.src);
+  }
+  return performance.now() - t0;
+}
+
+async function genericPool(ops) {
+  const { createPool } = (await import('generic-pool')).default;
+  let made = 0;
+  const pool = createPool({ create: async () => ({ id: ++made }), destroy: async () => {} }, { max: 2, min: 2 });
+  await pool.ready();
+  let done = 0;
+  const worker = async () => {
+    while (done < ops) {
+      const r = await pool.acquire();
+      done++;
+      await pool.release(r);
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all([worker(), worker(), worker()]);
+  const ms = performance.now() - t0;
+  await pool.drain();
+  await pool.clear();
+  return ms;
+}
+
+async function tarn(ops) {
+  const { Pool } = await import('tarn');
+  let made = 0;
+  const pool = new Pool({ create: () => ({ id: ++made }), destroy: () => {}, min: 2, max: 2 });
+  let done = 0;
+  const worker = async () => {
+    while (done < ops) {
+      const r = await pool.acquire().promise;
+      done++;
+      pool.release(r);
+    }
+  };
+  // Let tarn create its two resources before timing.
+  await Promise.all([pool.acquire().promise, pool.acquire().promise]).then((rs) => rs.forEach((r) => pool.release(r)));
+  const t0 = performance.now();
+  await Promise.all([worker(), worker(), worker()]);
+  const ms = performance.now() - t0;
+  await pool.destroy();
+  return ms;
+}
+
+const IMPLS = { ours, 'ours-remember-0': (ops) => ours(ops, 0), 'generic-pool': genericPool, tarn };
+
+export async function pool(kind) {
+  const run = IMPLS[kind];
+  await run(OPS / 10);
+  const ms = [];
+  for (let r = 0; r < 5; r++) ms.push(await run(OPS));
+  return { opsPerSec: OPS / (median(ms) / 1000) };
+}
+
+if (isMain(import.meta)) {
+  process.stdout.write(`${JSON.stringify(await pool(process.argv[2] ?? 'ours'))}\n`);
+}

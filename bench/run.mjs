@@ -1,0 +1,108 @@
+// `make bench`: every figure of docs/performance.md in one run, ours beside its peer.
+// Prints one table and writes the same rows to bench/results/latest.json.
+// Expects a fresh build (the Makefile target builds first).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { CHURN_MESSAGES, SEED, SLOW_READER_MESSAGES, ensureInputs } from './workloads.mjs';
+import { BIN, ROOT, runChild } from './lib.mjs';
+import { coldStart, slowReader, throughput } from './figures/stdio.mjs';
+
+const started = performance.now();
+const FIG = `${ROOT}bench/figures/`;
+const rows = [];
+
+const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const us = (n) => (n >= 1000 ? `${fmt(n / 1000, 2)} ms` : `${fmt(n, 2)} us`);
+const mb = (bytes) => `${fmt(bytes / 2 ** 20, 0)} MB`;
+
+/** One table row. `ratio` is the number the target is about; `pass` says if it is met. */
+function row(figure, ours, peer, ratio, target, pass, detail = {}) {
+  rows.push({ figure, ours, peer, ratio: `${fmt(ratio, 2)}x`, target, pass: pass ? 'pass' : 'miss', detail });
+  process.stderr.write(`  ${figure}: ${ours} vs ${peer} -> ${fmt(ratio, 2)}x (${target}) ${pass ? 'pass' : 'miss'}\n`);
+}
+
+const files = ensureInputs();
+
+process.stderr.write('1. throughput\n');
+{
+  const t = await throughput(files.churn, CHURN_MESSAGES);
+  const r = t.ours / t.bare;
+  row('1 throughput (msg/s, stdio)', fmt(t.ours), `bare loop ${fmt(t.bare)}`, r, '>= 0.80x', r >= 0.8, { oursPerSec: t.ours, peerPerSec: t.bare });
+}
+
+process.stderr.write('2. deep queue\n');
+{
+  const ours = await runChild(`${FIG}deep-queue.mjs`, ['ours']);
+  const naive = await runChild(`${FIG}deep-queue.mjs`, ['naive']);
+  const names = {
+    nothing1: '2a release, grants nothing (1 type freed)',
+    one: '2b release, grants exactly one',
+    nothing4: '2c release, grants nothing (4 types freed)',
+  };
+  for (const [key, figure] of Object.entries(names)) {
+    const deep = ours[key]['100000'];
+    const shallow = ours[key]['100'];
+    const peer = naive[key]['100000'];
+    const r = deep / shallow;
+    row(`${figure} @100k / @100`, `${us(deep)} (@100: ${us(shallow)})`, `rescan ${us(peer)} (${fmt(peer / deep, 0)}x ours)`, r, '<= 1.50x', r <= 1.5, {
+      oursUs: { 100: shallow, 100000: deep },
+      peerUs: naive[key],
+    });
+  }
+}
+
+process.stderr.write('3. cold start\n');
+{
+  const c = await coldStart();
+  const r = c.oursMs / c.nodeMs;
+  row('3 cold start (spawn to exit)', `${fmt(c.oursMs, 1)} ms`, `node -e 0 ${fmt(c.nodeMs, 1)} ms`, r, '<= 1.50x', r <= 1.5, { oursMs: c.oursMs, peerMs: c.nodeMs });
+}
+
+process.stderr.write('4. memory\n');
+{
+  const m = await runChild(`${FIG}memory.mjs`, [], ['--expose-gc']);
+  row('4a heap per waiting request @1M', `${fmt(m.heapBytes, 0)} B (+${fmt(m.bufferBytes, 0)} B typed arrays)`, '-', m.heapBytes / 300, '<= 300 B (1.00x)', m.heapBytes <= 300, m);
+  const slow = await slowReader(files.slowReader, SLOW_READER_MESSAGES, [BIN, '--deterministic']);
+  const fast = await slowReader(files.slowReader, SLOW_READER_MESSAGES, [BIN, '--deterministic'], { bytesPerTick: Infinity });
+  const bare = await slowReader(files.slowReader, SLOW_READER_MESSAGES, [`${ROOT}bench/bare-loop.mjs`]);
+  // Backpressure is the claim: a slow reader must cost no memory a fast one does not.
+  // Both runs' RSS also rises while V8 lets garbage accumulate (see docs/performance.md).
+  const maxOf = (x) => Math.max(x.firstHalfRss, x.secondHalfRss);
+  const r = maxOf(slow) / maxOf(fast);
+  row(
+    '4b RSS, 1M msgs, slow reader / reader keeping up (max)',
+    `${mb(maxOf(slow))} (1st half ${mb(slow.firstHalfRss)}); keeping up ${mb(maxOf(fast))}`,
+    `bare loop ${mb(maxOf(bare))} (1st half ${mb(bare.firstHalfRss)})`,
+    r,
+    '<= 1.25x',
+    r <= 1.25,
+    { slow, fast, peer: bare },
+  );
+}
+
+process.stderr.write('5. in-process pool\n');
+{
+  const ours = await runChild(`${FIG}pool.mjs`, ['ours']);
+  const forgetful = await runChild(`${FIG}pool.mjs`, ['ours-remember-0']);
+  for (const peerName of ['generic-pool', 'tarn']) {
+    const peer = await runChild(`${FIG}pool.mjs`, [peerName]);
+    const r = ours.opsPerSec / peer.opsPerSec;
+    row(`5 saturated pool vs ${peerName} (ops/s)`, `${fmt(ours.opsPerSec)} (remember 0: ${fmt(forgetful.opsPerSec)})`, `${peerName} ${fmt(peer.opsPerSec)}`, r, '>= 3.00x', r >= 3, {
+      oursPerSec: ours.opsPerSec,
+      oursRemember0PerSec: forgetful.opsPerSec,
+      peerPerSec: peer.opsPerSec,
+    });
+  }
+}
+
+const seconds = (performance.now() - started) / 1000;
+const header = ['figure', 'ours', 'peer', 'ratio', 'target', 'pass'];
+const table = [header, ...rows.map((r) => header.map((h) => r[h]))];
+const widths = header.map((_, i) => Math.max(...table.map((line) => line[i].length)));
+const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+const text = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map((r) => line(header.map((h) => r[h])))].join('\n');
+process.stdout.write(`${text}\n\n${rows.filter((r) => r.pass === 'pass').length} of ${rows.length} targets met; ${fmt(seconds, 0)} s on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), node ${process.version}\n`);
+
+mkdirSync(`${ROOT}bench/results`, { recursive: true });
+const result = { date: new Date().toISOString(), node: process.version, cores: cpus().length, cpu: cpus()[0]?.model, seed: SEED, seconds, rows };
+writeFileSync(`${ROOT}bench/results/latest.json`, `${JSON.stringify(result, null, 2)}\n`);
