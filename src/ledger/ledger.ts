@@ -1,4 +1,5 @@
 import { fail } from '../protocol/errors.js';
+import { BoundedMap } from './bounded-map.js';
 import { ResourceTypes } from './resource-types.js';
 import type { Allocation } from './types.js';
 
@@ -18,13 +19,12 @@ export class Ledger {
   private readonly capacity: number[] = [];
   private readonly allocated: number[] = [];
   private readonly live = new Map<string, Allocation>();
-  private readonly ended = new Map<string, EndedAllocation>();
-  /** Ended ids in the order they ended, a ring of `rememberEnded` slots: the eviction order. */
-  private readonly endedOrder: string[] = [];
-  private endedNext = 0;
+  private readonly ended: BoundedMap<string, EndedAllocation>;
 
   /** @param rememberEnded how many ended allocations are remembered for retried releases. */
-  constructor(private readonly rememberEnded: number) {}
+  constructor(rememberEnded: number) {
+    this.ended = new BoundedMap(rememberEnded);
+  }
 
   /** Sets the capacity of `name` (registering a new type), in thousandths. */
   setCapacity(name: string, units: number): number {
@@ -91,14 +91,8 @@ export class Ledger {
     if (a === undefined) throw fail.noKey(`no live allocation ${JSON.stringify(id)}`);
     this.live.delete(id);
     for (let i = 0; i < a.types.length; i++) this.allocated[a.types[i]!]! -= a.units[i]!;
-    // Bounded memory: the oldest ended allocation is forgotten first. The ring names it
-    // directly; asking the Map for its first key would skip every hole earlier deletes left.
-    if (this.rememberEnded > 0) {
-      if (this.ended.size >= this.rememberEnded) this.ended.delete(this.endedOrder[this.endedNext]!);
-      this.endedOrder[this.endedNext] = id;
-      this.endedNext = (this.endedNext + 1) % this.rememberEnded;
-      this.ended.set(id, { allocation: a, how });
-    }
+    // Bounded memory: the oldest ended allocation is forgotten first.
+    this.ended.set(id, { allocation: a, how });
     return a;
   }
 }

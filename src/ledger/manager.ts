@@ -4,6 +4,8 @@ import { Categories, type CompleteResult, type Job, type SubmitResult, type Subm
 import { DeadlineHeap } from './deadlines.js';
 import { Ledger } from './ledger.js';
 import { Pools } from './pools.js';
+import { RequestKeys, type KeyOutcome } from './request-keys.js';
+import { SourceIndex } from './source-index.js';
 import type { AllocateOptions, Allocation, Requester, WaitingRequest } from './types.js';
 import { WaitQueue, ahead } from './wait-queue.js';
 
@@ -57,8 +59,6 @@ export type AllocateOutcome =
 
 type Deadline = { readonly kind: 'timeout'; readonly request: WaitingRequest } | { readonly kind: 'lease'; readonly allocation: Allocation; readonly at: number };
 
-type Remembered = WaitingRequest | Allocation | { readonly timedOut: WaitingRequest } | { readonly cancelled: WaitingRequest };
-
 /**
  * The pure core: ledger, wait queue, categories and deadlines. No I/O, no real time, no
  * randomness: the clock and id source come in through the options. Every method returns
@@ -76,15 +76,11 @@ export class ResourceManager {
   private readonly newId: () => string;
   private readonly maxBypass: number;
   private readonly maxQueue: number;
-  private readonly remember: number;
   private seq = 0;
   /** Waiting requests and live allocations by client and msg_id, for cancel. */
-  private readonly bySource = new Map<string, Map<number, WaitingRequest | Allocation>>();
-  /** Outcomes by client and request_id, for idempotent retries (the last `remember`). */
-  private readonly byRequestId = new Map<string, Remembered>();
-  // Keys of requests still waiting are kept apart and never forgotten (the queue bounds
-  // them), so a retry of a long-waiting request can never become a second request.
-  private readonly waitingByKey = new Map<string, WaitingRequest>();
+  private readonly bySource = new SourceIndex();
+  /** Outcomes by client and request_id, for idempotent retries. */
+  private readonly requestKeys: RequestKeys;
   private readonly jobStatuses = new Map<string, number>();
 
   constructor(options: ManagerOptions) {
@@ -93,8 +89,9 @@ export class ResourceManager {
     this.policy = options.policy ?? 'backfill';
     this.maxBypass = options.maxBypass ?? 100;
     this.maxQueue = options.maxQueue ?? 100_000;
-    this.remember = options.remember ?? 100_000;
-    this.ledger = new Ledger(this.remember);
+    const remember = options.remember ?? 100_000;
+    this.ledger = new Ledger(remember);
+    this.requestKeys = new RequestKeys(remember);
     this.categories = new Categories(this.maxQueue);
     for (const [name, amount] of options.capacity) this.ledger.setCapacity(name, toUnits(amount));
     for (const [name, members] of options.pools ?? []) this.pools.declare(this.ledger.setCapacity(name, members.length * SCALE), name, members);
@@ -113,9 +110,9 @@ export class ResourceManager {
   /** Grants the requirements now if they fit (and policy allows), else queues them. */
   allocate(who: Requester, requirements: readonly Requirement[], options?: AllocateOptions): AllocateOutcome {
     const { types, units } = this.resolve(requirements);
-    const key = options?.requestId === undefined ? undefined : `${who.src}\u0000${options.requestId}`;
+    const key = options?.requestId === undefined ? undefined : RequestKeys.of(who.src, options.requestId);
     if (key !== undefined) {
-      const seen = this.waitingByKey.get(key) ?? this.byRequestId.get(key);
+      const seen = this.requestKeys.get(key);
       if (seen !== undefined) return this.replay(seen, types, units, options!.requestId!);
     }
     const w: WaitingRequest = {
@@ -134,7 +131,7 @@ export class ResourceManager {
       group: undefined,
     };
     const outcome = this.admit(w);
-    if (key !== undefined && outcome.kind === 'queued') this.waitingByKey.set(key, outcome.request);
+    if (key !== undefined && outcome.kind === 'queued') this.requestKeys.wait(key, outcome.request);
     return outcome;
   }
 
@@ -169,7 +166,7 @@ export class ResourceManager {
       this.deadlines.push(w.deadline, { kind: 'timeout', request: w });
     }
     this.queue.add(w);
-    this.index(w.src, w.msgId, w);
+    this.bySource.set(w.src, w.msgId, w);
     return { kind: 'queued', request: w, reason, ...this.shortfall(w, reserve) };
   }
 
@@ -198,7 +195,7 @@ export class ResourceManager {
     }
     this.ledger.end(id, 'released');
     this.pools.giveBack(a);
-    this.unindex(a.src, a.msgId, a);
+    this.bySource.delete(a.src, a.msgId, a);
     if (jobStatus !== undefined) this.jobStatuses.set(jobStatus, (this.jobStatuses.get(jobStatus) ?? 0) + 1);
     const events: LedgerEvent[] = [];
     this.drain(events);
@@ -207,12 +204,12 @@ export class ResourceManager {
 
   /** Withdraws a waiting allocate sent by `src` with `msgId`. */
   cancel(src: string, msgId: number): { request: WaitingRequest; events: LedgerEvent[] } {
-    const found = this.bySource.get(src)?.get(msgId);
+    const found = this.bySource.get(src, msgId);
     if (found === undefined) throw fail.noKey(`no waiting request with msg_id ${msgId} from ${JSON.stringify(src)}`);
     if ('id' in found) throw fail.precondition(`request ${msgId} was already granted as ${JSON.stringify(found.id)}: release it instead`);
     this.withdraw(found);
     const key = found.options?.requestId;
-    if (key !== undefined) this.rememberKey(`${src}\u0000${key}`, { cancelled: found });
+    if (key !== undefined) this.requestKeys.settle(RequestKeys.of(src, key), { cancelled: found });
     const events: LedgerEvent[] = [];
     this.drain(events);
     return { request: found, events };
@@ -280,13 +277,13 @@ export class ResourceManager {
         const w = d.request;
         this.withdraw(w);
         const key = w.options?.requestId;
-        if (key !== undefined) this.rememberKey(`${w.src}\u0000${key}`, { timedOut: w });
+        if (key !== undefined) this.requestKeys.settle(RequestKeys.of(w.src, key), { timedOut: w });
         events.push({ kind: 'timed_out', request: w });
       } else {
         const a = d.allocation;
         this.ledger.end(a.id, 'expired');
         this.pools.giveBack(a);
-        this.unindex(a.src, a.msgId, a);
+        this.bySource.delete(a.src, a.msgId, a);
         events.push({ kind: 'lease_expired', allocation: a });
       }
       this.drain(events);
@@ -373,9 +370,9 @@ export class ResourceManager {
       leaseDeadline: -1,
     };
     this.ledger.add(a);
-    this.index(a.src, a.msgId, a);
+    this.bySource.set(a.src, a.msgId, a);
     const key = w.options?.requestId;
-    if (key !== undefined) this.rememberKey(`${w.src}\u0000${key}`, a);
+    if (key !== undefined) this.requestKeys.settle(RequestKeys.of(w.src, key), a);
     const leaseMs = w.options?.leaseMs;
     if (leaseMs !== undefined) this.startLease(a, leaseMs);
     return a;
@@ -389,38 +386,10 @@ export class ResourceManager {
 
   private withdraw(w: WaitingRequest): void {
     this.queue.remove(w);
-    this.unindex(w.src, w.msgId, w);
+    this.bySource.delete(w.src, w.msgId, w);
   }
 
-  // ---- indexes --------------------------------------------------------------------
-
-  private index(src: string, msgId: number, v: WaitingRequest | Allocation): void {
-    let m = this.bySource.get(src);
-    if (m === undefined) {
-      m = new Map();
-      this.bySource.set(src, m);
-    }
-    m.set(msgId, v);
-  }
-
-  private unindex(src: string, msgId: number, v: WaitingRequest | Allocation): void {
-    const m = this.bySource.get(src);
-    if (m === undefined || m.get(msgId) !== v) return;
-    m.delete(msgId);
-    if (m.size === 0) this.bySource.delete(src);
-  }
-
-  private rememberKey(key: string, v: Remembered): void {
-    this.waitingByKey.delete(key);
-    this.byRequestId.delete(key);
-    if (this.byRequestId.size >= this.remember) {
-      const oldest = this.byRequestId.keys().next();
-      if (oldest.done !== true) this.byRequestId.delete(oldest.value);
-    }
-    this.byRequestId.set(key, v);
-  }
-
-  private replay(seen: Remembered, types: readonly number[], units: readonly number[], requestId: string): AllocateOutcome {
+  private replay(seen: KeyOutcome, types: readonly number[], units: readonly number[], requestId: string): AllocateOutcome {
     const original = 'timedOut' in seen ? seen.timedOut : 'cancelled' in seen ? seen.cancelled : seen;
     const same = original.types.length === types.length && original.types.every((t, i) => t === types[i] && original.units[i] === units[i]);
     if (!same) throw fail.precondition(`request_id ${JSON.stringify(requestId)} was used before with other requirements`);
