@@ -5,7 +5,9 @@
  * fits `avail` only if its filed demand does, so a subtree none of whose filed minimums
  * fit holds nothing that fits and is skipped whole. A request that is reached but does not
  * fit is filed again under a dimension it is blocked on in `avail`, so the next search
- * with the same or less room is settled above it.
+ * with the same or less room is settled above it. Among the dimensions it is blocked on,
+ * one whose demand is above `reach` (what that dimension has had free lately) is preferred:
+ * a release like a recent one will not bring the request within reach again.
  */
 export class MinTree {
   /** Leaves in the tree; always a power of two. */
@@ -58,13 +60,13 @@ export class MinTree {
   /**
    * Earliest slot whose demands (`demandsOf(slot)`, one per dimension) all fit in `avail`,
    * or -1. Slots reached on the way that do not fit are filed again under a dimension
-   * they are blocked on.
+   * they are blocked on, above `reach` in that dimension if they can be.
    */
-  findFirst(avail: ArrayLike<number>, demandsOf: (slot: number) => ArrayLike<number>): number {
-    return this.find(1, avail, demandsOf);
+  findFirst(avail: ArrayLike<number>, reach: ArrayLike<number>, demandsOf: (slot: number) => ArrayLike<number>): number {
+    return this.find(1, avail, reach, demandsOf);
   }
 
-  private find(n: number, avail: ArrayLike<number>, demandsOf: (slot: number) => ArrayLike<number>): number {
+  private find(n: number, avail: ArrayLike<number>, reach: ArrayLike<number>, demandsOf: (slot: number) => ArrayLike<number>): number {
     const k = this.dims;
     const d = this.data;
     const base = n * k;
@@ -79,16 +81,22 @@ export class MinTree {
     if (n >= this.size) {
       const slot = n - this.size;
       const units = demandsOf(slot);
+      let blocked = -1;
       for (let j = 0; j < k; j++) {
-        if (units[j]! > avail[j]!) {
-          this.set(slot, j, units[j]!);
-          return -1;
+        const u = units[j]!;
+        if (u <= avail[j]!) continue;
+        if (u > reach[j]!) {
+          blocked = j;
+          break;
         }
+        if (blocked < 0) blocked = j;
       }
-      return slot;
+      if (blocked < 0) return slot;
+      this.set(slot, blocked, units[blocked]!);
+      return -1;
     }
-    const left = this.find(2 * n, avail, demandsOf);
-    return left >= 0 ? left : this.find(2 * n + 1, avail, demandsOf);
+    const left = this.find(2 * n, avail, reach, demandsOf);
+    return left >= 0 ? left : this.find(2 * n + 1, avail, reach, demandsOf);
   }
 
   /**

@@ -94,6 +94,8 @@ export function ahead(a: WaitingRequest, b: WaitingRequest): boolean {
 const IDLE_GROUPS = 64;
 /** Leaves of the tree an emptied group keeps. */
 const SMALL_TREE = 16;
+/** firstFitting calls per window of the per-type peaks of free units (see WaitQueue.reach). */
+const PEAK_WINDOW = 256;
 
 /**
  * The wait queue, indexed for the drain. Requests are grouped by (priority, ordered
@@ -120,8 +122,17 @@ export class WaitQueue {
   /** Reused lists of candidate group ids and groups. */
   private readonly openIds: number[] = [];
   private readonly open: Group[] = [];
-  /** Per dimension count, a reused vector of the free units of a group's types. */
+  /** Per dimension count, reused vectors of the free units and the reach of a group's types. */
   private readonly scratch: Float64Array[] = [];
+  private readonly scratchReach: Float64Array[] = [];
+  /**
+   * Per type, the most free units seen in this window of firstFitting calls and in the
+   * one before. A request is filed, when it can be, under a demand above both, one that
+   * the releases of late have not met, so that a run of releases like those does not
+   * wake it again (two types freed by turns would otherwise hand it back and forth).
+   */
+  private peak: number[] = [];
+  private lastPeak: number[] = [];
   /** The front of the queue, or undefined when it must be found again. */
   private front: WaitingRequest | undefined;
 
@@ -221,6 +232,15 @@ export class WaitQueue {
     ids.length = 0;
     open.length = 0;
     const call = ++this.calls;
+    if (call % PEAK_WINDOW === 0) {
+      this.lastPeak = this.peak;
+      this.peak = [];
+    }
+    const peak = this.peak;
+    for (let t = 0; t < avail.length; t++) {
+      const a = avail[t] ?? 0;
+      if (!(a <= peak[t]!)) peak[t] = a;
+    }
     for (let t = 0; t < this.byType.length; t++) this.byType[t]?.collect(avail[t] ?? 0, ids);
     for (let i = 0; i < ids.length; i++) {
       const g = this.byId[ids[i]!]!;
@@ -244,10 +264,22 @@ export class WaitQueue {
   private bestIn(g: Group, avail: readonly number[], best: WaitingRequest | undefined): WaitingRequest | undefined {
     const types = g.types;
     const dimAvail = (this.scratch[types.length] ??= new Float64Array(types.length));
-    for (let j = 0; j < types.length; j++) dimAvail[j] = avail[types[j]!] ?? 0;
-    const slot = g.tree.findFirst(dimAvail, g.demandsOf);
+    const dimReach = (this.scratchReach[types.length] ??= new Float64Array(types.length));
+    for (let j = 0; j < types.length; j++) {
+      const t = types[j]!;
+      dimAvail[j] = avail[t] ?? 0;
+      dimReach[j] = this.reach(t);
+    }
+    const slot = g.tree.findFirst(dimAvail, dimReach, g.demandsOf);
     const w = slot >= 0 ? g.slots[slot] : undefined;
     return w !== undefined && (best === undefined || ahead(w, best)) ? w : best;
+  }
+
+  /** The most free units of type `t` seen lately (at least one and at most two windows). */
+  private reach(t: number): number {
+    const a = this.peak[t] ?? -Infinity;
+    const b = this.lastPeak[t] ?? -Infinity;
+    return a > b ? a : b;
   }
 
   /** Every waiting request in queue order. O(n log n): for status, tests and tools. */
