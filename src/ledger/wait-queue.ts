@@ -239,7 +239,8 @@ export class WaitQueue {
     const peak = this.peak;
     for (let t = 0; t < avail.length; t++) {
       const a = avail[t] ?? 0;
-      if (!(a <= peak[t]!)) peak[t] = a;
+      const p = peak[t];
+      if (p === undefined || a > p) peak[t] = a;
     }
     for (let t = 0; t < this.byType.length; t++) this.byType[t]?.collect(avail[t] ?? 0, ids);
     for (let i = 0; i < ids.length; i++) {
