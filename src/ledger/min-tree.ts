@@ -1,8 +1,13 @@
 /**
- * A segment tree over slots in arrival order holding, per dimension, the minimum demand
- * of the live requests below each node. It answers "which is the earliest request whose
- * every demand fits in `avail`?" by descending only into subtrees whose minimums fit,
- * so a release that can grant nothing is settled at the root, whatever the queue depth.
+ * A segment tree over slots in arrival order in which every live request is filed under
+ * ONE of its dimensions: one it was last found blocked on. Each node holds, per dimension,
+ * the smallest demand among the requests below it filed under that dimension. A request
+ * fits `avail` only if its filed demand does, so a subtree none of whose filed minimums
+ * fit holds nothing that fits and is skipped whole. A request that is reached but does not
+ * fit is filed again under a dimension it is blocked on in `avail`, so the next search
+ * with the same or less room is settled above it. Among the dimensions it is blocked on,
+ * one whose demand is above `reach` (what that dimension has had free lately) is preferred:
+ * a release like a recent one will not bring the request within reach again.
  */
 export class MinTree {
   /** Leaves in the tree; always a power of two. */
@@ -21,12 +26,17 @@ export class MinTree {
     return this.size;
   }
 
-  /** Sets slot `slot` to `values` (one per dimension), or empties it when `values` is null. */
-  set(slot: number, values: ArrayLike<number> | null): void {
+  /** The smallest demand filed under dimension `dim` anywhere in the tree (+infinity if none). */
+  lowest(dim: number): number {
+    return this.data[this.dims + dim]!;
+  }
+
+  /** Files slot `slot` under dimension `dim` with demand `value`; `dim` -1 empties the slot. */
+  set(slot: number, dim: number, value: number): void {
     const k = this.dims;
     const d = this.data;
     let n = this.size + slot;
-    for (let j = 0; j < k; j++) d[n * k + j] = values === null ? Infinity : values[j]!;
+    for (let j = 0; j < k; j++) d[n * k + j] = j === dim ? value : Infinity;
     n >>= 1;
     while (n >= 1) {
       const l = 2 * n * k;
@@ -47,29 +57,62 @@ export class MinTree {
     }
   }
 
-  /** Earliest slot whose demands all fit in `avail` (one per dimension), or -1. */
-  findFirst(avail: ArrayLike<number>): number {
-    return this.find(1, avail);
+  /**
+   * Earliest slot whose demands (`demandsOf(slot)`, one per dimension) all fit in `avail`,
+   * or -1. Slots reached on the way that do not fit are filed again under a dimension
+   * they are blocked on, above `reach` in that dimension if they can be.
+   */
+  findFirst(avail: ArrayLike<number>, reach: ArrayLike<number>, demandsOf: (slot: number) => ArrayLike<number>): number {
+    return this.find(1, avail, reach, demandsOf);
   }
 
-  private find(n: number, avail: ArrayLike<number>): number {
+  private find(n: number, avail: ArrayLike<number>, reach: ArrayLike<number>, demandsOf: (slot: number) => ArrayLike<number>): number {
     const k = this.dims;
+    const d = this.data;
     const base = n * k;
-    for (let j = 0; j < k; j++) if (this.data[base + j]! > avail[j]!) return -1;
-    if (n >= this.size) return n - this.size;
-    const left = this.find(2 * n, avail);
-    return left >= 0 ? left : this.find(2 * n + 1, avail);
+    let open = false;
+    for (let j = 0; j < k; j++) {
+      if (d[base + j]! <= avail[j]!) {
+        open = true;
+        break;
+      }
+    }
+    if (!open) return -1;
+    if (n >= this.size) {
+      const slot = n - this.size;
+      const units = demandsOf(slot);
+      let blocked = -1;
+      for (let j = 0; j < k; j++) {
+        const u = units[j]!;
+        if (u <= avail[j]!) continue;
+        if (u > reach[j]!) {
+          blocked = j;
+          break;
+        }
+        if (blocked < 0) blocked = j;
+      }
+      if (blocked < 0) return slot;
+      this.set(slot, blocked, units[blocked]!);
+      return -1;
+    }
+    const left = this.find(2 * n, avail, reach, demandsOf);
+    return left >= 0 ? left : this.find(2 * n + 1, avail, reach, demandsOf);
   }
 
-  /** Rebuilds with room for `size` slots (a power of two) from `leaf(slot)` values. */
-  rebuild(size: number, count: number, leaf: (slot: number) => ArrayLike<number>): void {
+  /**
+   * Rebuilds with room for `size` slots (a power of two): new slot s keeps the filing of
+   * old slot `from[s]`; the slots after `from.length` are empty.
+   */
+  rebuild(size: number, from: readonly number[]): void {
     const k = this.dims;
+    const old = this.data;
+    const oldSize = this.size;
     this.size = size;
     this.data = new Float64Array(2 * size * k).fill(Infinity);
     const d = this.data;
-    for (let s = 0; s < count; s++) {
-      const v = leaf(s);
-      for (let j = 0; j < k; j++) d[(size + s) * k + j] = v[j]!;
+    for (let s = 0; s < from.length; s++) {
+      const o = (oldSize + from[s]!) * k;
+      for (let j = 0; j < k; j++) d[(size + s) * k + j] = old[o + j]!;
     }
     for (let n = size - 1; n >= 1; n--) {
       for (let j = 0; j < k; j++) {

@@ -1,9 +1,11 @@
+import { IdMinTree } from './id-min-tree.js';
 import { MinTree } from './min-tree.js';
 import type { WaitingRequest } from './types.js';
 
 /**
  * Waiting requests that share a priority and an ordered list of resource types. Within a
  * group, slots are in arrival order, so "earliest in the group" is "leftmost slot".
+ * Each request is filed in the group's tree under one of its types (see MinTree).
  */
 class Group {
   readonly slots: (WaitingRequest | undefined)[] = [];
@@ -12,20 +14,26 @@ class Group {
   head = 0;
   live = 0;
 
-  /** Set once any request of the group demands 0 units of a type: then no type prunes it. */
-  demandsZero = false;
   /** Empty and kept for reuse (see WaitQueue.remove). */
   idle = false;
+  /** Per dimension, the tree's lowest filed demand as last told to the queue's type index. */
+  readonly published: Float64Array;
+  /** The last firstFitting call that took this group as a candidate. */
+  seen = 0;
+
+  /** The demands of the request in a live slot, for the tree. */
+  readonly demandsOf = (slot: number): readonly number[] => this.slots[slot]!.units;
 
   constructor(
     readonly key: string,
     readonly priority: number,
     /** The group's resource type indices, in request order (shared by its requests). */
     readonly types: readonly number[],
-    /** Bit t set for each type index t the group needs; -1 when an index is too large for a bit. */
-    readonly mask: number,
+    /** Dense number of the group in the queue's type index. */
+    readonly id: number,
   ) {
     this.tree = new MinTree(types.length);
+    this.published = new Float64Array(types.length).fill(Infinity);
   }
 
   first(): WaitingRequest | undefined {
@@ -39,21 +47,21 @@ class Group {
     w.slot = this.slots.length;
     w.group = this;
     this.slots.push(w);
-    this.tree.set(w.slot, w.units);
+    const dim = initialFiling(w.units);
+    this.tree.set(w.slot, dim, w.units[dim]!);
     this.live++;
-    if (!this.demandsZero && w.units.includes(0)) this.demandsZero = true;
   }
 
   remove(w: WaitingRequest): void {
     this.slots[w.slot] = undefined;
-    this.tree.set(w.slot, null);
+    this.tree.set(w.slot, -1, 0);
     this.live--;
     w.group = undefined;
     if (this.live === 0) {
       // Every leaf is empty again: start over at slot 0, in a small tree.
       this.slots.length = 0;
       this.head = 0;
-      if (this.tree.capacity > SMALL_TREE) this.tree.rebuild(SMALL_TREE, 0, () => []);
+      if (this.tree.capacity > SMALL_TREE) this.tree.rebuild(SMALL_TREE, []);
     }
   }
 
@@ -63,13 +71,15 @@ class Group {
     const liveOnes = this.slots.filter((w): w is WaitingRequest => w !== undefined);
     let size = this.tree.capacity;
     if (liveOnes.length * 2 > size) size *= 2;
+    // Each request keeps its filing: what was learnt about where it is blocked stays.
+    const from = liveOnes.map((w) => w.slot);
     this.slots.length = 0;
     for (const w of liveOnes) {
       w.slot = this.slots.length;
       this.slots.push(w);
     }
     this.head = 0;
-    this.tree.rebuild(size, liveOnes.length, (s) => liveOnes[s]!.units);
+    this.tree.rebuild(size, from);
   }
 }
 
@@ -80,30 +90,49 @@ export function ahead(a: WaitingRequest, b: WaitingRequest): boolean {
   return pa !== pb ? pa > pb : a.seq < b.seq;
 }
 
-/** Type indices below this get a bit in a group's mask; larger ones are never pruned by type. */
-const MASK_BITS = 30;
 /** Empty groups kept for reuse, so a shape that keeps coming back does not rebuild its group. */
 const IDLE_GROUPS = 64;
 /** Leaves of the tree an emptied group keeps. */
 const SMALL_TREE = 16;
+/** firstFitting calls per window of the per-type peaks of free units (see WaitQueue.reach). */
+const PEAK_WINDOW = 256;
 
 /**
- * The wait queue, indexed for the drain: requests are grouped by (priority, ordered
- * types) and each group keeps a MinTree, so finding the earliest request that fits the
- * free vector costs O(groups x log n) instead of a walk over every waiting request.
- * Groups are also filed by the set of types they need: a group needing a type with
- * nothing free cannot fit, so a drain only visits groups whose types all have room.
+ * The wait queue, indexed for the drain. Requests are grouped by (priority, ordered
+ * types); each group keeps a MinTree in which every request is filed under one type it
+ * was last found blocked on. Per resource type, an IdMinTree holds each group's lowest
+ * demand filed under that type, so a drain looks only into groups holding a request whose
+ * filed demand fits, and within them only into subtrees holding one. A request that is
+ * looked at and does not fit is filed again under a type it is blocked on: a release
+ * costs about the number of requests whose filed demand it brings within reach, not the
+ * depth of the queue.
  */
 export class WaitQueue {
   private readonly groups = new Map<string, Group>();
-  /** Groups by type mask; plus the groups no type may prune (mask -1 or a zero demand). */
-  private readonly byMask = new Map<number, Group[]>();
-  private readonly unpruned = new Set<Group>();
+  /** Groups by id; ids of dropped groups are reused. */
+  private readonly byId: (Group | undefined)[] = [];
+  private readonly freeIds: number[] = [];
+  /** Per resource type index: each group's lowest demand filed under that type. */
+  private readonly byType: (IdMinTree | undefined)[] = [];
   /** Groups that became empty, oldest first (an entry is stale if its group was used again). */
   private readonly idle: Group[] = [];
   private count = 0;
-  /** Per dimension count, a reused vector of the free units of a group's types. */
+  /** Numbers firstFitting calls, to take each candidate group once. */
+  private calls = 0;
+  /** Reused lists of candidate group ids and groups. */
+  private readonly openIds: number[] = [];
+  private readonly open: Group[] = [];
+  /** Per dimension count, reused vectors of the free units and the reach of a group's types. */
   private readonly scratch: Float64Array[] = [];
+  private readonly scratchReach: Float64Array[] = [];
+  /**
+   * Per type, the most free units seen in this window of firstFitting calls and in the
+   * one before. A request is filed, when it can be, under a demand above both, one that
+   * the releases of late have not met, so that a run of releases like those does not
+   * wake it again (two types freed by turns would otherwise hand it back and forth).
+   */
+  private peak: number[] = [];
+  private lastPeak: number[] = [];
   /** The front of the queue, or undefined when it must be found again. */
   private front: WaitingRequest | undefined;
 
@@ -116,20 +145,16 @@ export class WaitQueue {
     const key = `${priority}|${w.types.join(',')}`;
     let g = this.groups.get(key);
     if (g === undefined) {
-      g = new Group(key, priority, w.types, maskOf(w.types));
+      const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.byId.length;
+      g = new Group(key, priority, w.types, id);
+      this.byId[id] = g;
       this.groups.set(key, g);
-      if (g.mask < 0) this.unpruned.add(g);
-      else {
-        const list = this.byMask.get(g.mask);
-        if (list === undefined) this.byMask.set(g.mask, [g]);
-        else list.push(g);
-      }
     }
     g.idle = false;
     // Every request of a group has the same type list: keep one copy of it.
     (w as { types: readonly number[] }).types = g.types;
     g.append(w);
-    if (g.demandsZero) this.unpruned.add(g);
+    this.publish(g);
     // The cached front stays right: only a newcomer can step in front of it.
     if (this.front !== undefined && ahead(w, this.front)) this.front = w;
     else if (this.count === 0) this.front = w;
@@ -140,6 +165,7 @@ export class WaitQueue {
     const g = w.group as Group | undefined;
     if (g === undefined) return;
     g.remove(w);
+    this.publish(g);
     this.count--;
     if (w === this.front) this.front = undefined;
     if (g.live === 0 && !g.idle) {
@@ -155,11 +181,23 @@ export class WaitQueue {
   private drop(g: Group): void {
     g.idle = false;
     this.groups.delete(g.key);
-    this.unpruned.delete(g);
-    const list = this.byMask.get(g.mask);
-    if (list !== undefined) {
-      list.splice(list.indexOf(g), 1);
-      if (list.length === 0) this.byMask.delete(g.mask);
+    // An empty group has published +infinity for every type already.
+    this.byId[g.id] = undefined;
+    this.freeIds.push(g.id);
+  }
+
+  /** Tells the type index where the lowest filed demands of `g` now stand. */
+  private publish(g: Group): void {
+    const types = g.types;
+    for (let j = 0; j < types.length; j++) {
+      const low = g.tree.lowest(j);
+      if (low === g.published[j]) continue;
+      g.published[j] = low;
+      const t = types[j]!;
+      // A type listed twice in one request (the manager refuses it) shares one entry.
+      let v = low;
+      for (let i = 0; i < types.length; i++) if (i !== j && types[i] === t && g.published[i]! < v) v = g.published[i]!;
+      (this.byType[t] ??= new IdMinTree()).set(g.id, v);
     }
   }
 
@@ -182,43 +220,67 @@ export class WaitQueue {
 
   /**
    * The earliest request in queue order whose every demand fits `avail` (units indexed
-   * by resource type; a missing entry counts as 0).
+   * by resource type; a missing entry counts as 0). Requests looked at on the way that do
+   * not fit are filed again under a type they are blocked on in `avail`.
    */
   firstFitting(avail: readonly number[]): WaitingRequest | undefined {
     if (this.count === 0) return undefined;
-    // The types with room, as a mask; its subsets name every group that might fit.
-    let room = 0;
-    let roomTypes = 0;
-    for (let t = 0; t < avail.length && t < MASK_BITS; t++) {
-      if (avail[t]! > 0) {
-        room |= 1 << t;
-        roomTypes++;
-      }
+    // A request fits only if its filed demand does: the candidates are the groups holding
+    // one whose filed demand fits.
+    const ids = this.openIds;
+    const open = this.open;
+    ids.length = 0;
+    open.length = 0;
+    const call = ++this.calls;
+    if (call % PEAK_WINDOW === 0) {
+      this.lastPeak = this.peak;
+      this.peak = [];
     }
+    const peak = this.peak;
+    for (let t = 0; t < avail.length; t++) {
+      const a = avail[t] ?? 0;
+      const p = peak[t];
+      if (p === undefined || a > p) peak[t] = a;
+    }
+    for (let t = 0; t < this.byType.length; t++) this.byType[t]?.collect(avail[t] ?? 0, ids);
+    for (let i = 0; i < ids.length; i++) {
+      const g = this.byId[ids[i]!]!;
+      if (g.seen === call) continue;
+      g.seen = call;
+      open.push(g);
+    }
+    // Higher priorities first: once one of them has a fit, no lower group can beat it.
+    if (open.length > 1) open.sort(byPriority);
     let best: WaitingRequest | undefined;
-    if (roomTypes < MASK_BITS && 1 << roomTypes <= this.groups.size) {
-      for (let sub = room; sub > 0; sub = (sub - 1) & room) {
-        const list = this.byMask.get(sub);
-        if (list !== undefined) for (let i = 0; i < list.length; i++) best = this.bestIn(list[i]!, avail, best);
-      }
-      for (const g of this.unpruned) best = this.bestIn(g, avail, best);
-    } else {
-      for (const g of this.groups.values()) best = this.bestIn(g, avail, best);
+    for (let i = 0; i < open.length; i++) {
+      const g = open[i]!;
+      if (best !== undefined && g.priority < (best.options?.priority ?? 0)) break;
+      best = this.bestIn(g, avail, best);
+      this.publish(g);
     }
     return best;
   }
 
   /** `best`, or the earliest fitting request of `g` when that one stands in front of it. */
   private bestIn(g: Group, avail: readonly number[], best: WaitingRequest | undefined): WaitingRequest | undefined {
-    if (best !== undefined && g.priority < (best.options?.priority ?? 0)) return best;
-    const sample = g.first();
-    if (sample === undefined) return best;
-    const types = sample.types;
+    const types = g.types;
     const dimAvail = (this.scratch[types.length] ??= new Float64Array(types.length));
-    for (let j = 0; j < types.length; j++) dimAvail[j] = avail[types[j]!] ?? 0;
-    const slot = g.tree.findFirst(dimAvail);
+    const dimReach = (this.scratchReach[types.length] ??= new Float64Array(types.length));
+    for (let j = 0; j < types.length; j++) {
+      const t = types[j]!;
+      dimAvail[j] = avail[t] ?? 0;
+      dimReach[j] = this.reach(t);
+    }
+    const slot = g.tree.findFirst(dimAvail, dimReach, g.demandsOf);
     const w = slot >= 0 ? g.slots[slot] : undefined;
     return w !== undefined && (best === undefined || ahead(w, best)) ? w : best;
+  }
+
+  /** The most free units of type `t` seen lately (at least one and at most two windows). */
+  private reach(t: number): number {
+    const a = this.peak[t] ?? -Infinity;
+    const b = this.lastPeak[t] ?? -Infinity;
+    return a > b ? a : b;
   }
 
   /** Every waiting request in queue order. O(n log n): for status, tests and tools. */
@@ -229,12 +291,17 @@ export class WaitQueue {
   }
 }
 
-/** Bit t for each type index t, or -1 when an index has no bit. */
-function maskOf(types: readonly number[]): number {
-  let mask = 0;
-  for (const t of types) {
-    if (t >= MASK_BITS) return -1;
-    mask |= 1 << t;
-  }
-  return mask;
+function byPriority(a: Group, b: Group): number {
+  return b.priority - a.priority;
+}
+
+/**
+ * Where a newcomer is first filed: under its largest demand, the one most likely to be
+ * blocked. Any choice is correct (a request fits only if its filed demand does); a wrong
+ * guess costs one look, after which the request is filed where it was found blocked.
+ */
+function initialFiling(units: readonly number[]): number {
+  let dim = 0;
+  for (let j = 1; j < units.length; j++) if (units[j]! > units[dim]!) dim = j;
+  return dim;
 }

@@ -131,6 +131,113 @@ describe('the wait queue index against a plain walk', () => {
   });
 });
 
+describe('the wait queue index on complementary demands', () => {
+  // Every request has some demands that fit what a release frees and at least one that
+  // does not, and different requests are short of different types: the filing of each
+  // request under one type it is blocked on must never hide a request that fits.
+  const TYPES = [0, 1, 2, 3];
+  const shaped = fc.record({
+    types: fc.shuffledSubarray(TYPES, { minLength: 2, maxLength: 4 }),
+    small: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 4, maxLength: 4 }),
+    big: fc.array(fc.integer({ min: 5, max: 12 }), { minLength: 4, maxLength: 4 }),
+    bigAt: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+    priority: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }) }),
+  });
+  const freed = fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 4, maxLength: 4 });
+  type Step =
+    | { kind: 'add'; s: typeof shaped extends fc.Arbitrary<infer T> ? T : never }
+    | { kind: 'remove'; pick: number }
+    | { kind: 'release'; v: number[]; reserve: number[] | null }
+    | { kind: 'take'; v: number[] };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    { weight: 5, arbitrary: shaped.map((s) => ({ kind: 'add' as const, s })) },
+    { weight: 1, arbitrary: fc.nat().map((pick) => ({ kind: 'remove' as const, pick })) },
+    {
+      weight: 3,
+      arbitrary: fc.record({ v: freed, reserve: fc.option(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 4, maxLength: 4 }), { freq: 3 }) }).map((r) => ({ kind: 'release' as const, ...r })),
+    },
+    { weight: 2, arbitrary: freed.map((v) => ({ kind: 'take' as const, v })) },
+  );
+
+  it('drains after multi-type releases exactly as a plain walk does', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 300 }), (steps) => {
+        const q = new WaitQueue();
+        let live: WaitingRequest[] = [];
+        const free = [0, 0, 0, 0];
+        for (const st of steps) {
+          if (st.kind === 'add') {
+            const { types, small, big, bigAt, priority } = st.s;
+            // At least one demand is big; which ones differs from request to request.
+            const isBig = types.map((t, i) => bigAt[t]! || i === types.length - 1);
+            const amounts = types.map((t, i) => (isBig[i] ? big[t]! : small[t]!));
+            const w = request({ types, amounts, priority });
+            q.add(w);
+            live.push(w);
+          } else if (st.kind === 'remove') {
+            if (live.length === 0) continue;
+            const w = live[st.pick % live.length]!;
+            q.remove(w);
+            live = live.filter((x) => x !== w);
+          } else if (st.kind === 'take') {
+            // Free goes down again (taken by a request nobody waits behind).
+            st.v.forEach((x, t) => (free[t] = Math.max(0, free[t]! - x)));
+          } else {
+            // A release of several types, then the drain; optionally with part of free set
+            // aside (as the starvation guard does), which may leave an entry negative.
+            st.v.forEach((x, t) => (free[t] = free[t]! + x));
+            const avail = free.map((x, t) => x - (st.reserve?.[t] ?? 0));
+            const expected: WaitingRequest[] = [];
+            const walkAvail = [...avail];
+            for (const w of inOrder(live)) {
+              if (!fits(w, walkAvail)) continue;
+              expected.push(w);
+              w.types.forEach((t, i) => (walkAvail[t] = walkAvail[t]! - w.units[i]!));
+            }
+            const granted: WaitingRequest[] = [];
+            for (let w = q.firstFitting(avail); w !== undefined; w = q.firstFitting(avail)) {
+              q.remove(w);
+              granted.push(w);
+              w.types.forEach((t, i) => {
+                avail[t] = avail[t]! - w.units[i]!;
+                free[t] = free[t]! - w.units[i]!;
+              });
+            }
+            expect(granted).toEqual(expected);
+            live = live.filter((w) => !granted.includes(w));
+            expect(q.head()).toBe(inOrder(live)[0]);
+          }
+          // Asking again with what is free, or with less, changes nothing.
+          const ordered = inOrder(live);
+          expect(q.firstFitting(free)).toBe(ordered.find((w) => fits(w, free)));
+          const less = free.map((x) => x - 1);
+          expect(q.firstFitting(less)).toBe(ordered.find((w) => fits(w, less)));
+        }
+        expect(q.size).toBe(live.length);
+        expect(q.toArray()).toEqual(inOrder(live));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('finds a request whose blocked type frees up, whatever it was filed under before', () => {
+    const q = new WaitQueue();
+    // a is short of type 0, b of type 1; the first release fits the other demand of each.
+    const a = request({ types: [0, 1], amounts: [9, 1, 0], priority: 0 });
+    const b = request({ types: [1, 0], amounts: [9, 1, 0], priority: 0 });
+    q.add(a);
+    q.add(b);
+    expect(q.firstFitting([1, 1])).toBeUndefined();
+    expect(q.firstFitting([8, 8])).toBeUndefined();
+    expect(q.firstFitting([1, 9])).toBe(b);
+    expect(q.firstFitting([9, 1])).toBe(a);
+    expect(q.firstFitting([9, 9])).toBe(a);
+    q.remove(a);
+    expect(q.firstFitting([9, 9])).toBe(b);
+    expect(q.firstFitting([0, 9])).toBeUndefined();
+  });
+});
+
 /** The grants SPEC section 5 asks for: a walk in queue order with the starvation guard. */
 function referenceDrain(waiting: { msgId: number; need: Map<string, number>; reserved: boolean; bypassed: number }[], free: Map<string, number>, maxBypass: number): number[] {
   const granted: number[] = [];
@@ -153,10 +260,13 @@ function referenceDrain(waiting: { msgId: number; need: Map<string, number>; res
 }
 
 describe('ResourceManager drains as a plain walk would', () => {
-  const names = ['cpu', 'memory', 'gpu'];
+  const names = ['cpu', 'memory', 'gpu', 'disk'];
+  // Amounts are mostly small with some large, so that many waiting requests fit part of
+  // a multi-type release and different ones are short of different types.
+  const amount = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 2, arbitrary: fc.integer({ min: 4, max: 7 }) });
   const allocation = fc.record({
-    types: fc.shuffledSubarray(names, { minLength: 1, maxLength: 3 }),
-    amounts: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 3, maxLength: 3 }),
+    types: fc.shuffledSubarray(names, { minLength: 1, maxLength: 4 }),
+    amounts: fc.array(amount, { minLength: 4, maxLength: 4 }),
     priority: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }) }),
   });
   const step = fc.oneof({ weight: 3, arbitrary: allocation.map((a) => ({ kind: 'allocate' as const, a })) }, { weight: 2, arbitrary: fc.nat().map((pick) => ({ kind: 'release' as const, pick })) });
@@ -165,7 +275,7 @@ describe('ResourceManager drains as a plain walk would', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 150 }), fc.integer({ min: 1, max: 4 }), (steps, maxBypass) => {
         let n = 0;
-        const m = new ResourceManager({ capacity: [['cpu', 8], ['memory', 8], ['gpu', 4]], clock: () => 0, newId: () => `a${++n}`, maxBypass });
+        const m = new ResourceManager({ capacity: [['cpu', 8], ['memory', 8], ['gpu', 4], ['disk', 8]], clock: () => 0, newId: () => `a${++n}`, maxBypass });
         const held: string[] = [];
         let msgId = 0;
         for (const s of steps) {
