@@ -7,8 +7,20 @@ export interface Outgoing {
   readonly type: string;
   /** `msg_id` of the request this answers; absent for unsolicited messages. */
   readonly inReplyTo?: number;
-  /** The rest of the body, in wire order. */
+  /** The rest of the body, in wire order; a value may be `JsonText`, written as it is. */
   readonly fields?: object;
+}
+
+/**
+ * A field value already written as JSON text (a name-keyed record, say), spliced into the
+ * reply as it is. Anything else that stringifies it gets the value the text stands for.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
 }
 
 /**
@@ -16,15 +28,24 @@ export interface Outgoing {
  * the body's keys as `type`, `in_reply_to`, then the fields in their given order.
  */
 export function encode(nodeId: string | undefined, m: Outgoing): string {
-  const fields = m.fields;
+  const fields = m.fields as Record<string, unknown> | undefined;
   // A field named like a header key would take that key's place in a spread, not follow it.
   if (fields !== undefined && (Object.hasOwn(fields, 'type') || Object.hasOwn(fields, 'in_reply_to'))) return encodeBySpread(nodeId, m);
   // The same text JSON.stringify gives the whole envelope, without building it: the header
-  // is joined from stringified parts, then the fields' own object text follows `{`.
-  let head = `{"src":${JSON.stringify(nodeId ?? m.via)},"dest":${JSON.stringify(m.dest)},"body":{"type":${JSON.stringify(m.type)}`;
-  if (m.inReplyTo !== undefined) head += `,"in_reply_to":${JSON.stringify(m.inReplyTo)}`;
-  const rest = fields === undefined ? '{}' : JSON.stringify(fields);
-  return rest.length === 2 ? `${head}}}` : `${head},${rest.slice(1)}}`;
+  // is joined from stringified parts, then each field in the order JSON.stringify takes
+  // them (own enumerable keys), skipped where it would skip it (undefined, functions).
+  let text = `{"src":${JSON.stringify(nodeId ?? m.via)},"dest":${JSON.stringify(m.dest)},"body":{"type":${JSON.stringify(m.type)}`;
+  if (m.inReplyTo !== undefined) text += `,"in_reply_to":${JSON.stringify(m.inReplyTo)}`;
+  if (fields !== undefined) {
+    const keys = Object.keys(fields);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const value = fields[key];
+      const json = value instanceof JsonText ? value.text : (JSON.stringify(value) as string | undefined);
+      if (json !== undefined) text += `,${JSON.stringify(key)}:${json}`;
+    }
+  }
+  return `${text}}}`;
 }
 
 function encodeBySpread(nodeId: string | undefined, m: Outgoing): string {
