@@ -21,14 +21,11 @@ export class BoundedMap<K, V> {
 
   set(key: K, value: V): void {
     if (this.limit <= 0) return;
-    const map = this.map;
-    const size = map.size;
-    map.set(key, value);
-    // One lookup, not two: the size tells whether the key was new. A new key past the limit
-    // pushes out the oldest (the ring slot it is about to take), never itself.
-    if (map.size === size) return;
-    if (size >= this.limit) map.delete(this.ring[this.next]!);
-    this.ring[this.next] = key;
-    this.next = this.next + 1 === this.limit ? 0 : this.next + 1;
+    if (!this.map.has(key)) {
+      if (this.map.size >= this.limit) this.map.delete(this.ring[this.next]!);
+      this.ring[this.next] = key;
+      this.next = (this.next + 1) % this.limit;
+    }
+    this.map.set(key, value);
   }
 }
