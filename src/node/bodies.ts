@@ -3,7 +3,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import type { ResourceTypes } from '../ledger/resource-types.js';
 import { plainRecord } from '../ledger/resource-types.js';
 import type { Allocation } from '../ledger/types.js';
-import { JsonText } from '../protocol/reply.js';
+import { JsonText, numberText } from '../protocol/reply.js';
 
 /** `{type: amount}` for parallel type indices and units, in the given order, as JSON text. */
 export function amountsByName(names: ResourceTypes, types: readonly number[], units: readonly number[]): JsonText {
@@ -13,7 +13,7 @@ export function amountsByName(names: ResourceTypes, types: readonly number[], un
   for (let i = 0; i < types.length; i++) {
     const key = names.jsonKey(types[i]!);
     if (key === undefined) return amountsAsRecord(names, types, units);
-    text += `${i === 0 ? '' : ','}${key}${numberJson(fromUnits(units[i]!))}`;
+    text += `${i === 0 ? '' : ','}${key}${numberText(fromUnits(units[i]!))}`;
   }
   return new JsonText(`${text}}`);
 }
@@ -22,11 +22,6 @@ function amountsAsRecord(names: ResourceTypes, types: readonly number[], units: 
   const out = plainRecord<number>();
   for (let i = 0; i < types.length; i++) out[names.name(types[i]!)] = fromUnits(units[i]!);
   return new JsonText(JSON.stringify(out));
-}
-
-/** A number as JSON writes it. */
-function numberJson(n: number): string {
-  return Number.isFinite(n) ? `${n}` : 'null';
 }
 
 /** The fields of `allocated` after `in_reply_to`: the same for an immediate and a later grant. */

@@ -34,18 +34,53 @@ export function encode(nodeId: string | undefined, m: Outgoing): string {
   // The same text JSON.stringify gives the whole envelope, without building it: the header
   // is joined from stringified parts, then each field in the order JSON.stringify takes
   // them (own enumerable keys), skipped where it would skip it (undefined, functions).
-  let text = `{"src":${JSON.stringify(nodeId ?? m.via)},"dest":${JSON.stringify(m.dest)},"body":{"type":${JSON.stringify(m.type)}`;
-  if (m.inReplyTo !== undefined) text += `,"in_reply_to":${JSON.stringify(m.inReplyTo)}`;
+  let text = `{"src":${quote(nodeId ?? m.via)},"dest":${quote(m.dest)},"body":{"type":${keyText(m.type)}`;
+  if (m.inReplyTo !== undefined) text += `,"in_reply_to":${numberText(m.inReplyTo)}`;
   if (fields !== undefined) {
     const keys = Object.keys(fields);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      const value = fields[key];
-      const json = value instanceof JsonText ? value.text : (JSON.stringify(value) as string | undefined);
-      if (json !== undefined) text += `,${JSON.stringify(key)}:${json}`;
+      const json = valueText(fields[key]);
+      if (json !== undefined) text += `,${keyText(key)}:${json}`;
     }
   }
   return `${text}}}`;
+}
+
+/** A field value as JSON.stringify writes it, or undefined where it would skip the field. */
+function valueText(value: unknown): string | undefined {
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'number') return numberText(value);
+  if (value instanceof JsonText) return value.text;
+  return JSON.stringify(value) as string | undefined;
+}
+
+/** A string's JSON text: the string in quotes when nothing in it needs escaping. */
+function quote(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Control characters, quote, backslash, and surrogates (lone ones are escaped).
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
+/** A number's JSON text. */
+export function numberText(n: number): string {
+  return Number.isFinite(n) ? `${n}` : 'null';
+}
+
+const KEY_CACHE_LIMIT = 1024;
+const keyTexts = new Map<string, string>();
+
+/** JSON text of a key or message type: few distinct ones, all written by the code, so cached. */
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = quote(key);
+    if (keyTexts.size < KEY_CACHE_LIMIT) keyTexts.set(key, text);
+  }
+  return text;
 }
 
 function encodeBySpread(nodeId: string | undefined, m: Outgoing): string {

@@ -40,4 +40,15 @@ describe('name-keyed records written as JSON text', () => {
       '{"src":"n0","dest":"c1","body":{"type":"y","resources":{"cpu":1.5,"__proto__":2}}}',
     );
   });
+
+  it('writes strings and numbers as JSON.stringify does, escapes and lone surrogates included', () => {
+    const strings = ['n1', '', 'a"b', 'back\\slash', 'tab\there', '\u0000\u001f', '\u007f', '\u2028\u2029', 'é😀', '\ud800', 'x\udfff', '\udfff\ud800'];
+    const numbers = [0, -0, 1.005, 1e21, 1e-7, NaN, Infinity, -Infinity, 2 ** 53];
+    for (const s of strings) {
+      for (const n of numbers) {
+        const text = encode(s, { dest: s, via: 'v', type: s, inReplyTo: n, fields: { [s]: s, n, nested: { [s]: n } } });
+        expect(text).toBe(JSON.stringify({ src: s, dest: s, body: { type: s, in_reply_to: n, [s]: s, n, nested: { [s]: n } } }));
+      }
+    }
+  });
 });
