@@ -174,12 +174,14 @@ export class ResourceManager {
     }
     this.queue.add(w);
     this.bySource.set(w.src, w.msgId, w);
-    return { kind: 'queued', request: w, reason, ...this.shortfall(w, reserve) };
+    const { available, required } = this.shortfall(w, reserve);
+    return { kind: 'queued', request: w, reason, available, required };
   }
 
   /** Free units per requested type, and the first requested amount that does not fit. */
   private shortfall(w: WaitingRequest, reserve?: readonly number[]): { available: number[]; required: number } {
-    const available = w.types.map((t) => this.ledger.freeOf(t));
+    const available = new Array<number>(w.types.length);
+    for (let i = 0; i < available.length; i++) available[i] = this.ledger.freeOf(w.types[i]!);
     let required = w.units[0]!;
     for (let i = 0; i < w.types.length; i++) {
       const t = w.types[i]!;
@@ -406,7 +408,8 @@ export class ResourceManager {
     const reason = this.ledger.fits(seen.types, seen.units) ? REASON_BEHIND : REASON_INSUFFICIENT;
     const head = this.queue.head();
     const reserve = head !== undefined && head !== seen && head.reserved ? this.reserveVector(head) : undefined;
-    return { kind: 'queued', request: seen, reason, ...this.shortfall(seen, reserve) };
+    const { available, required } = this.shortfall(seen, reserve);
+    return { kind: 'queued', request: seen, reason, available, required };
   }
 
   /** Wire requirements to type indices and units; bad amounts, unknown and duplicate types are code 12. */
