@@ -1,5 +1,5 @@
 import { fail } from '../protocol/errors.js';
-import { BoundedMap } from './bounded-map.js';
+import { RecentLog } from './recent-log.js';
 import { ResourceTypes } from './resource-types.js';
 import type { Allocation } from './types.js';
 
@@ -19,11 +19,11 @@ export class Ledger {
   private readonly capacity: number[] = [];
   private readonly allocated: number[] = [];
   private readonly live = new Map<string, Allocation>();
-  private readonly ended: BoundedMap<string, EndedAllocation>;
+  private readonly ended: RecentLog<string, EndedAllocation>;
 
   /** @param rememberEnded how many ended allocations are remembered for retried releases. */
   constructor(rememberEnded: number) {
-    this.ended = new BoundedMap(rememberEnded);
+    this.ended = new RecentLog(rememberEnded);
   }
 
   /** Sets the capacity of `name` (registering a new type), in thousandths. */
