@@ -1,5 +1,5 @@
 import { fail } from '../protocol/errors.js';
-import { BoundedMap } from './bounded-map.js';
+import { RecentLog } from './recent-log.js';
 import { ResourceTypes } from './resource-types.js';
 import type { Allocation } from './types.js';
 
@@ -19,11 +19,12 @@ export class Ledger {
   private readonly capacity: number[] = [];
   private readonly allocated: number[] = [];
   private readonly live = new Map<string, Allocation>();
-  private readonly ended: BoundedMap<string, EndedAllocation>;
+  /** A released allocation is kept as it is; an expired one inside its EndedAllocation. */
+  private readonly ended: RecentLog<string, Allocation | EndedAllocation>;
 
   /** @param rememberEnded how many ended allocations are remembered for retried releases. */
   constructor(rememberEnded: number) {
-    this.ended = new BoundedMap(rememberEnded);
+    this.ended = new RecentLog(rememberEnded);
   }
 
   /** Sets the capacity of `name` (registering a new type), in thousandths. */
@@ -72,7 +73,9 @@ export class Ledger {
   }
 
   endedAllocation(id: string): EndedAllocation | undefined {
-    return this.ended.get(id);
+    const e = this.ended.get(id);
+    if (e === undefined || 'how' in e) return e;
+    return { allocation: e, how: 'released' };
   }
 
   liveAllocations(): IterableIterator<Allocation> {
@@ -91,8 +94,9 @@ export class Ledger {
     if (a === undefined) throw fail.noKey(`no live allocation ${JSON.stringify(id)}`);
     this.live.delete(id);
     for (let i = 0; i < a.types.length; i++) this.allocated[a.types[i]!]! -= a.units[i]!;
-    // Bounded memory: the oldest ended allocation is forgotten first.
-    this.ended.set(id, { allocation: a, how });
+    // Bounded memory: the oldest ended allocation is forgotten first. Releases are most
+    // ends, so they keep no wrapper object alive for the collector.
+    this.ended.set(id, how === 'released' ? a : { allocation: a, how });
     return a;
   }
 }

@@ -115,11 +115,18 @@ export class ResourceManager {
       const seen = this.requestKeys.get(key);
       if (seen !== undefined) return this.replay(seen, types, units, options!.requestId!);
     }
+    const seq = ++this.seq;
+    // The common case builds no waiting request: with nothing waiting in front (a newcomer
+    // is behind every equal priority), a request that fits is granted at once.
+    const head = this.queue.head();
+    if ((head === undefined || (options?.priority ?? 0) > (head.options?.priority ?? 0)) && this.ledger.fits(types, units)) {
+      return { kind: 'granted', allocation: this.grant(who, types, units, options) };
+    }
     const w: WaitingRequest = {
       src: who.src,
       msgId: who.msgId,
       via: who.via,
-      seq: ++this.seq,
+      seq,
       types,
       units,
       options,
@@ -139,7 +146,7 @@ export class ResourceManager {
     const head = this.queue.head();
     const ledger = this.ledger;
     if (head === undefined || ahead(w, head)) {
-      if (ledger.fits(w.types, w.units)) return { kind: 'granted', allocation: this.grant(w) };
+      if (ledger.fits(w.types, w.units)) return { kind: 'granted', allocation: this.grant(w, w.types, w.units, w.options) };
       return this.enqueue(w, REASON_INSUFFICIENT);
     }
     // Behind a waiting request: fifo never passes it; backfill does, unless it reserved.
@@ -147,7 +154,7 @@ export class ResourceManager {
     if (this.policy === 'backfill' && fitsFree) {
       const reserve = head.reserved ? this.reserveVector(head) : undefined;
       if (reserve === undefined || ledger.fits(w.types, w.units, reserve)) {
-        const allocation = this.grant(w);
+        const allocation = this.grant(w, w.types, w.units, w.options);
         this.passOver(head);
         return { kind: 'granted', allocation };
       }
@@ -167,12 +174,14 @@ export class ResourceManager {
     }
     this.queue.add(w);
     this.bySource.set(w.src, w.msgId, w);
-    return { kind: 'queued', request: w, reason, ...this.shortfall(w, reserve) };
+    const { available, required } = this.shortfall(w, reserve);
+    return { kind: 'queued', request: w, reason, available, required };
   }
 
   /** Free units per requested type, and the first requested amount that does not fit. */
   private shortfall(w: WaitingRequest, reserve?: readonly number[]): { available: number[]; required: number } {
-    const available = w.types.map((t) => this.ledger.freeOf(t));
+    const available = new Array<number>(w.types.length);
+    for (let i = 0; i < available.length; i++) available[i] = this.ledger.freeOf(w.types[i]!);
     let required = w.units[0]!;
     for (let i = 0; i < w.types.length; i++) {
       const t = w.types[i]!;
@@ -341,7 +350,7 @@ export class ResourceManager {
 
   private grantWaiting(w: WaitingRequest, events: LedgerEvent[]): void {
     this.queue.remove(w);
-    events.push({ kind: 'granted', allocation: this.grant(w) });
+    events.push({ kind: 'granted', allocation: this.grant(w, w.types, w.units, w.options) });
   }
 
   /** A later request was granted while `head` waited in front of it. */
@@ -356,24 +365,24 @@ export class ResourceManager {
     return v;
   }
 
-  private grant(w: WaitingRequest): Allocation {
+  private grant(who: Requester, types: readonly number[], units: readonly number[], options: AllocateOptions | undefined): Allocation {
     const id = this.newId();
     const a: Allocation = {
       id,
-      src: w.src,
-      msgId: w.msgId,
-      via: w.via,
-      types: w.types,
-      units: w.units,
-      members: this.pools.take(id, w.types, w.units),
+      src: who.src,
+      msgId: who.msgId,
+      via: who.via,
+      types,
+      units,
+      members: this.pools.take(id, types, units),
       leaseMs: -1,
       leaseDeadline: -1,
     };
     this.ledger.add(a);
     this.bySource.set(a.src, a.msgId, a);
-    const key = w.options?.requestId;
-    if (key !== undefined) this.requestKeys.settle(RequestKeys.of(w.src, key), a);
-    const leaseMs = w.options?.leaseMs;
+    const key = options?.requestId;
+    if (key !== undefined) this.requestKeys.settle(RequestKeys.of(who.src, key), a);
+    const leaseMs = options?.leaseMs;
     if (leaseMs !== undefined) this.startLease(a, leaseMs);
     return a;
   }
@@ -399,7 +408,8 @@ export class ResourceManager {
     const reason = this.ledger.fits(seen.types, seen.units) ? REASON_BEHIND : REASON_INSUFFICIENT;
     const head = this.queue.head();
     const reserve = head !== undefined && head !== seen && head.reserved ? this.reserveVector(head) : undefined;
-    return { kind: 'queued', request: seen, reason, ...this.shortfall(seen, reserve) };
+    const { available, required } = this.shortfall(seen, reserve);
+    return { kind: 'queued', request: seen, reason, available, required };
   }
 
   /** Wire requirements to type indices and units; bad amounts, unknown and duplicate types are code 12. */

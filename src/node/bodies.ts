@@ -3,12 +3,25 @@ import type { Ledger } from '../ledger/ledger.js';
 import type { ResourceTypes } from '../ledger/resource-types.js';
 import { plainRecord } from '../ledger/resource-types.js';
 import type { Allocation } from '../ledger/types.js';
+import { JsonText, numberText } from '../protocol/reply.js';
 
-/** `{type: amount}` for parallel type indices and units, in the given order. */
-export function amountsByName(names: ResourceTypes, types: readonly number[], units: readonly number[]): Record<string, number> {
+/** `{type: amount}` for parallel type indices and units, in the given order, as JSON text. */
+export function amountsByName(names: ResourceTypes, types: readonly number[], units: readonly number[]): JsonText {
+  // Written directly: a name-keyed object would need a null prototype (for names such as
+  // `__proto__`), which V8 keeps in slow dictionary mode, and would then be stringified.
+  let text = '{';
+  for (let i = 0; i < types.length; i++) {
+    const key = names.jsonKey(types[i]!);
+    if (key === undefined) return amountsAsRecord(names, types, units);
+    text += `${i === 0 ? '' : ','}${key}${numberText(fromUnits(units[i]!))}`;
+  }
+  return new JsonText(`${text}}`);
+}
+
+function amountsAsRecord(names: ResourceTypes, types: readonly number[], units: readonly number[]): JsonText {
   const out = plainRecord<number>();
   for (let i = 0; i < types.length; i++) out[names.name(types[i]!)] = fromUnits(units[i]!);
-  return out;
+  return new JsonText(JSON.stringify(out));
 }
 
 /** The fields of `allocated` after `in_reply_to`: the same for an immediate and a later grant. */
@@ -20,10 +33,13 @@ export function allocatedFields(names: ResourceTypes, a: Allocation): object {
   return { allocation_id: a.id, resources, members };
 }
 
-/** `{type: amount}` over every resource type of the ledger, in declaration order. */
-export function amountsPerType(ledger: Ledger, units: (t: number) => number): Record<string, number> {
-  const out = plainRecord<number>();
-  const names = ledger.types.list();
-  for (let t = 0; t < names.length; t++) out[names[t]!] = fromUnits(units(t));
-  return out;
+/** `{type: amount}` over every resource type of the ledger, in declaration order, as JSON text. */
+export function amountsPerType(ledger: Ledger, units: (t: number) => number): JsonText {
+  const all = new Array<number>(ledger.types.size);
+  const values = new Array<number>(all.length);
+  for (let t = 0; t < all.length; t++) {
+    all[t] = t;
+    values[t] = units(t);
+  }
+  return amountsByName(ledger.types, all, values);
 }

@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer';
+
 const NEWLINE = 0x0a;
 
 export interface FramingSink {
@@ -26,10 +28,13 @@ export class LineSplitter {
 
   push(chunk: Buffer): void {
     let start = 0;
+    // An ASCII chunk is decoded once and its lines are cut from that text: one byte is one
+    // character, so the byte offsets of newlines are string offsets and lengths are bytes.
+    const text = isAscii(chunk) ? chunk.toString('latin1') : undefined;
     for (;;) {
-      const nl = chunk.indexOf(NEWLINE, start);
+      const nl = text !== undefined ? text.indexOf('\n', start) : chunk.indexOf(NEWLINE, start);
       if (nl < 0) break;
-      this.finish(chunk, start, nl);
+      this.finish(chunk, start, nl, text);
       start = nl + 1;
     }
     if (start < chunk.length) this.keep(chunk, start, chunk.length);
@@ -57,7 +62,7 @@ export class LineSplitter {
     this.pendingBytes += n;
   }
 
-  private finish(chunk: Buffer, start: number, end: number): void {
+  private finish(chunk: Buffer, start: number, end: number, decoded?: string): void {
     this.lineNo++;
     if (this.skipping >= 0) {
       const bytes = this.skipping + (end - start);
@@ -71,7 +76,7 @@ export class LineSplitter {
         this.sink.oversize(this.lineNo, end - start);
         return;
       }
-      text = chunk.toString('utf8', start, end);
+      text = decoded !== undefined ? decoded.slice(start, end) : chunk.toString('utf8', start, end);
     } else {
       const total = this.pendingBytes + (end - start);
       if (total > this.maxLineBytes) {

@@ -7,8 +7,20 @@ export interface Outgoing {
   readonly type: string;
   /** `msg_id` of the request this answers; absent for unsolicited messages. */
   readonly inReplyTo?: number;
-  /** The rest of the body, in wire order. */
+  /** The rest of the body, in wire order; a value may be `JsonText`, written as it is. */
   readonly fields?: object;
+}
+
+/**
+ * A field value already written as JSON text (a name-keyed record, say), spliced into the
+ * reply as it is. Anything else that stringifies it gets the value the text stands for.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
 }
 
 /**
@@ -16,15 +28,59 @@ export interface Outgoing {
  * the body's keys as `type`, `in_reply_to`, then the fields in their given order.
  */
 export function encode(nodeId: string | undefined, m: Outgoing): string {
-  const fields = m.fields;
+  const fields = m.fields as Record<string, unknown> | undefined;
   // A field named like a header key would take that key's place in a spread, not follow it.
   if (fields !== undefined && (Object.hasOwn(fields, 'type') || Object.hasOwn(fields, 'in_reply_to'))) return encodeBySpread(nodeId, m);
   // The same text JSON.stringify gives the whole envelope, without building it: the header
-  // is joined from stringified parts, then the fields' own object text follows `{`.
-  let head = `{"src":${JSON.stringify(nodeId ?? m.via)},"dest":${JSON.stringify(m.dest)},"body":{"type":${JSON.stringify(m.type)}`;
-  if (m.inReplyTo !== undefined) head += `,"in_reply_to":${JSON.stringify(m.inReplyTo)}`;
-  const rest = fields === undefined ? '{}' : JSON.stringify(fields);
-  return rest.length === 2 ? `${head}}}` : `${head},${rest.slice(1)}}`;
+  // is joined from stringified parts, then each field in the order JSON.stringify takes
+  // them (own enumerable keys), skipped where it would skip it (undefined, functions).
+  let text = `{"src":${quote(nodeId ?? m.via)},"dest":${quote(m.dest)},"body":{"type":${keyText(m.type)}`;
+  if (m.inReplyTo !== undefined) text += `,"in_reply_to":${numberText(m.inReplyTo)}`;
+  if (fields !== undefined) {
+    const keys = Object.keys(fields);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const json = valueText(fields[key]);
+      if (json !== undefined) text += `,${keyText(key)}:${json}`;
+    }
+  }
+  return `${text}}}`;
+}
+
+/** A field value as JSON.stringify writes it, or undefined where it would skip the field. */
+function valueText(value: unknown): string | undefined {
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'number') return numberText(value);
+  if (value instanceof JsonText) return value.text;
+  return JSON.stringify(value) as string | undefined;
+}
+
+/** A string's JSON text: the string in quotes when nothing in it needs escaping. */
+function quote(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Control characters, quote, backslash, and surrogates (lone ones are escaped).
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
+/** A number's JSON text. */
+export function numberText(n: number): string {
+  return Number.isFinite(n) ? `${n}` : 'null';
+}
+
+const KEY_CACHE_LIMIT = 1024;
+const keyTexts = new Map<string, string>();
+
+/** JSON text of a key or message type: few distinct ones, all written by the code, so cached. */
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = quote(key);
+    if (keyTexts.size < KEY_CACHE_LIMIT) keyTexts.set(key, text);
+  }
+  return text;
 }
 
 function encodeBySpread(nodeId: string | undefined, m: Outgoing): string {
