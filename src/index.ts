@@ -7,6 +7,8 @@
 export { ResourceManager, REASON_BEHIND, REASON_INSUFFICIENT } from './ledger/manager.js';
 export type { AllocateOutcome, LedgerEvent, ManagerOptions, Policy, Requirement } from './ledger/manager.js';
 export type { AllocateOptions, Allocation, Requester, WaitingRequest } from './ledger/types.js';
+export type { EndedAllocation } from './ledger/ledger.js';
+export type { Shape } from './ledger/shapes.js';
 export type { CategoryStatus, CompleteResult, Job, SubmitResult, Submitter } from './ledger/categories.js';
 export { SCALE, fromUnits, toUnits } from './ledger/amounts.js';
 export { ResourceNode } from './node/node.js';

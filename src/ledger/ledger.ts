@@ -1,11 +1,13 @@
 import { fail } from '../protocol/errors.js';
-import { RecentLog } from './recent-log.js';
+import { RecentKeys } from './recent-keys.js';
 import { ResourceTypes } from './resource-types.js';
 import type { Allocation } from './types.js';
 
-/** How an allocation ended, remembered so that a retried release or renew is answered. */
+/** An allocation that ended, as remembered so that a retried release or renew is answered. */
 export interface EndedAllocation {
-  readonly allocation: Allocation;
+  readonly id: string;
+  readonly types: readonly number[];
+  readonly units: readonly number[];
   readonly how: 'released' | 'expired';
 }
 
@@ -19,12 +21,21 @@ export class Ledger {
   private readonly capacity: number[] = [];
   private readonly allocated: number[] = [];
   private readonly live = new Map<string, Allocation>();
-  /** A released allocation is kept as it is; an expired one inside its EndedAllocation. */
-  private readonly ended: RecentLog<string, Allocation | EndedAllocation>;
+  /**
+   * Ended allocations by id; what each held is kept at its slot in the arrays below. The
+   * arrays are usually interned (see Shapes), so an entry keeps no object alive but its
+   * id: the allocation itself is left to the collector while it is still young.
+   */
+  private readonly ended: RecentKeys<string>;
+  private readonly endedTypes: (readonly number[])[] = [];
+  private readonly endedUnits: (readonly number[])[] = [];
+  /** 1 where the allocation's lease expired, 0 where it was released. */
+  private readonly endedExpired: Uint8Array;
 
   /** @param rememberEnded how many ended allocations are remembered for retried releases. */
   constructor(rememberEnded: number) {
-    this.ended = new RecentLog(rememberEnded);
+    this.ended = new RecentKeys(rememberEnded);
+    this.endedExpired = new Uint8Array(Math.max(0, rememberEnded));
   }
 
   /** Sets the capacity of `name` (registering a new type), in thousandths. */
@@ -73,9 +84,9 @@ export class Ledger {
   }
 
   endedAllocation(id: string): EndedAllocation | undefined {
-    const e = this.ended.get(id);
-    if (e === undefined || 'how' in e) return e;
-    return { allocation: e, how: 'released' };
+    const slot = this.ended.slotOf(id);
+    if (slot < 0) return undefined;
+    return { id, types: this.endedTypes[slot]!, units: this.endedUnits[slot]!, how: this.endedExpired[slot] === 1 ? 'expired' : 'released' };
   }
 
   liveAllocations(): IterableIterator<Allocation> {
@@ -94,9 +105,13 @@ export class Ledger {
     if (a === undefined) throw fail.noKey(`no live allocation ${JSON.stringify(id)}`);
     this.live.delete(id);
     for (let i = 0; i < a.types.length; i++) this.allocated[a.types[i]!]! -= a.units[i]!;
-    // Bounded memory: the oldest ended allocation is forgotten first. Releases are most
-    // ends, so they keep no wrapper object alive for the collector.
-    this.ended.set(id, how === 'released' ? a : { allocation: a, how });
+    // Bounded memory: the oldest ended allocation is forgotten first.
+    const slot = this.ended.add(id);
+    if (slot >= 0) {
+      this.endedTypes[slot] = a.types;
+      this.endedUnits[slot] = a.units;
+      this.endedExpired[slot] = how === 'expired' ? 1 : 0;
+    }
     return a;
   }
 }

@@ -2,9 +2,10 @@ import { fail } from '../protocol/errors.js';
 import { SCALE, amountProblem, capacityProblem, toUnits } from './amounts.js';
 import { Categories, type CompleteResult, type Job, type SubmitResult, type Submitter } from './categories.js';
 import { DeadlineHeap } from './deadlines.js';
-import { Ledger } from './ledger.js';
+import { Ledger, type EndedAllocation } from './ledger.js';
 import { Pools } from './pools.js';
 import { RequestKeys, type KeyOutcome } from './request-keys.js';
+import { Shapes, hashStep, type Shape } from './shapes.js';
 import { SourceIndex } from './source-index.js';
 import type { AllocateOptions, Allocation, Requester, WaitingRequest } from './types.js';
 import { WaitQueue, ahead } from './wait-queue.js';
@@ -57,6 +58,9 @@ export type AllocateOutcome =
       readonly required: number;
     };
 
+/** Distinct requirement shapes interned (about 200 bytes each); see Shapes. */
+const SHAPES_INTERNED = 4096;
+
 type Deadline = { readonly kind: 'timeout'; readonly request: WaitingRequest } | { readonly kind: 'lease'; readonly allocation: Allocation; readonly at: number };
 
 /**
@@ -82,6 +86,11 @@ export class ResourceManager {
   /** Outcomes by client and request_id, for idempotent retries. */
   private readonly requestKeys: RequestKeys;
   private readonly jobStatuses = new Map<string, number>();
+  /** Requirement shapes seen, shared by the requests and allocations that have them. */
+  private readonly shapes = new Shapes(SHAPES_INTERNED);
+  /** Reused by resolve() while it checks a request's requirements. */
+  private readonly scratchTypes: number[] = [];
+  private readonly scratchUnits: number[] = [];
 
   constructor(options: ManagerOptions) {
     this.clock = options.clock;
@@ -194,13 +203,13 @@ export class ResourceManager {
   }
 
   /** Releases a live allocation (or answers again for one already released). */
-  release(id: string, jobStatus?: string): { allocation: Allocation; events: LedgerEvent[] } {
+  release(id: string, jobStatus?: string): { allocation: Allocation | EndedAllocation; events: LedgerEvent[] } {
     const a = this.ledger.get(id);
     if (a === undefined) {
       const ended = this.ledger.endedAllocation(id);
       if (ended === undefined) throw fail.noKey(`no allocation ${JSON.stringify(id)}`);
       if (ended.how === 'expired') throw fail.precondition(`allocation ${JSON.stringify(id)} was reclaimed when its lease expired`);
-      return { allocation: ended.allocation, events: [] };
+      return { allocation: ended, events: [] };
     }
     this.ledger.end(id, 'released');
     this.pools.giveBack(a);
@@ -412,13 +421,12 @@ export class ResourceManager {
     return { kind: 'queued', request: seen, reason, available, required };
   }
 
-  /** Wire requirements to type indices and units; bad amounts, unknown and duplicate types are code 12. */
-  private resolve(requirements: readonly Requirement[]): { types: number[]; units: number[] } {
-    // Exact-length arrays: they live as long as the request waits, and push() would
-    // leave each with room for 17 elements (about 150 bytes more per waiting request).
-    const types = new Array<number>(requirements.length);
-    const units = new Array<number>(requirements.length);
+  /** Wire requirements to an interned shape; bad amounts, unknown and duplicate types are code 12. */
+  private resolve(requirements: readonly Requirement[]): Shape {
+    const types = this.scratchTypes;
+    const units = this.scratchUnits;
     const ledgerTypes = this.ledger.types;
+    let hash = 0;
     for (let i = 0; i < requirements.length; i++) {
       const r = requirements[i]!;
       const problem = amountProblem(r.amount);
@@ -428,12 +436,16 @@ export class ResourceManager {
         const known = ledgerTypes.list().map((n) => JSON.stringify(n)).join(', ');
         throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} is not a known resource type (known: ${known})`);
       }
-      if (i > 0 && types.lastIndexOf(t, i - 1) >= 0) throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} appears twice in one request`);
+      for (let j = 0; j < i; j++) {
+        if (types[j] === t) throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} appears twice in one request`);
+      }
+      const u = toUnits(r.amount);
+      this.pools.checkWhole(t, u, `requirements[${i}].amount`);
       types[i] = t;
-      units[i] = toUnits(r.amount);
-      this.pools.checkWhole(t, units[i]!, `requirements[${i}].amount`);
+      units[i] = u;
+      hash = hashStep(hash, t, u);
     }
-    return { types, units };
+    return this.shapes.intern(types, units, requirements.length, hash);
   }
 }
 
