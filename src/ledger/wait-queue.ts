@@ -8,7 +8,10 @@ import type { WaitingRequest } from './types.js';
  * Each request is filed in the group's tree under one of its types (see MinTree).
  */
 class Group {
+  /** Requests by slot; slots at and after `end` are unused. */
   readonly slots: (WaitingRequest | undefined)[] = [];
+  /** Slots in use (live ones and holes): the next request takes slot `end`. */
+  end = 0;
   readonly tree: MinTree;
   /** First slot that may still be live. */
   head = 0;
@@ -16,6 +19,8 @@ class Group {
 
   /** Empty and kept for reuse (see WaitQueue.remove). */
   idle = false;
+  /** In the queue's list of idle groups (perhaps in use again since). */
+  listed = false;
   /** Per dimension, the tree's lowest filed demand as last told to the queue's type index. */
   readonly published: Float64Array;
   /** The last firstFitting call that took this group as a candidate. */
@@ -25,7 +30,7 @@ class Group {
   readonly demandsOf = (slot: number): readonly number[] => this.slots[slot]!.units;
 
   constructor(
-    readonly key: string,
+    readonly hash: number,
     readonly priority: number,
     /** The group's resource type indices, in request order (shared by its requests). */
     readonly types: readonly number[],
@@ -38,15 +43,25 @@ class Group {
 
   first(): WaitingRequest | undefined {
     const slots = this.slots;
-    while (this.head < slots.length && slots[this.head] === undefined) this.head++;
-    return slots[this.head];
+    while (this.head < this.end && slots[this.head] === undefined) this.head++;
+    return this.head < this.end ? slots[this.head] : undefined;
+  }
+
+  /** True when this group holds requests of `priority` and exactly `types`. */
+  holds(priority: number, types: readonly number[]): boolean {
+    if (this.priority !== priority) return false;
+    const mine = this.types;
+    if (mine === types) return true;
+    if (mine.length !== types.length) return false;
+    for (let i = 0; i < types.length; i++) if (mine[i] !== types[i]) return false;
+    return true;
   }
 
   append(w: WaitingRequest): void {
-    if (this.slots.length === this.tree.capacity) this.makeRoom();
-    w.slot = this.slots.length;
+    if (this.end === this.tree.capacity) this.makeRoom();
+    w.slot = this.end++;
     w.group = this;
-    this.slots.push(w);
+    this.slots[w.slot] = w;
     const dim = initialFiling(w.units);
     this.tree.set(w.slot, dim, w.units[dim]!);
     this.live++;
@@ -58,17 +73,21 @@ class Group {
     this.live--;
     w.group = undefined;
     if (this.live === 0) {
-      // Every leaf is empty again: start over at slot 0, in a small tree.
-      this.slots.length = 0;
+      // Every leaf is empty again: start over at slot 0, in a small tree. The slots array
+      // keeps its room (every used slot is a hole now) unless the tree shrinks with it.
+      this.end = 0;
       this.head = 0;
-      if (this.tree.capacity > SMALL_TREE) this.tree.rebuild(SMALL_TREE, []);
+      if (this.tree.capacity > SMALL_TREE) {
+        this.tree.rebuild(SMALL_TREE, []);
+        this.slots.length = 0;
+      }
     }
   }
 
   // Slots only ever grow at the end; when the tree is full, either squeeze out the holes
   // (if at most half are live) or double it. Both are O(size), so appends stay amortised O(log n).
   private makeRoom(): void {
-    const liveOnes = this.slots.filter((w): w is WaitingRequest => w !== undefined);
+    const liveOnes = this.slots.slice(0, this.end).filter((w): w is WaitingRequest => w !== undefined);
     let size = this.tree.capacity;
     if (liveOnes.length * 2 > size) size *= 2;
     // Each request keeps its filing: what was learnt about where it is blocked stays.
@@ -78,6 +97,7 @@ class Group {
       w.slot = this.slots.length;
       this.slots.push(w);
     }
+    this.end = liveOnes.length;
     this.head = 0;
     this.tree.rebuild(size, from);
   }
@@ -108,14 +128,15 @@ const PEAK_WINDOW = 256;
  * depth of the queue.
  */
 export class WaitQueue {
-  private readonly groups = new Map<string, Group>();
+  /** Groups by hash of (priority, types); a hash shared by two groups keeps an array. */
+  private readonly byHash = new Map<number, Group | Group[]>();
   /** Groups by id; ids of dropped groups are reused. */
   private readonly byId: (Group | undefined)[] = [];
   private readonly freeIds: number[] = [];
   /** Per resource type index: each group's lowest demand filed under that type. */
   private readonly byType: (IdMinTree | undefined)[] = [];
   /** Groups that became empty, oldest first (an entry is stale if its group was used again). */
-  private readonly idle: Group[] = [];
+  private idle: Group[] = [];
   private count = 0;
   /** Numbers firstFitting calls, to take each candidate group once. */
   private calls = 0;
@@ -142,14 +163,7 @@ export class WaitQueue {
 
   add(w: WaitingRequest): void {
     const priority = w.options?.priority ?? 0;
-    const key = `${priority}|${w.types.join(',')}`;
-    let g = this.groups.get(key);
-    if (g === undefined) {
-      const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.byId.length;
-      g = new Group(key, priority, w.types, id);
-      this.byId[id] = g;
-      this.groups.set(key, g);
-    }
+    const g = this.groupFor(priority, w.types);
     g.idle = false;
     // Every request of a group has the same type list: keep one copy of it.
     (w as { types: readonly number[] }).types = g.types;
@@ -170,17 +184,57 @@ export class WaitQueue {
     if (w === this.front) this.front = undefined;
     if (g.live === 0 && !g.idle) {
       g.idle = true;
-      this.idle.push(g);
-      while (this.idle.length > IDLE_GROUPS) {
-        const old = this.idle.shift()!;
-        if (old.idle) this.drop(old);
+      // A group that keeps emptying and filling again is listed once, not once per emptying.
+      if (!g.listed) {
+        g.listed = true;
+        this.idle.push(g);
+        if (this.idle.length > IDLE_GROUPS) this.trimIdle();
       }
     }
   }
 
+  /** The group of `priority` and `types`, made when there is none. */
+  private groupFor(priority: number, types: readonly number[]): Group {
+    let hash = Math.imul(priority | 0, 0x9e3779b1);
+    for (let i = 0; i < types.length; i++) hash = Math.imul(hash ^ types[i]!, 0x85ebca6b) ^ (hash >>> 13);
+    const found = this.byHash.get(hash);
+    if (found !== undefined) {
+      if (!Array.isArray(found)) {
+        if (found.holds(priority, types)) return found;
+      } else {
+        for (const g of found) if (g.holds(priority, types)) return g;
+      }
+    }
+    const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.byId.length;
+    const g = new Group(hash, priority, types, id);
+    this.byId[id] = g;
+    if (found === undefined) this.byHash.set(hash, g);
+    else if (Array.isArray(found)) found.push(g);
+    else this.byHash.set(hash, [found, g]);
+    return g;
+  }
+
+  /** Forgets the oldest idle groups, keeping half of IDLE_GROUPS, so trims are rare. */
+  private trimIdle(): void {
+    const stillIdle: Group[] = [];
+    for (const g of this.idle) {
+      if (g.idle) stillIdle.push(g);
+      else g.listed = false;
+    }
+    const excess = stillIdle.length - IDLE_GROUPS / 2;
+    for (let i = 0; i < excess; i++) this.drop(stillIdle[i]!);
+    this.idle = excess > 0 ? stillIdle.slice(excess) : stillIdle;
+  }
+
   private drop(g: Group): void {
     g.idle = false;
-    this.groups.delete(g.key);
+    g.listed = false;
+    const found = this.byHash.get(g.hash)!;
+    if (!Array.isArray(found)) this.byHash.delete(g.hash);
+    else {
+      found.splice(found.indexOf(g), 1);
+      if (found.length === 1) this.byHash.set(g.hash, found[0]!);
+    }
     // An empty group has published +infinity for every type already.
     this.byId[g.id] = undefined;
     this.freeIds.push(g.id);
@@ -210,8 +264,8 @@ export class WaitQueue {
     if (this.count === 0) return undefined;
     if (this.front !== undefined) return this.front;
     let best: WaitingRequest | undefined;
-    for (const g of this.groups.values()) {
-      const w = g.first();
+    for (const g of this.byId) {
+      const w = g?.first();
       if (w !== undefined && (best === undefined || ahead(w, best))) best = w;
     }
     this.front = best;
@@ -286,7 +340,13 @@ export class WaitQueue {
   /** Every waiting request in queue order. O(n log n): for status, tests and tools. */
   toArray(): WaitingRequest[] {
     const all: WaitingRequest[] = [];
-    for (const g of this.groups.values()) for (const w of g.slots) if (w !== undefined) all.push(w);
+    for (const g of this.byId) {
+      if (g === undefined) continue;
+      for (let s = g.head; s < g.end; s++) {
+        const w = g.slots[s];
+        if (w !== undefined) all.push(w);
+      }
+    }
     return all.sort((a, b) => (ahead(a, b) ? -1 : ahead(b, a) ? 1 : 0));
   }
 }
