@@ -1,5 +1,5 @@
 import { fail } from '../protocol/errors.js';
-import { RecentKeys } from './recent-keys.js';
+import { RecentIds } from './recent-ids.js';
 import { ResourceTypes } from './resource-types.js';
 import type { Allocation } from './types.js';
 
@@ -26,7 +26,7 @@ export class Ledger {
    * arrays are usually interned (see Shapes), so an entry keeps no object alive but its
    * id: the allocation itself is left to the collector while it is still young.
    */
-  private readonly ended: RecentKeys<string>;
+  private readonly ended: RecentIds;
   private readonly endedTypes: (readonly number[])[] = [];
   private readonly endedUnits: (readonly number[])[] = [];
   /** 1 where the allocation's lease expired, 0 where it was released. */
@@ -34,7 +34,7 @@ export class Ledger {
 
   /** @param rememberEnded how many ended allocations are remembered for retried releases. */
   constructor(rememberEnded: number) {
-    this.ended = new RecentKeys(rememberEnded);
+    this.ended = new RecentIds(rememberEnded);
     this.endedExpired = new Uint8Array(Math.max(0, rememberEnded));
   }
 

@@ -1,29 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { BoundedMap } from '../../src/ledger/bounded-map.js';
-import { RecentKeys } from '../../src/ledger/recent-keys.js';
+import { RecentIds } from '../../src/ledger/recent-ids.js';
 
-describe('RecentKeys', () => {
+// Ids of varied lengths, so that batches split the joined text at uneven places.
+const idOf = (i: number): string => (i % 3 === 0 ? `k${i}` : i % 3 === 1 ? `id-${i}-${'x'.repeat(i % 7)}` : `${i}`);
+
+describe('RecentIds', () => {
   it('remembers exactly what a BoundedMap does for keys added once, however reads interleave', () => {
-    for (const limit of [0, 1, 2, 3, 7, 64]) {
+    for (const limit of [0, 1, 2, 3, 7, 64, 1023, 1024, 1025, 3000]) {
       for (const readEvery of [1, 2, 5, 13, 1000]) {
-        const log = new RecentKeys<string>(limit);
+        const log = new RecentIds(limit);
         const values: number[] = [];
         const map = new BoundedMap<string, number>(limit);
         const get = (k: string): number | undefined => {
           const slot = log.slotOf(k);
           return slot < 0 ? undefined : values[slot];
         };
-        for (let i = 0; i < 500; i++) {
-          const slot = log.add(`k${i}`);
+        for (let i = 0; i < 5000; i++) {
+          const slot = log.add(idOf(i));
           if (slot >= 0) values[slot] = i;
-          map.set(`k${i}`, i);
+          map.set(idOf(i), i);
           if (i % readEvery === 0) {
             // Look up recent, just-forgotten and never-added keys.
-            for (const j of [i, i - 1, i - limit + 1, i - limit, i - limit - 1, i - 2 * limit, i + 1]) expect(get(`k${j}`)).toBe(map.get(`k${j}`));
+            for (const j of [i, i - 1, i - limit + 1, i - limit, i - limit - 1, i - 2 * limit, i + 1]) expect(get(idOf(j))).toBe(map.get(idOf(j)));
           }
           expect(log.size).toBe(map.size);
         }
-        for (let j = 0; j < 500; j++) expect(get(`k${j}`)).toBe(map.get(`k${j}`));
+        for (let j = 0; j < 5000; j++) expect(get(idOf(j))).toBe(map.get(idOf(j)));
       }
     }
   });

@@ -1,0 +1,83 @@
+/** Ids joined into one string per batch (see RecentIds). */
+const BATCH = 1024;
+
+/**
+ * The latest `limit` ids added, each with a slot of a ring, findable by id; older ones are
+ * forgotten in the order they were added. The caller keeps what it remembers of an id in
+ * its own arrays, at the slot `add` returns.
+ *
+ * Built for a log written on every release and read only when a release is retried:
+ * - Ids are kept as text, each BATCH of them joined into one string, so the collector
+ *   carries about 100 strings for 100,000 ids instead of 100,000 small ones (each id
+ *   would otherwise be copied out of the young generation and marked ever after).
+ * - Ids are filed in a map only when a lookup first needs them (each at most once), so
+ *   adding never hashes an id.
+ * Each id is added at most once while it is remembered (allocation ids are unique).
+ */
+export class RecentIds {
+  /** Ids added since the last batch was joined. */
+  private pending: string[] = [];
+  /** Joined batches, batch b at b % batches.length. */
+  private readonly batches: string[] = [];
+  /** Where each joined id ends in its batch's text, entry i at i % ends.length. */
+  private readonly ends: Int32Array;
+  /** Ids ever added. */
+  private count = 0;
+  /** Ids added before this count that are still remembered are filed in `filed`. */
+  private filedUpTo = 0;
+  private readonly filed = new Map<string, number>();
+
+  constructor(readonly limit: number) {
+    // Enough batches that every remembered id is in one still kept.
+    const batches = limit > 0 ? Math.ceil(limit / BATCH) + 1 : 0;
+    this.batches.length = batches;
+    this.ends = new Int32Array(batches * BATCH);
+  }
+
+  /** Ids remembered. */
+  get size(): number {
+    return Math.min(this.count, this.limit);
+  }
+
+  /** The slot of `id`, or -1 when it was never added or has been forgotten. */
+  slotOf(id: string): number {
+    const slot = this.filed.get(id);
+    if (slot !== undefined || this.filedUpTo === this.count) return slot ?? -1;
+    for (let i = Math.max(this.filedUpTo, this.count - this.limit); i < this.count; i++) this.filed.set(this.idAt(i), i % this.limit);
+    this.filedUpTo = this.count;
+    return this.filed.get(id) ?? -1;
+  }
+
+  /** Remembers `id`, forgetting the oldest when full; returns its slot (-1 when `limit` is 0). */
+  add(id: string): number {
+    if (this.limit <= 0) return -1;
+    const i = this.count;
+    // The id this one replaces in the ring is forgotten; unfile it if it was filed.
+    if (i >= this.limit && i - this.limit < this.filedUpTo) this.filed.delete(this.idAt(i - this.limit));
+    this.pending.push(id);
+    this.count++;
+    if (this.pending.length === BATCH) this.join();
+    return i % this.limit;
+  }
+
+  /** The id added `i`-th (counted from 0), which must still be kept. */
+  private idAt(i: number): string {
+    const batch = Math.floor(i / BATCH);
+    const pos = i % BATCH;
+    if (batch === Math.floor(this.count / BATCH)) return this.pending[pos]!;
+    const text = this.batches[batch % this.batches.length]!;
+    const start = pos === 0 ? 0 : this.ends[(i - 1) % this.ends.length]!;
+    return text.slice(start, this.ends[i % this.ends.length]!);
+  }
+
+  private join(): void {
+    const first = this.count - BATCH;
+    let end = 0;
+    for (let j = 0; j < BATCH; j++) {
+      end += this.pending[j]!.length;
+      this.ends[(first + j) % this.ends.length] = end;
+    }
+    this.batches[Math.floor(first / BATCH) % this.batches.length] = this.pending.join('');
+    this.pending = [];
+  }
+}
