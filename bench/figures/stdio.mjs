@@ -5,17 +5,19 @@ import { BIN, ROOT, median } from '../lib.mjs';
 
 const BARE_LOOP = `${ROOT}bench/bare-loop.mjs`;
 
-/**
- * Runs `node args` with the file as its stdin through a pipe (`cat file | node ...`), and
- * counts the reply lines it writes. Resolves {ms, replies} from spawn to exit.
- */
+/** Starts `node args` with the file as its stdin through a pipe, as `cat file | node args` would. */
+function spawnFed(file, args) {
+  const input = openSync(file, 'r');
+  const cat = spawn('cat', [], { stdio: [input, 'pipe', 'inherit'] });
+  closeSync(input);
+  return spawn(process.execPath, args, { stdio: [cat.stdout, 'pipe', 'inherit'] });
+}
+
+/** Counts the reply lines the program writes. Resolves {ms, replies} from spawn to exit. */
 function pipeThrough(file, args) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const input = openSync(file, 'r');
-    const cat = spawn('cat', [], { stdio: [input, 'pipe', 'inherit'] });
-    closeSync(input);
-    const child = spawn(process.execPath, args, { stdio: [cat.stdout, 'pipe', 'inherit'] });
+    const child = spawnFed(file, args);
     let replies = 0;
     child.stdout.on('data', (chunk) => {
       for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) replies++;
@@ -82,10 +84,7 @@ function rssOf(pid) {
 export function slowReader(file, messages, args, { bytesPerTick = 96 * 1024, tickMs = 10 } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const input = openSync(file, 'r');
-    const cat = spawn('cat', [], { stdio: [input, 'pipe', 'inherit'] });
-    closeSync(input);
-    const child = spawn(process.execPath, args, { stdio: [cat.stdout, 'pipe', 'inherit'] });
+    const child = spawnFed(file, args);
     let replies = 0;
     let firstHalf = 0;
     let secondHalf = 0;

@@ -56,8 +56,34 @@ function fits(w: WaitingRequest, avail: readonly number[]): boolean {
   return w.types.every((t, i) => w.units[i]! <= (avail[t] ?? 0));
 }
 
-function inOrder(live: WaitingRequest[]): WaitingRequest[] {
+function inOrder(live: readonly WaitingRequest[]): WaitingRequest[] {
   return [...live].sort((a, b) => (ahead(a, b) ? -1 : ahead(b, a) ? 1 : 0));
+}
+
+/** Takes what `w` holds from `avail`. */
+function take(avail: number[], w: WaitingRequest): void {
+  w.types.forEach((t, i) => (avail[t] = (avail[t] ?? 0) - w.units[i]!));
+}
+
+/**
+ * A whole drain twice: by the index (the earliest fitting request, removed, until none
+ * fits; `avail` shrinks as it goes) and by a plain walk in queue order over `live`.
+ */
+function drainBoth(q: WaitQueue, live: readonly WaitingRequest[], avail: number[]): { granted: WaitingRequest[]; expected: WaitingRequest[] } {
+  const expected: WaitingRequest[] = [];
+  const walkAvail = [...avail];
+  for (const w of inOrder(live)) {
+    if (!fits(w, walkAvail)) continue;
+    expected.push(w);
+    take(walkAvail, w);
+  }
+  const granted: WaitingRequest[] = [];
+  for (let w = q.firstFitting(avail); w !== undefined; w = q.firstFitting(avail)) {
+    q.remove(w);
+    granted.push(w);
+    take(avail, w);
+  }
+  return { granted, expected };
 }
 
 describe('the wait queue index against a plain walk', () => {
@@ -83,21 +109,7 @@ describe('the wait queue index against a plain walk', () => {
             expect(q.head()).toBe(ordered[0]);
             expect(q.firstFitting(o.avail)).toBe(ordered.find((w) => fits(w, o.avail)));
           } else {
-            // The drain: take the earliest fitting request until none fits, shrinking avail.
-            const avail = [...o.avail];
-            const expected: WaitingRequest[] = [];
-            const walkAvail = [...o.avail];
-            for (const w of inOrder(live)) {
-              if (!fits(w, walkAvail)) continue;
-              expected.push(w);
-              w.types.forEach((t, i) => (walkAvail[t] = (walkAvail[t] ?? 0) - w.units[i]!));
-            }
-            const granted: WaitingRequest[] = [];
-            for (let w = q.firstFitting(avail); w !== undefined; w = q.firstFitting(avail)) {
-              q.remove(w);
-              granted.push(w);
-              w.types.forEach((t, i) => (avail[t] = (avail[t] ?? 0) - w.units[i]!));
-            }
+            const { granted, expected } = drainBoth(q, live, [...o.avail]);
             expect(granted).toEqual(expected);
             live = live.filter((w) => !granted.includes(w));
           }
@@ -186,23 +198,8 @@ describe('the wait queue index on complementary demands', () => {
             // A release of several types, then the drain; optionally with part of free set
             // aside (as the starvation guard does), which may leave an entry negative.
             st.v.forEach((x, t) => (free[t] = free[t]! + x));
-            const avail = free.map((x, t) => x - (st.reserve?.[t] ?? 0));
-            const expected: WaitingRequest[] = [];
-            const walkAvail = [...avail];
-            for (const w of inOrder(live)) {
-              if (!fits(w, walkAvail)) continue;
-              expected.push(w);
-              w.types.forEach((t, i) => (walkAvail[t] = walkAvail[t]! - w.units[i]!));
-            }
-            const granted: WaitingRequest[] = [];
-            for (let w = q.firstFitting(avail); w !== undefined; w = q.firstFitting(avail)) {
-              q.remove(w);
-              granted.push(w);
-              w.types.forEach((t, i) => {
-                avail[t] = avail[t]! - w.units[i]!;
-                free[t] = free[t]! - w.units[i]!;
-              });
-            }
+            const { granted, expected } = drainBoth(q, live, free.map((x, t) => x - (st.reserve?.[t] ?? 0)));
+            for (const w of granted) take(free, w);
             expect(granted).toEqual(expected);
             live = live.filter((w) => !granted.includes(w));
             expect(q.head()).toBe(inOrder(live)[0]);
