@@ -58,6 +58,13 @@ export type AllocateOutcome =
       readonly required: number;
     };
 
+/**
+ * Distinct job_status strings counted by name; releases with a status first seen after
+ * that many are counted together under OTHER_JOB_STATUS, so memory stays bounded.
+ */
+export const JOB_STATUSES_COUNTED = 1000;
+export const OTHER_JOB_STATUS = '(other)';
+
 /** Distinct requirement shapes interned (about 200 bytes each); see Shapes. */
 const SHAPES_INTERNED = 4096;
 
@@ -214,7 +221,7 @@ export class ResourceManager {
     this.ledger.end(id, 'released');
     this.pools.giveBack(a);
     this.bySource.delete(a.src, a.msgId, a);
-    if (jobStatus !== undefined) this.jobStatuses.set(jobStatus, (this.jobStatuses.get(jobStatus) ?? 0) + 1);
+    if (jobStatus !== undefined) this.countJobStatus(jobStatus);
     const events: LedgerEvent[] = [];
     this.drain(events);
     return { allocation: a, events };
@@ -321,9 +328,16 @@ export class ResourceManager {
     return this.ledger.get(a.id) === a && a.leaseDeadline === d.at;
   }
 
-  /** Counts of released allocations by job_status. */
+  /** Counts of released allocations by job_status (see JOB_STATUSES_COUNTED). */
   jobStatusCounts(): ReadonlyMap<string, number> {
     return this.jobStatuses;
+  }
+
+  private countJobStatus(status: string): void {
+    const n = this.jobStatuses.get(status);
+    if (n !== undefined) this.jobStatuses.set(status, n + 1);
+    else if (this.jobStatuses.size < JOB_STATUSES_COUNTED) this.jobStatuses.set(status, 1);
+    else this.jobStatuses.set(OTHER_JOB_STATUS, (this.jobStatuses.get(OTHER_JOB_STATUS) ?? 0) + 1);
   }
 
   // ---- the drain ----------------------------------------------------------------
