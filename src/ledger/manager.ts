@@ -1,20 +1,16 @@
 import { fail } from '../protocol/errors.js';
-import { SCALE, amountProblem, capacityProblem, toUnits } from './amounts.js';
+import { SCALE, capacityProblem, toUnits } from './amounts.js';
 import { Categories, type CompleteResult, type Job, type SubmitResult, type Submitter } from './categories.js';
 import { DeadlineHeap } from './deadlines.js';
 import { Ledger, type EndedAllocation } from './ledger.js';
 import { Pools } from './pools.js';
 import { RequestKeys, type KeyOutcome } from './request-keys.js';
-import { Shapes, hashStep, type Shape } from './shapes.js';
+import { Requirements, type Requirement } from './requirements.js';
 import { SourceIndex } from './source-index.js';
 import type { AllocateOptions, Allocation, Requester, WaitingRequest } from './types.js';
 import { WaitQueue, ahead } from './wait-queue.js';
 
-/** A requirement as on the wire: a resource type and an amount (<= 3 decimals). */
-export interface Requirement {
-  readonly type: string;
-  readonly amount: number;
-}
+export type { Requirement } from './requirements.js';
 
 export type Policy = 'backfill' | 'fifo';
 
@@ -65,9 +61,6 @@ export type AllocateOutcome =
 export const JOB_STATUSES_COUNTED = 1000;
 export const OTHER_JOB_STATUS = '(other)';
 
-/** Distinct requirement shapes interned (about 200 bytes each); see Shapes. */
-const SHAPES_INTERNED = 4096;
-
 type Deadline = { readonly kind: 'timeout'; readonly request: WaitingRequest } | { readonly kind: 'lease'; readonly allocation: Allocation; readonly at: number };
 
 /**
@@ -93,11 +86,8 @@ export class ResourceManager {
   /** Outcomes by client and request_id, for idempotent retries. */
   private readonly requestKeys: RequestKeys;
   private readonly jobStatuses = new Map<string, number>();
-  /** Requirement shapes seen, shared by the requests and allocations that have them. */
-  private readonly shapes = new Shapes(SHAPES_INTERNED);
-  /** Reused by resolve() while it checks a request's requirements. */
-  private readonly scratchTypes: number[] = [];
-  private readonly scratchUnits: number[] = [];
+  /** Checks requirements and resolves them to shared shapes. */
+  private readonly requirements: Requirements;
 
   constructor(options: ManagerOptions) {
     this.clock = options.clock;
@@ -111,6 +101,7 @@ export class ResourceManager {
     this.categories = new Categories(this.maxQueue);
     for (const [name, amount] of options.capacity) this.ledger.setCapacity(name, toUnits(amount));
     for (const [name, members] of options.pools ?? []) this.pools.declare(this.ledger.setCapacity(name, members.length * SCALE), name, members);
+    this.requirements = new Requirements(this.ledger.types, this.pools);
   }
 
   /** Requests waiting now. */
@@ -125,7 +116,7 @@ export class ResourceManager {
 
   /** Grants the requirements now if they fit (and policy allows), else queues them. */
   allocate(who: Requester, requirements: readonly Requirement[], options?: AllocateOptions): AllocateOutcome {
-    const { types, units } = this.resolve(requirements);
+    const { types, units } = this.requirements.resolve(requirements);
     const key = options?.requestId === undefined ? undefined : RequestKeys.of(who.src, options.requestId);
     if (key !== undefined) {
       const seen = this.requestKeys.get(key);
@@ -433,33 +424,6 @@ export class ResourceManager {
     const reserve = head !== undefined && head !== seen && head.reserved ? this.reserveVector(head) : undefined;
     const { available, required } = this.shortfall(seen, reserve);
     return { kind: 'queued', request: seen, reason, available, required };
-  }
-
-  /** Wire requirements to an interned shape; bad amounts, unknown and duplicate types are code 12. */
-  private resolve(requirements: readonly Requirement[]): Shape {
-    const types = this.scratchTypes;
-    const units = this.scratchUnits;
-    const ledgerTypes = this.ledger.types;
-    let hash = 0;
-    for (let i = 0; i < requirements.length; i++) {
-      const r = requirements[i]!;
-      const problem = amountProblem(r.amount);
-      if (problem !== undefined) throw fail.malformed(`requirements[${i}].amount ${problem}`);
-      const t = ledgerTypes.indexOf(r.type);
-      if (t < 0) {
-        const known = ledgerTypes.list().map((n) => JSON.stringify(n)).join(', ');
-        throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} is not a known resource type (known: ${known})`);
-      }
-      for (let j = 0; j < i; j++) {
-        if (types[j] === t) throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} appears twice in one request`);
-      }
-      const u = toUnits(r.amount);
-      this.pools.checkWhole(t, u, `requirements[${i}].amount`);
-      types[i] = t;
-      units[i] = u;
-      hash = hashStep(hash, t, u);
-    }
-    return this.shapes.intern(types, units, requirements.length, hash);
   }
 }
 

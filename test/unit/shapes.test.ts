@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { Shapes, hashStep } from '../../src/ledger/shapes.js';
+
+function hashOf(types: readonly number[], units: readonly number[]): number {
+  let h = 0;
+  for (let i = 0; i < types.length; i++) h = hashStep(h, types[i]!, units[i]!);
+  return h;
+}
+
+describe('Shapes', () => {
+  it('hands out one shape per distinct (types, units), with arrays of exactly its length', () => {
+    const shapes = new Shapes(100);
+    const scratchTypes = [0, 2, 9, 9];
+    const scratchUnits = [1000, 500, 7, 7];
+    const a = shapes.intern(scratchTypes, scratchUnits, 2, hashOf([0, 2], [1000, 500]));
+    expect(a.types).toEqual([0, 2]);
+    expect(a.units).toEqual([1000, 500]);
+    expect(shapes.intern([0, 2], [1000, 500], 2, hashOf([0, 2], [1000, 500]))).toBe(a);
+    // Order matters, and so does every amount.
+    expect(shapes.intern([2, 0], [500, 1000], 2, hashOf([2, 0], [500, 1000]))).not.toBe(a);
+    expect(shapes.intern([0, 2], [1000, 501], 2, hashOf([0, 2], [1000, 501]))).not.toBe(a);
+    expect(shapes.size).toBe(3);
+  });
+
+  it('tells apart shapes whose hashes collide', () => {
+    const shapes = new Shapes(100);
+    const a = shapes.intern([0], [1000], 1, 42);
+    const b = shapes.intern([1], [1000], 1, 42);
+    const c = shapes.intern([0], [2000], 1, 42);
+    expect(new Set([a, b, c]).size).toBe(3);
+    expect(shapes.intern([1], [1000], 1, 42)).toBe(b);
+    expect(shapes.intern([0], [2000], 1, 42)).toBe(c);
+    expect(shapes.intern([0], [1000], 1, 42)).toBe(a);
+  });
+
+  it('stops interning at its limit but still resolves every shape', () => {
+    const shapes = new Shapes(2);
+    const first = shapes.intern([0], [1], 1, hashOf([0], [1]));
+    shapes.intern([0], [2], 1, hashOf([0], [2]));
+    const late = shapes.intern([0], [3], 1, hashOf([0], [3]));
+    expect(late.units).toEqual([3]);
+    expect(shapes.intern([0], [3], 1, hashOf([0], [3]))).not.toBe(late);
+    expect(shapes.intern([0], [1], 1, hashOf([0], [1]))).toBe(first);
+    expect(shapes.size).toBe(2);
+  });
+
+  it('hashes units above 2^32 by their high bits too', () => {
+    expect(hashStep(0, 0, 2 ** 40)).not.toBe(hashStep(0, 0, 2 ** 41));
+  });
+});
