@@ -181,12 +181,11 @@ export class ResourceManager {
     }
     this.queue.add(w);
     this.bySource.set(w.src, w.msgId, w);
-    const { available, required } = this.shortfall(w, reserve);
-    return { kind: 'queued', request: w, reason, available, required };
+    return this.queued(w, reason, reserve);
   }
 
-  /** Free units per requested type, and the first requested amount that does not fit. */
-  private shortfall(w: WaitingRequest, reserve?: readonly number[]): { available: number[]; required: number } {
+  /** The queued outcome of `w`: free units per requested type, and the first requested amount that does not fit. */
+  private queued(w: WaitingRequest, reason: typeof REASON_INSUFFICIENT | typeof REASON_BEHIND, reserve: readonly number[] | undefined): AllocateOutcome {
     const available = new Array<number>(w.types.length);
     for (let i = 0; i < available.length; i++) available[i] = this.ledger.freeOf(w.types[i]!);
     let required = w.units[0]!;
@@ -197,7 +196,7 @@ export class ResourceManager {
         break;
       }
     }
-    return { available, required };
+    return { kind: 'queued', request: w, reason, available, required };
   }
 
   /** Releases a live allocation (or answers again for one already released). */
@@ -422,8 +421,7 @@ export class ResourceManager {
     const reason = this.ledger.fits(seen.types, seen.units) ? REASON_BEHIND : REASON_INSUFFICIENT;
     const head = this.queue.head();
     const reserve = head !== undefined && head !== seen && head.reserved ? this.reserveVector(head) : undefined;
-    const { available, required } = this.shortfall(seen, reserve);
-    return { kind: 'queued', request: seen, reason, available, required };
+    return this.queued(seen, reason, reserve);
   }
 }
 
