@@ -32,7 +32,10 @@ export function attachStdio(node: ResourceNode, o: StdioOptions): { stop: () => 
 
   const flush = (): void => {
     if (out.length === 0) return;
-    const text = `${out.join('\n')}\n`;
+    // An empty last line ends the text with its newline inside the one join: a newline
+    // appended afterwards makes a two-piece string, which the write would copy to flatten.
+    out.push('');
+    const text = out.join('\n');
     out = [];
     if (!o.output.write(text) && !stopped) {
       o.input.pause();

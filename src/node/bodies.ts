@@ -13,9 +13,24 @@ export function amountsByName(names: ResourceTypes, types: readonly number[], un
   for (let i = 0; i < types.length; i++) {
     const key = names.jsonKey(types[i]!);
     if (key === undefined) return amountsAsRecord(names, types, units);
-    text += `${i === 0 ? '' : ','}${key}${numberText(fromUnits(units[i]!))}`;
+    text += `${i === 0 ? '' : ','}${key}${amountText(units[i]!)}`;
   }
   return new JsonText(`${text}}`);
+}
+
+const AMOUNT_CACHE_LIMIT = 1024;
+const amountTexts = new Map<number, string>();
+
+/** The wire text of an amount in units; a pool has few distinct amounts, so they are kept. */
+function amountText(units: number): string {
+  // Kept here rather than converted on each reply: a fresh text per amount is garbage on
+  // every message, and V8's own number cache would keep them until promoted.
+  let text = amountTexts.get(units);
+  if (text === undefined) {
+    text = numberText(fromUnits(units));
+    if (amountTexts.size < AMOUNT_CACHE_LIMIT) amountTexts.set(units, text);
+  }
+  return text;
 }
 
 function amountsAsRecord(names: ResourceTypes, types: readonly number[], units: readonly number[]): JsonText {

@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { ResourceManager } from '../ledger/manager.js';
+import { numberText } from '../protocol/reply.js';
 import { DEFAULT_CONFIG, type NodeConfig } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 
@@ -29,7 +30,7 @@ export class ResourceNode {
     this.manager = new ResourceManager({
       capacity: this.config.capacity,
       clock: virtualClock !== undefined ? () => virtualClock.now : (io.clock ?? (() => performance.now())),
-      newId: this.config.deterministic ? () => `alloc-${++next}` : (io.newId ?? (() => uuidv7())),
+      newId: this.config.deterministic ? () => `alloc-${numberText(++next)}` : (io.newId ?? (() => uuidv7())),
       policy: this.config.policy,
       maxBypass: this.config.maxBypass,
       maxQueue: this.config.maxQueue,

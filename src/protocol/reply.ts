@@ -28,20 +28,22 @@ export class JsonText {
  * the body's keys as `type`, `in_reply_to`, then the fields in their given order.
  */
 export function encode(nodeId: string | undefined, m: Outgoing): string {
-  const fields = m.fields as Record<string, unknown> | undefined;
-  // A field named like a header key would take that key's place in a spread, not follow it.
-  if (fields !== undefined && (Object.hasOwn(fields, 'type') || Object.hasOwn(fields, 'in_reply_to'))) return encodeBySpread(nodeId, m);
   // The same text JSON.stringify gives the whole envelope, without building it: the header
   // is joined from stringified parts, then each field in the order JSON.stringify takes
   // them (own enumerable keys), skipped where it would skip it (undefined, functions).
   let text = `{"src":${quote(nodeId ?? m.via)},"dest":${quote(m.dest)},"body":{"type":${keyText(m.type)}`;
   if (m.inReplyTo !== undefined) text += `,"in_reply_to":${numberText(m.inReplyTo)}`;
+  const fields = m.fields as Record<string, unknown> | undefined;
   if (fields !== undefined) {
     const keys = Object.keys(fields);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
+      // A field named like a header key would take that key's place in a spread, not follow it.
+      if (key === 'type' || key === 'in_reply_to') return encodeBySpread(nodeId, m);
       const json = valueText(fields[key]);
-      if (json !== undefined) text += `,${keyText(key)}:${json}`;
+      // Two pieces per field, not four: each piece is a node of the reply's string tree,
+      // allocated here and walked again when the output is joined.
+      if (json !== undefined) text += fieldPrefix(key) + json;
     }
   }
   return `${text}}}`;
@@ -65,20 +67,34 @@ function quote(s: string): string {
   return `"${s}"`;
 }
 
-/** A number's JSON text. */
+/** A number's JSON text (`null` for NaN and the infinities), made fresh on each call. */
 export function numberText(n: number): string {
-  return Number.isFinite(n) ? `${n}` : 'null';
+  // Not a template: that goes through V8's number-to-string cache, which keeps the texts
+  // of the last ~16k distinct numbers alive, so a msg_id's or an amount's text outlives
+  // two scavenges and is promoted: most of the old-generation garbage of a busy node.
+  return JSON.stringify(n);
 }
 
-const KEY_CACHE_LIMIT = 1024;
+const CACHE_LIMIT = 1024;
 const keyTexts = new Map<string, string>();
+const fieldPrefixes = new Map<string, string>();
 
-/** JSON text of a key or message type: few distinct ones, all written by the code, so cached. */
+/** JSON text of a message type: few distinct ones, all written by the code, so cached. */
 function keyText(key: string): string {
   let text = keyTexts.get(key);
   if (text === undefined) {
     text = quote(key);
-    if (keyTexts.size < KEY_CACHE_LIMIT) keyTexts.set(key, text);
+    if (keyTexts.size < CACHE_LIMIT) keyTexts.set(key, text);
+  }
+  return text;
+}
+
+/** `,"key":` for a field, cached like `keyText`. */
+function fieldPrefix(key: string): string {
+  let text = fieldPrefixes.get(key);
+  if (text === undefined) {
+    text = `,${quote(key)}:`;
+    if (fieldPrefixes.size < CACHE_LIMIT) fieldPrefixes.set(key, text);
   }
   return text;
 }
