@@ -42,7 +42,9 @@ class Category {
       run.count--;
       this.waiting--;
       if (run.count === 0) this.dropRun();
-      const job: Job = { category: this.name, id: `${this.name}#${n}`, src: run.src, via: run.via };
+      // JSON.stringify, not a template: a template converts through V8's number-to-string
+      // cache, which would keep every job number's text alive long enough to be promoted.
+      const job: Job = { category: this.name, id: `${this.name}#${JSON.stringify(n)}`, src: run.src, via: run.via };
       this.running.set(n, job);
       started.push(job);
     }

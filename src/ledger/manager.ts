@@ -39,6 +39,8 @@ export type LedgerEvent =
   | { readonly kind: 'lease_expired'; readonly allocation: Allocation }
   | { readonly kind: 'job_started'; readonly job: Job };
 
+const NO_EVENTS: readonly LedgerEvent[] = Object.freeze([]);
+
 export const REASON_INSUFFICIENT = 'Insufficient resources';
 export const REASON_BEHIND = 'Waiting behind earlier requests';
 
@@ -282,9 +284,10 @@ export class ResourceManager {
    * Fires every deadline that is due at the clock's now, in deadline order, draining the
    * queue after each so that events come out in the order they happen.
    */
-  advance(): LedgerEvent[] {
+  advance(): readonly LedgerEvent[] {
+    // Called before every message: when nothing is due, no array is made.
+    if (this.deadlines.next() > this.clock()) return NO_EVENTS;
     const events: LedgerEvent[] = [];
-    if (this.deadlines.next() > this.clock()) return events;
     const now = this.clock();
     for (let d = this.deadlines.popDue(now); d !== undefined; d = this.deadlines.popDue(now)) {
       if (!this.isCurrent(d)) continue;

@@ -18,7 +18,7 @@ function granted(outcome: ReturnType<ResourceManager['allocate']>) {
   return outcome.allocation;
 }
 
-function grantsIn(events: LedgerEvent[]) {
+function grantsIn(events: readonly LedgerEvent[]) {
   return events.flatMap((e) => (e.kind === 'granted' ? [e.allocation] : []));
 }
 
