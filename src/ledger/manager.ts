@@ -202,34 +202,30 @@ export class ResourceManager {
   }
 
   /** Releases a live allocation (or answers again for one already released). */
-  release(id: string, jobStatus?: string): { allocation: Allocation | EndedAllocation; events: LedgerEvent[] } {
+  release(id: string, jobStatus?: string): { allocation: Allocation | EndedAllocation; events: readonly LedgerEvent[] } {
     const a = this.ledger.get(id);
     if (a === undefined) {
       const ended = this.ledger.endedAllocation(id);
       if (ended === undefined) throw fail.noKey(`no allocation ${JSON.stringify(id)}`);
       if (ended.how === 'expired') throw fail.precondition(`allocation ${JSON.stringify(id)} was reclaimed when its lease expired`);
-      return { allocation: ended, events: [] };
+      return { allocation: ended, events: NO_EVENTS };
     }
     this.ledger.end(id, 'released');
     this.pools.giveBack(a);
     this.bySource.delete(a.src, a.msgId, a);
     if (jobStatus !== undefined) this.countJobStatus(jobStatus);
-    const events: LedgerEvent[] = [];
-    this.drain(events);
-    return { allocation: a, events };
+    return { allocation: a, events: this.drain(undefined) ?? NO_EVENTS };
   }
 
   /** Withdraws a waiting allocate sent by `src` with `msgId`. */
-  cancel(src: string, msgId: number): { request: WaitingRequest; events: LedgerEvent[] } {
+  cancel(src: string, msgId: number): { request: WaitingRequest; events: readonly LedgerEvent[] } {
     const found = this.bySource.get(src, msgId);
     if (found === undefined) throw fail.noKey(`no waiting request with msg_id ${msgId} from ${JSON.stringify(src)}`);
     if ('id' in found) throw fail.precondition(`request ${msgId} was already granted as ${JSON.stringify(found.id)}: release it instead`);
     this.withdraw(found);
     const key = found.options?.requestId;
     if (key !== undefined) this.requestKeys.settle(RequestKeys.of(src, key), { cancelled: found });
-    const events: LedgerEvent[] = [];
-    this.drain(events);
-    return { request: found, events };
+    return { request: found, events: this.drain(undefined) ?? NO_EVENTS };
   }
 
   /** Extends (or starts) the lease of a live allocation. */
@@ -247,7 +243,7 @@ export class ResourceManager {
   }
 
   /** Sets capacities (new types allowed; shrinking below what is held preempts nothing). */
-  setCapacity(resources: Iterable<readonly [string, number]>): LedgerEvent[] {
+  setCapacity(resources: Iterable<readonly [string, number]>): readonly LedgerEvent[] {
     const list = [...resources];
     // Check every entry before applying any, so a refused request changes nothing.
     for (const [name, amount] of list) {
@@ -256,9 +252,7 @@ export class ResourceManager {
       if (problem !== undefined) throw fail.malformed(`resources.${name} ${problem}`);
     }
     for (const [name, amount] of list) this.ledger.setCapacity(name, toUnits(amount));
-    const events: LedgerEvent[] = [];
-    this.drain(events);
-    return events;
+    return this.drain(undefined) ?? NO_EVENTS;
   }
 
   /** Code 12 when `name` is a member type: a pool's capacity is its member count. */
@@ -341,32 +335,37 @@ export class ResourceManager {
    * the earliest fitting request is always the next one the walk would grant. The index
    * finds it without visiting requests that cannot fit.
    */
-  private drain(events: LedgerEvent[]): void {
+  private drain(events: LedgerEvent[] | undefined): LedgerEvent[] | undefined {
     const queue = this.queue;
-    if (queue.size === 0) return;
+    if (queue.size === 0) return events;
     const ledger = this.ledger;
     for (;;) {
       const head = queue.head();
-      if (head === undefined) return;
+      if (head === undefined) return events;
       if (ledger.fits(head.types, head.units)) {
-        this.grantWaiting(head, events);
+        events = this.grantWaiting(head, events);
         continue;
       }
-      if (this.policy === 'fifo') return;
+      if (this.policy === 'fifo') return events;
       const avail = ledger.freeVector();
       if (head.reserved) {
         for (let i = 0; i < head.types.length; i++) avail[head.types[i]!]! -= head.units[i]!;
       }
       const next = queue.firstFitting(avail);
-      if (next === undefined) return;
-      this.grantWaiting(next, events);
+      if (next === undefined) return events;
+      events = this.grantWaiting(next, events);
       this.passOver(head);
     }
   }
 
-  private grantWaiting(w: WaitingRequest, events: LedgerEvent[]): void {
+  /** Grants `w`, adding the event to `events` (made when this is the first). */
+  private grantWaiting(w: WaitingRequest, events: LedgerEvent[] | undefined): LedgerEvent[] {
     this.queue.remove(w);
-    events.push({ kind: 'granted', allocation: this.grant(w, w.types, w.units, w.options) });
+    const e: LedgerEvent = { kind: 'granted', allocation: this.grant(w, w.types, w.units, w.options) };
+    // Most drains grant one request or none: a one-element array is the smallest there is.
+    if (events === undefined) return [e];
+    events.push(e);
+    return events;
   }
 
   /** A later request was granted while `head` waited in front of it. */
