@@ -21,7 +21,7 @@ export function amountsByName(names: ResourceTypes, types: readonly number[], un
 const AMOUNT_CACHE_LIMIT = 1024;
 const amountTexts = new Map<number, string>();
 
-/** The wire text of an amount in units; a pool has few distinct amounts, so they are kept. */
+/** The wire text of an amount in units; clients ask for few distinct amounts, so they are kept. */
 function amountText(units: number): string {
   // Kept here rather than converted on each reply: a fresh text per amount is garbage on
   // every message, and V8's own number cache would keep them until promoted.
