@@ -195,8 +195,7 @@ export class WaitQueue {
 
   /** The group of `priority` and `types`, made when there is none. */
   private groupFor(priority: number, types: readonly number[]): Group {
-    let hash = Math.imul(priority | 0, 0x9e3779b1);
-    for (let i = 0; i < types.length; i++) hash = Math.imul(hash ^ types[i]!, 0x85ebca6b) ^ (hash >>> 13);
+    const hash = groupHash(priority, types);
     const found = this.byHash.get(hash);
     if (found !== undefined) {
       if (!Array.isArray(found)) {
@@ -349,6 +348,13 @@ export class WaitQueue {
     }
     return all.sort((a, b) => (ahead(a, b) ? -1 : ahead(b, a) ? 1 : 0));
   }
+}
+
+/** The hash a group of `priority` and `types` is found by (groups that share one are told apart). */
+export function groupHash(priority: number, types: readonly number[]): number {
+  let hash = Math.imul(priority | 0, 0x9e3779b1);
+  for (let i = 0; i < types.length; i++) hash = Math.imul(hash ^ types[i]!, 0x85ebca6b) ^ (hash >>> 13);
+  return hash;
 }
 
 function byPriority(a: Group, b: Group): number {
