@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ResourceManager } from '../../src/ledger/manager.js';
 import type { WaitingRequest } from '../../src/ledger/types.js';
+import { waitingRequest } from '../support/waiting-request.js';
 import { WaitQueue, ahead } from '../../src/ledger/wait-queue.js';
 
 // The queue index (groups, type masks, min trees, the cached front) must give exactly
@@ -33,23 +34,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: availVector.map((avail) => ({ kind: 'drain' as const, avail })) },
 );
 
-let seq = 0;
 function request(d: Demand): WaitingRequest {
-  seq++;
-  return {
-    src: 'c',
-    msgId: seq,
-    via: 'n',
-    seq,
-    types: d.types,
-    units: d.types.map((_, i) => d.amounts[i]!),
-    options: d.priority === 0 ? undefined : { priority: d.priority },
-    deadline: -1,
-    bypassed: 0,
-    reserved: false,
-    slot: -1,
-    group: undefined,
-  };
+  return waitingRequest(d.types, d.types.map((_, i) => d.amounts[i]!), d.priority);
 }
 
 function fits(w: WaitingRequest, avail: readonly number[]): boolean {

@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { WaitingRequest } from '../../src/ledger/types.js';
 import { WaitQueue, groupHash } from '../../src/ledger/wait-queue.js';
+import { waitingRequest } from '../support/waiting-request.js';
 
-let seq = 0;
 function request(types: readonly number[], amount = 1): WaitingRequest {
-  seq++;
-  return {
-    src: 'c',
-    msgId: seq,
-    via: 'n',
-    seq,
-    types,
-    units: types.map(() => amount),
-    options: undefined,
-    deadline: -1,
-    bypassed: 0,
-    reserved: false,
-    slot: -1,
-    group: undefined,
-  };
+  return waitingRequest(types, types.map(() => amount));
 }
 
 /** Two different type lists whose groups (priority 0) share a hash, found by search. */

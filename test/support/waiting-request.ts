@@ -1,0 +1,22 @@
+import type { WaitingRequest } from '../../src/ledger/types.js';
+
+let seq = 0;
+
+/** A waiting request as the manager would build it, numbered in arrival order. */
+export function waitingRequest(types: readonly number[], units: readonly number[], priority = 0, src = 'c'): WaitingRequest {
+  seq++;
+  return {
+    src,
+    msgId: seq,
+    via: 'n',
+    seq,
+    types,
+    units,
+    options: priority === 0 ? undefined : { priority },
+    deadline: -1,
+    bypassed: 0,
+    reserved: false,
+    slot: -1,
+    group: undefined,
+  };
+}
