@@ -90,6 +90,9 @@ export interface CategoryStatus {
   readonly waiting: number;
 }
 
+/** Most categories kept: a submit_job naming a new one past this many is refused (code 11). */
+export const MAX_CATEGORIES = 10_000;
+
 /** Job categories with concurrency caps (SPEC section 4, submit_job; section 8, complete_job). */
 export class Categories {
   private readonly byName = new Map<string, Category>();
@@ -111,6 +114,9 @@ export class Categories {
     const queued = jobs - startNow;
     if (queued > 0 && this.waitingTotal - earlierStart + queued > this.maxWaiting) {
       throw fail.unavailable(`job queue is full: ${this.waitingTotal} jobs waiting, limit ${this.maxWaiting}`);
+    }
+    if (existing === undefined && this.byName.size >= MAX_CATEGORIES) {
+      throw fail.unavailable(`too many categories: ${this.byName.size} known, limit ${MAX_CATEGORIES}`);
     }
     let c = existing;
     if (c === undefined) {

@@ -63,6 +63,9 @@ export type AllocateOutcome =
 export const JOB_STATUSES_COUNTED = 1000;
 export const OTHER_JOB_STATUS = '(other)';
 
+/** Most resource types: a set_capacity naming new ones past this many is refused (code 11). */
+export const MAX_RESOURCE_TYPES = 1024;
+
 type Deadline = { readonly kind: 'timeout'; readonly request: WaitingRequest } | { readonly kind: 'lease'; readonly allocation: Allocation; readonly at: number };
 
 /**
@@ -246,10 +249,16 @@ export class ResourceManager {
   setCapacity(resources: Iterable<readonly [string, number]>): readonly LedgerEvent[] {
     const list = [...resources];
     // Check every entry before applying any, so a refused request changes nothing.
+    let added = 0;
     for (const [name, amount] of list) {
       this.checkCapacitySettable(name);
       const problem = capacityProblem(amount);
       if (problem !== undefined) throw fail.malformed(`resources.${name} ${problem}`);
+      if (this.ledger.types.indexOf(name) < 0) added++;
+    }
+    const types = this.ledger.types.size;
+    if (added > 0 && types + added > MAX_RESOURCE_TYPES) {
+      throw fail.unavailable(`too many resource types: ${types} known and ${added} new, limit ${MAX_RESOURCE_TYPES}`);
     }
     for (const [name, amount] of list) this.ledger.setCapacity(name, toUnits(amount));
     return this.drain(undefined) ?? NO_EVENTS;

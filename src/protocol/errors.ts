@@ -5,7 +5,11 @@
 export const ERRORS = {
   timeout: { code: 0, definite: false, meaning: 'A waiting allocate gave up: its timeout_ms passed before it could be granted.' },
   'not-supported': { code: 10, definite: true, meaning: 'The body type is not one this node knows (or tick without --deterministic).' },
-  'temporarily-unavailable': { code: 11, definite: true, meaning: 'The wait queue is full (--max-queue); nothing already waiting was dropped.' },
+  'temporarily-unavailable': {
+    code: 11,
+    definite: true,
+    meaning: 'A limit on what the node holds was reached: the wait queue is full (--max-queue), or there are as many categories or resource types as it keeps; nothing was dropped.',
+  },
   'malformed-request': { code: 12, definite: true, meaning: 'The body breaks its schema or a constraint; the text names the field.' },
   crash: { code: 13, definite: false, meaning: 'A bug in the node: the stack goes to stderr and the node keeps running.' },
   'key-does-not-exist': { code: 20, definite: true, meaning: 'Unknown allocation, job, category or request.' },
