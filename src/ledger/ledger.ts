@@ -99,19 +99,16 @@ export class Ledger {
     this.live.set(a.id, a);
   }
 
-  /** Ends a live allocation, returning its units to free. */
-  end(id: string, how: EndedAllocation['how']): Allocation {
-    const a = this.live.get(id);
-    if (a === undefined) throw fail.noKey(`no live allocation ${JSON.stringify(id)}`);
-    this.live.delete(id);
+  /** Ends live allocation `a`, returning its units to free. */
+  end(a: Allocation, how: EndedAllocation['how']): void {
+    if (!this.live.delete(a.id)) throw fail.noKey(`no live allocation ${JSON.stringify(a.id)}`);
     for (let i = 0; i < a.types.length; i++) this.allocated[a.types[i]!]! -= a.units[i]!;
     // Bounded memory: the oldest ended allocation is forgotten first.
-    const slot = this.ended.add(id);
+    const slot = this.ended.add(a.id);
     if (slot >= 0) {
       this.endedTypes[slot] = a.types;
       this.endedUnits[slot] = a.units;
       this.endedExpired[slot] = how === 'expired' ? 1 : 0;
     }
-    return a;
   }
 }

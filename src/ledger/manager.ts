@@ -131,7 +131,8 @@ export class ResourceManager {
     // The common case builds no waiting request: with nothing waiting in front (a newcomer
     // is behind every equal priority), a request that fits is granted at once.
     const head = this.queue.head();
-    if ((head === undefined || (options?.priority ?? 0) > (head.options?.priority ?? 0)) && this.ledger.fits(types, units)) {
+    const fits = this.ledger.fits(types, units);
+    if (fits && (head === undefined || (options?.priority ?? 0) > (head.options?.priority ?? 0))) {
       return { kind: 'granted', allocation: this.grant(who, types, units, options) };
     }
     const w: WaitingRequest = {
@@ -149,7 +150,8 @@ export class ResourceManager {
       slot: -1,
       group: undefined,
     };
-    const outcome = this.admit(w);
+    // Nothing waits and it does not fit: it waits for what it needs (no need to ask admit).
+    const outcome = head === undefined && !fits ? this.enqueue(w, REASON_INSUFFICIENT) : this.admit(w);
     if (key !== undefined && outcome.kind === 'queued') this.requestKeys.wait(key, outcome.request);
     return outcome;
   }
@@ -213,7 +215,7 @@ export class ResourceManager {
       if (ended.how === 'expired') throw fail.precondition(`allocation ${JSON.stringify(id)} was reclaimed when its lease expired`);
       return { allocation: ended, events: NO_EVENTS };
     }
-    this.ledger.end(id, 'released');
+    this.ledger.end(a, 'released');
     this.pools.giveBack(a);
     this.bySource.delete(a.src, a.msgId, a);
     if (jobStatus !== undefined) this.countJobStatus(jobStatus);
@@ -302,7 +304,7 @@ export class ResourceManager {
         events.push({ kind: 'timed_out', request: w });
       } else {
         const a = d.allocation;
-        this.ledger.end(a.id, 'expired');
+        this.ledger.end(a, 'expired');
         this.pools.giveBack(a);
         this.bySource.delete(a.src, a.msgId, a);
         events.push({ kind: 'lease_expired', allocation: a });

@@ -42,11 +42,11 @@ describe('Ledger', () => {
 
   it('adds and ends allocations, keeping allocated + free = capacity', () => {
     const l = ledger();
-    l.add(allocation('a', [0, 1], [2000, 4000]));
+    const a = allocation('a', [0, 1], [2000, 4000]);
+    l.add(a);
     expect([l.allocatedOf(0), l.freeOf(0), l.allocatedOf(1), l.freeOf(1)]).toEqual([2000, 6000, 4000, 12000]);
-    expect(l.get('a')?.id).toBe('a');
-    const ended = l.end('a', 'released');
-    expect(ended.id).toBe('a');
+    expect(l.get('a')).toBe(a);
+    l.end(a, 'released');
     expect(l.get('a')).toBeUndefined();
     expect(l.endedAllocation('a')?.how).toBe('released');
     expect(l.freeVector()).toEqual([8000, 16000]);
@@ -54,11 +54,12 @@ describe('Ledger', () => {
 
   it('ending an unknown or already ended allocation is code 20', () => {
     const l = ledger();
-    l.add(allocation('a', [0], [1000]));
-    l.end('a', 'released');
-    for (const id of ['a', 'nope']) {
+    const a = allocation('a', [0], [1000]);
+    l.add(a);
+    l.end(a, 'released');
+    for (const again of [a, allocation('nope', [0], [1000])]) {
       try {
-        l.end(id, 'released');
+        l.end(again, 'released');
         expect.unreachable();
       } catch (e) {
         expect(e).toBeInstanceOf(NodeError);
@@ -70,14 +71,15 @@ describe('Ledger', () => {
 
   it('reports free as 0 when capacity shrinks below what is allocated, and fits nothing', () => {
     const l = ledger();
-    l.add(allocation('a', [0], [6000]));
+    const a = allocation('a', [0], [6000]);
+    l.add(a);
     l.setCapacity('cpu', 4000);
     expect(l.capacityOf(0)).toBe(4000);
     expect(l.allocatedOf(0)).toBe(6000);
     expect(l.freeOf(0)).toBe(0);
     expect(l.freeVector()[0]).toBe(0);
     expect(l.fits([0], [1])).toBe(false);
-    l.end('a', 'released');
+    l.end(a, 'released');
     expect(l.freeOf(0)).toBe(4000);
   });
 
@@ -93,8 +95,9 @@ describe('Ledger', () => {
     const l = new Ledger(2);
     l.setCapacity('cpu', 10_000);
     for (const id of ['a', 'b', 'c']) {
-      l.add(allocation(id, [0], [1]));
-      l.end(id, 'released');
+      const a = allocation(id, [0], [1]);
+      l.add(a);
+      l.end(a, 'released');
     }
     expect(l.endedAllocation('a')).toBeUndefined();
     expect(l.endedAllocation('b')).toBeDefined();
