@@ -30,13 +30,22 @@ function pipeThrough(file, args) {
   });
 }
 
-/** Figure 1: replies per second through stdin/stdout, ours and the bare loop, alternating. */
+/** Figure 1: replies per second through stdin/stdout, ours and the bare loop, alternating which goes first. */
 export async function throughput(file, messages, runs = 5) {
   const ours = [];
   const bare = [];
   for (let r = 0; r < runs; r++) {
-    const a = await pipeThrough(file, [BIN, '--deterministic']);
-    const b = await pipeThrough(file, [BARE_LOOP]);
+    // Ours first on even rounds, the peer first on odd ones, so a drift in the machine's
+    // load over the rounds weighs on both alike.
+    let a;
+    let b;
+    if (r % 2 === 0) {
+      a = await pipeThrough(file, [BIN, '--deterministic']);
+      b = await pipeThrough(file, [BARE_LOOP]);
+    } else {
+      b = await pipeThrough(file, [BARE_LOOP]);
+      a = await pipeThrough(file, [BIN, '--deterministic']);
+    }
     if (a.replies !== messages || b.replies !== messages) throw new Error(`replies: ours ${a.replies}, bare ${b.replies}, want ${messages}`);
     ours.push(a.replies / (a.ms / 1000));
     bare.push(b.replies / (b.ms / 1000));
