@@ -56,7 +56,7 @@ export class Dispatcher {
   /** Messages caused by the ledger, encoded in order. */
   emit(events: readonly LedgerEvent[], out: string[]): void {
     const names = this.manager.ledger.types;
-    for (const e of events) out.push(encode(this.node.nodeId, eventMessage(e, names)));
+    for (let i = 0; i < events.length; i++) out.push(encode(this.node.nodeId, eventMessage(events[i]!, names)));
   }
 
   /** Encodes an arbitrary outgoing message (for the library's own use). */

@@ -31,7 +31,7 @@ export function encode(nodeId: string | undefined, m: Outgoing): string {
   // The same text JSON.stringify gives the whole envelope, without building it: the header
   // is joined from stringified parts, then each field in the order JSON.stringify takes
   // them (own enumerable keys), skipped where it would skip it (undefined, functions).
-  let text = `{"src":${quote(nodeId ?? m.via)},"dest":${quote(m.dest)},"body":{"type":${keyText(m.type)}`;
+  let text = `{"src":${nameText(nodeId ?? m.via)},"dest":${nameText(m.dest)},"body":{"type":${keyText(m.type)}`;
   if (m.inReplyTo !== undefined) text += `,"in_reply_to":${numberText(m.inReplyTo)}`;
   const fields = m.fields as Record<string, unknown> | undefined;
   if (fields !== undefined) {
@@ -79,12 +79,23 @@ const CACHE_LIMIT = 1024;
 const keyTexts = new Map<string, string>();
 const fieldPrefixes = new Map<string, string>();
 
+const nameTexts = new Map<string, string>();
+
 /** JSON text of a message type: few distinct ones, all written by the code, so cached. */
 function keyText(key: string): string {
-  let text = keyTexts.get(key);
+  return cachedQuote(keyTexts, key);
+}
+
+/** JSON text of a node or client name: a node hears from few clients, so cached too. */
+function nameText(name: string): string {
+  return cachedQuote(nameTexts, name);
+}
+
+function cachedQuote(cache: Map<string, string>, s: string): string {
+  let text = cache.get(s);
   if (text === undefined) {
-    text = quote(key);
-    if (keyTexts.size < CACHE_LIMIT) keyTexts.set(key, text);
+    text = quote(s);
+    if (cache.size < CACHE_LIMIT) cache.set(s, text);
   }
   return text;
 }
