@@ -39,9 +39,26 @@ function amountsAsRecord(names: ResourceTypes, types: readonly number[], units: 
   return new JsonText(JSON.stringify(out));
 }
 
+const HELD_CACHE_LIMIT = 4096;
+const heldTexts = new Map<readonly number[], JsonText>();
+
+/**
+ * `{type: amount}` of what an allocation holds, as JSON text. The ledger shares one units
+ * array among the allocations of a shape (see Shapes), so the text is kept by that array:
+ * the arrays are never changed, and a type's name never changes either.
+ */
+export function heldAmounts(names: ResourceTypes, types: readonly number[], units: readonly number[]): JsonText {
+  let text = heldTexts.get(units);
+  if (text === undefined) {
+    text = amountsByName(names, types, units);
+    if (heldTexts.size < HELD_CACHE_LIMIT) heldTexts.set(units, text);
+  }
+  return text;
+}
+
 /** The fields of `allocated` after `in_reply_to`: the same for an immediate and a later grant. */
 export function allocatedFields(names: ResourceTypes, a: Allocation): object {
-  const resources = amountsByName(names, a.types, a.units);
+  const resources = heldAmounts(names, a.types, a.units);
   if (a.members === undefined) return { allocation_id: a.id, resources };
   const members = plainRecord<readonly string[]>();
   for (const [t, list] of a.members) members[names.name(t)] = list;

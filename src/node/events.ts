@@ -2,7 +2,7 @@ import type { LedgerEvent } from '../ledger/manager.js';
 import type { ResourceTypes } from '../ledger/resource-types.js';
 import { ERRORS } from '../protocol/errors.js';
 import type { Outgoing } from '../protocol/reply.js';
-import { allocatedFields, amountsByName } from './bodies.js';
+import { allocatedFields, heldAmounts } from './bodies.js';
 
 /** The message a ledger event owes its client. */
 export function eventMessage(e: LedgerEvent, names: ResourceTypes): Outgoing {
@@ -18,7 +18,7 @@ export function eventMessage(e: LedgerEvent, names: ResourceTypes): Outgoing {
     }
     case 'lease_expired': {
       const a = e.allocation;
-      const fields = { allocation_id: a.id, resources_freed: amountsByName(names, a.types, a.units) };
+      const fields = { allocation_id: a.id, resources_freed: heldAmounts(names, a.types, a.units) };
       return { dest: a.src, via: a.via, type: 'lease_expired', fields };
     }
     case 'job_started': {

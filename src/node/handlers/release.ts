@@ -1,12 +1,12 @@
 import type { ReleaseBody } from '../../generated/bodies.js';
-import { amountsByName } from '../bodies.js';
+import { heldAmounts } from '../bodies.js';
 import type { Handler } from '../handler.js';
 
 export const release: Handler<ReleaseBody> = (body, { manager }) => {
   const { allocation, events } = manager.release(body.allocation_id, body.job_status);
   return {
     type: 'released',
-    fields: { allocation_id: allocation.id, resources_freed: amountsByName(manager.ledger.types, allocation.types, allocation.units) },
+    fields: { allocation_id: allocation.id, resources_freed: heldAmounts(manager.ledger.types, allocation.types, allocation.units) },
     events,
   };
 };
