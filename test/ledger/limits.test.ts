@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Categories, MAX_CATEGORIES } from '../../src/ledger/categories.js';
 import { MAX_RESOURCE_TYPES, ResourceManager } from '../../src/ledger/manager.js';
-import { NodeError } from '../../src/protocol/errors.js';
-
-function codeOf(f: () => unknown): number | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof NodeError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+import { codeOf } from '../support/errors.js';
 
 describe('what the node keeps is bounded', () => {
   it('refuses a new category past the limit with code 11, and still serves the known ones', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ResourceManager, type LedgerEvent } from '../../src/ledger/manager.js';
 import { Pools } from '../../src/ledger/pools.js';
-import { NodeError } from '../../src/protocol/errors.js';
 import { memberHolders } from '../../src/node/pool-counts.js';
+import { errorOf } from '../support/errors.js';
 
 function manager(pools: [string, string[]][] = [['robot', ['r1', 'r2']]], capacity: [string, number][] = [['cpu', 8]]) {
   const clock = { now: 0 };
@@ -20,16 +20,6 @@ function granted(outcome: ReturnType<ResourceManager['allocate']>) {
 
 function grantsIn(events: readonly LedgerEvent[]) {
   return events.flatMap((e) => (e.kind === 'granted' ? [e.allocation] : []));
-}
-
-function errorOf(f: () => unknown): NodeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof NodeError) return e;
-    throw e;
-  }
-  throw new Error('expected a NodeError');
 }
 
 describe('Pools on its own', () => {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ResourceManager, type Policy } from '../../src/ledger/manager.js';
-import { NodeError } from '../../src/protocol/errors.js';
 import { ReferenceCategories, ReferenceQueue, type ModelAllocation } from './reference-queue.js';
+import { codeOf } from '../support/errors.js';
 
 // Small capacities and demands, so that requests often wait, often fit, and sometimes
 // can never fit; one type is named like an Object.prototype key on purpose.
@@ -52,16 +52,6 @@ interface RunConfig {
   readonly capacity: readonly number[];
   readonly maxBypass: number;
   readonly maxQueue: number;
-}
-
-function codeOf(f: () => unknown): number {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof NodeError) return e.code;
-    throw e;
-  }
-  throw new Error('expected a NodeError');
 }
 
 /** What a manager allocation looks like in the model's terms. */

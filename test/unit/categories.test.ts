@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Categories } from '../../src/ledger/categories.js';
-import { NodeError } from '../../src/protocol/errors.js';
+import { codeOf } from '../support/errors.js';
 
 const who = { src: 'c1', via: 'n1' };
-
-function codeOf(f: () => unknown): number | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof NodeError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe('Categories', () => {
   it('starts as many jobs as the cap allows and queues the rest (the spec example)', () => {
