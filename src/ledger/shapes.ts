@@ -1,3 +1,5 @@
+import { HashBuckets } from './hash-buckets.js';
+
 /** Requirements resolved to resource type indices and integer units, in request order. */
 export interface Shape {
   readonly types: readonly number[];
@@ -12,8 +14,7 @@ export interface Shape {
  * interned; any further one gets arrays of its own, so memory stays bounded.
  */
 export class Shapes {
-  /** Shapes by hash; a hash shared by two shapes keeps an array of them. */
-  private readonly byHash = new Map<number, Shape | Shape[]>();
+  private readonly byHash = new HashBuckets<Shape>();
   private count = 0;
 
   constructor(private readonly limit: number) {}
@@ -28,20 +29,11 @@ export class Shapes {
    * caller reuses), whose hash is `hash` (see `hashStep`).
    */
   intern(types: readonly number[], units: readonly number[], n: number, hash: number): Shape {
-    const found = this.byHash.get(hash);
-    if (found !== undefined) {
-      if (!Array.isArray(found)) {
-        if (same(found, types, units, n)) return found;
-      } else {
-        for (const s of found) if (same(s, types, units, n)) return s;
-      }
-    }
+    for (const s of this.byHash.bucket(hash)) if (same(s, types, units, n)) return s;
     const shape: Shape = { types: types.slice(0, n), units: units.slice(0, n) };
     if (this.count >= this.limit) return shape;
     this.count++;
-    if (found === undefined) this.byHash.set(hash, shape);
-    else if (Array.isArray(found)) found.push(shape);
-    else this.byHash.set(hash, [found, shape]);
+    this.byHash.add(hash, shape);
     return shape;
   }
 }

@@ -1,3 +1,4 @@
+import { HashBuckets } from './hash-buckets.js';
 import { IdMinTree } from './id-min-tree.js';
 import { MinTree } from './min-tree.js';
 import type { WaitingRequest } from './types.js';
@@ -17,8 +18,6 @@ class Group {
   head = 0;
   live = 0;
 
-  /** Empty and kept for reuse (see WaitQueue.remove). */
-  idle = false;
   /** In the queue's list of idle groups (perhaps in use again since). */
   listed = false;
   /** Per dimension, the tree's lowest filed demand as last told to the queue's type index. */
@@ -128,8 +127,8 @@ const PEAK_WINDOW = 256;
  * depth of the queue.
  */
 export class WaitQueue {
-  /** Groups by hash of (priority, types); a hash shared by two groups keeps an array. */
-  private readonly byHash = new Map<number, Group | Group[]>();
+  /** Groups by hash of (priority, types). */
+  private readonly byHash = new HashBuckets<Group>();
   /** Groups by id; ids of dropped groups are reused. */
   private readonly byId: (Group | undefined)[] = [];
   private readonly freeIds: number[] = [];
@@ -164,7 +163,6 @@ export class WaitQueue {
   add(w: WaitingRequest): void {
     const priority = w.options?.priority ?? 0;
     const g = this.groupFor(priority, w.types);
-    g.idle = false;
     // Every request of a group has the same type list: keep one copy of it.
     (w as { types: readonly number[] }).types = g.types;
     g.append(w);
@@ -182,34 +180,23 @@ export class WaitQueue {
     this.publish(g);
     this.count--;
     if (w === this.front) this.front = undefined;
-    if (g.live === 0 && !g.idle) {
-      g.idle = true;
-      // A group that keeps emptying and filling again is listed once, not once per emptying.
-      if (!g.listed) {
-        g.listed = true;
-        this.idle.push(g);
-        if (this.idle.length > IDLE_GROUPS) this.trimIdle();
-      }
+    // An empty group is kept for reuse. One that keeps emptying and filling again is
+    // listed once, not once per emptying.
+    if (g.live === 0 && !g.listed) {
+      g.listed = true;
+      this.idle.push(g);
+      if (this.idle.length > IDLE_GROUPS) this.trimIdle();
     }
   }
 
   /** The group of `priority` and `types`, made when there is none. */
   private groupFor(priority: number, types: readonly number[]): Group {
     const hash = groupHash(priority, types);
-    const found = this.byHash.get(hash);
-    if (found !== undefined) {
-      if (!Array.isArray(found)) {
-        if (found.holds(priority, types)) return found;
-      } else {
-        for (const g of found) if (g.holds(priority, types)) return g;
-      }
-    }
+    for (const g of this.byHash.bucket(hash)) if (g.holds(priority, types)) return g;
     const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.byId.length;
     const g = new Group(hash, priority, types, id);
     this.byId[id] = g;
-    if (found === undefined) this.byHash.set(hash, g);
-    else if (Array.isArray(found)) found.push(g);
-    else this.byHash.set(hash, [found, g]);
+    this.byHash.add(hash, g);
     return g;
   }
 
@@ -217,7 +204,7 @@ export class WaitQueue {
   private trimIdle(): void {
     const stillIdle: Group[] = [];
     for (const g of this.idle) {
-      if (g.idle) stillIdle.push(g);
+      if (g.live === 0) stillIdle.push(g);
       else g.listed = false;
     }
     const excess = stillIdle.length - IDLE_GROUPS / 2;
@@ -226,14 +213,8 @@ export class WaitQueue {
   }
 
   private drop(g: Group): void {
-    g.idle = false;
     g.listed = false;
-    const found = this.byHash.get(g.hash)!;
-    if (!Array.isArray(found)) this.byHash.delete(g.hash);
-    else {
-      found.splice(found.indexOf(g), 1);
-      if (found.length === 1) this.byHash.set(g.hash, found[0]!);
-    }
+    this.byHash.delete(g.hash, g);
     // An empty group has published +infinity for every type already.
     this.byId[g.id] = undefined;
     this.freeIds.push(g.id);

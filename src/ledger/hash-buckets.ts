@@ -1,0 +1,29 @@
+const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * Items filed by a numeric hash that the caller computes; items that share a hash share a
+ * bucket, and the caller tells them apart by looking through it.
+ */
+export class HashBuckets<T> {
+  private readonly byHash = new Map<number, T[]>();
+
+  /** The items filed under `hash` (often one, rarely more; empty when none). */
+  bucket(hash: number): readonly T[] {
+    return this.byHash.get(hash) ?? NONE;
+  }
+
+  add(hash: number, item: T): void {
+    const bucket = this.byHash.get(hash);
+    if (bucket === undefined) this.byHash.set(hash, [item]);
+    else bucket.push(item);
+  }
+
+  delete(hash: number, item: T): void {
+    const bucket = this.byHash.get(hash);
+    if (bucket === undefined) return;
+    const i = bucket.indexOf(item);
+    if (i < 0) return;
+    if (bucket.length === 1) this.byHash.delete(hash);
+    else bucket.splice(i, 1);
+  }
+}
