@@ -3,6 +3,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import type { ResourceTypes } from '../ledger/resource-types.js';
 import { plainRecord } from '../ledger/resource-types.js';
 import type { Allocation } from '../ledger/types.js';
+import { BoundedCache } from '../protocol/bounded-cache.js';
 import { JsonText, numberText } from '../protocol/reply.js';
 
 /** `{type: amount}` for parallel type indices and units, in the given order, as JSON text. */
@@ -18,19 +19,13 @@ export function amountsByName(names: ResourceTypes, types: readonly number[], un
   return new JsonText(`${text}}`);
 }
 
-const AMOUNT_CACHE_LIMIT = 1024;
-const amountTexts = new Map<number, string>();
+const amountTexts = new BoundedCache<number, string>(1024);
 
 /** The wire text of an amount in units; clients ask for few distinct amounts, so they are kept. */
 function amountText(units: number): string {
-  // Kept here rather than converted on each reply: a fresh text per amount is garbage on
-  // every message, and V8's own number cache would keep them until promoted.
-  let text = amountTexts.get(units);
-  if (text === undefined) {
-    text = numberText(fromUnits(units));
-    if (amountTexts.size < AMOUNT_CACHE_LIMIT) amountTexts.set(units, text);
-  }
-  return text;
+  // Kept rather than made on each reply: a fresh text per amount is garbage on every
+  // message, and V8's own number cache would keep them until promoted.
+  return amountTexts.get(units) ?? amountTexts.keep(units, numberText(fromUnits(units)));
 }
 
 function amountsAsRecord(names: ResourceTypes, types: readonly number[], units: readonly number[]): JsonText {
@@ -39,8 +34,7 @@ function amountsAsRecord(names: ResourceTypes, types: readonly number[], units: 
   return new JsonText(JSON.stringify(out));
 }
 
-const HELD_CACHE_LIMIT = 4096;
-const heldTexts = new Map<readonly number[], JsonText>();
+const heldTexts = new BoundedCache<readonly number[], JsonText>(4096);
 
 /**
  * `{type: amount}` of what an allocation holds, as JSON text. The ledger shares one units
@@ -48,12 +42,7 @@ const heldTexts = new Map<readonly number[], JsonText>();
  * the arrays are never changed, and a type's name never changes either.
  */
 export function heldAmounts(names: ResourceTypes, types: readonly number[], units: readonly number[]): JsonText {
-  let text = heldTexts.get(units);
-  if (text === undefined) {
-    text = amountsByName(names, types, units);
-    if (heldTexts.size < HELD_CACHE_LIMIT) heldTexts.set(units, text);
-  }
-  return text;
+  return heldTexts.get(units) ?? heldTexts.keep(units, amountsByName(names, types, units));
 }
 
 /** The fields of `allocated` after `in_reply_to`: the same for an immediate and a later grant. */

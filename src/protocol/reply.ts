@@ -1,3 +1,5 @@
+import { BoundedCache } from './bounded-cache.js';
+
 /** A message the node owes a client: a reply, a later grant, an expiry, a job start. */
 export interface Outgoing {
   /** The client. */
@@ -76,38 +78,23 @@ export function numberText(n: number): string {
 }
 
 const CACHE_LIMIT = 1024;
-const keyTexts = new Map<string, string>();
-const fieldPrefixes = new Map<string, string>();
+const keyTexts = new BoundedCache<string, string>(CACHE_LIMIT);
+const nameTexts = new BoundedCache<string, string>(CACHE_LIMIT);
+const fieldPrefixes = new BoundedCache<string, string>(CACHE_LIMIT);
 
-const nameTexts = new Map<string, string>();
-
-/** JSON text of a message type: few distinct ones, all written by the code, so cached. */
+/** JSON text of a message type: few distinct ones, all written by the code, so kept. */
 function keyText(key: string): string {
-  return cachedQuote(keyTexts, key);
+  return keyTexts.get(key) ?? keyTexts.keep(key, quote(key));
 }
 
-/** JSON text of a node or client name: a node hears from few clients, so cached too. */
+/** JSON text of a node or client name: a node hears from few clients, so kept too. */
 function nameText(name: string): string {
-  return cachedQuote(nameTexts, name);
+  return nameTexts.get(name) ?? nameTexts.keep(name, quote(name));
 }
 
-function cachedQuote(cache: Map<string, string>, s: string): string {
-  let text = cache.get(s);
-  if (text === undefined) {
-    text = quote(s);
-    if (cache.size < CACHE_LIMIT) cache.set(s, text);
-  }
-  return text;
-}
-
-/** `,"key":` for a field, cached like `keyText`. */
+/** `,"key":` for a field, kept like `keyText`. */
 function fieldPrefix(key: string): string {
-  let text = fieldPrefixes.get(key);
-  if (text === undefined) {
-    text = `,${quote(key)}:`;
-    if (fieldPrefixes.size < CACHE_LIMIT) fieldPrefixes.set(key, text);
-  }
-  return text;
+  return fieldPrefixes.get(key) ?? fieldPrefixes.keep(key, `,${quote(key)}:`);
 }
 
 function encodeBySpread(nodeId: string | undefined, m: Outgoing): string {

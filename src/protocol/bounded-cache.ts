@@ -1,0 +1,19 @@
+/**
+ * Values kept by key for the first `limit` keys; a value for any later key is not kept, so
+ * memory stays bounded whatever keys arrive. Use: `cache.get(k) ?? cache.keep(k, make(k))`.
+ */
+export class BoundedCache<K, V> {
+  private readonly kept = new Map<K, V>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: K): V | undefined {
+    return this.kept.get(key);
+  }
+
+  /** Keeps `value` for `key` while there is room, and returns it. */
+  keep(key: K, value: V): V {
+    if (this.kept.size < this.limit) this.kept.set(key, value);
+    return value;
+  }
+}
