@@ -1,4 +1,5 @@
 import { fail } from '../protocol/errors.js';
+import { ChurnMap } from './churn-map.js';
 import { RecentIds } from './recent-ids.js';
 import { ResourceTypes } from './resource-types.js';
 import type { Allocation } from './types.js';
@@ -20,7 +21,7 @@ export class Ledger {
   readonly types = new ResourceTypes();
   private readonly capacity: number[] = [];
   private readonly allocated: number[] = [];
-  private readonly live = new Map<string, Allocation>();
+  private readonly live = new ChurnMap<string, Allocation>();
   /**
    * Ended allocations by id; what each held is kept at its slot in the arrays below. The
    * arrays are usually interned (see Shapes), so an entry keeps no object alive but its

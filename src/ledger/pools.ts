@@ -60,11 +60,11 @@ export class Pools {
     return this.byType[t]?.free ?? 0;
   }
 
-  /** Code 12 unless `units` of type `t` is a whole number of members; `field` names the amount. */
-  checkWhole(t: number, units: number, field: string): void {
+  /** Code 12 unless `units` of type `t` (requirement `index` of a request) is a whole number of members. */
+  checkWhole(t: number, units: number, index: number): void {
     const pool = this.byType[t];
     if (pool !== undefined && units % SCALE !== 0) {
-      throw fail.malformed(`${field} must be a whole number for the member type ${JSON.stringify(pool.typeName)}`);
+      throw fail.malformed(`requirements[${index}].amount must be a whole number for the member type ${JSON.stringify(pool.typeName)}`);
     }
   }
 

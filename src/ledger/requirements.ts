@@ -44,7 +44,7 @@ export class Requirements {
         if (types[j] === t) throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} appears twice in one request`);
       }
       const u = toUnits(r.amount);
-      this.pools.checkWhole(t, u, `requirements[${i}].amount`);
+      this.pools.checkWhole(t, u, i);
       types[i] = t;
       units[i] = u;
       hash = hashStep(hash, t, u);

@@ -29,7 +29,8 @@ export class Shapes {
    * caller reuses), whose hash is `hash` (see `hashStep`).
    */
   intern(types: readonly number[], units: readonly number[], n: number, hash: number): Shape {
-    for (const s of this.byHash.bucket(hash)) if (same(s, types, units, n)) return s;
+    const bucket = this.byHash.bucket(hash);
+    for (let i = 0; i < bucket.length; i++) if (same(bucket[i]!, types, units, n)) return bucket[i]!;
     const shape: Shape = { types: types.slice(0, n), units: units.slice(0, n) };
     if (this.count >= this.limit) return shape;
     this.count++;

@@ -1,49 +1,114 @@
+import { ChurnMap } from './churn-map.js';
 import type { Allocation, WaitingRequest } from './types.js';
 
-/** Clients whose map may empty before empty maps are swept (see SourceIndex.delete). */
+type Entry = WaitingRequest | Allocation;
+
+/** Clients whose entries may empty before empty ones are swept (see SourceIndex.delete). */
 const SWEEP_AFTER = 1024;
+
+/** Entries a client keeps in plain arrays before they move to a map. */
+const LISTED = 8;
+
+/**
+ * One client's entries by msg_id. A client usually has one or two requests outstanding, so
+ * they are kept in two short arrays searched in order; past LISTED they move to a map. A
+ * small Map would do, but a Map emptied and refilled on every request rebuilds its table
+ * each time (see ChurnMap); the arrays are reused.
+ */
+class ClientEntries {
+  private readonly msgIds: number[] = [];
+  private readonly entries: Entry[] = [];
+  private map: ChurnMap<number, Entry> | undefined;
+
+  get size(): number {
+    return this.map === undefined ? this.msgIds.length : this.map.size;
+  }
+
+  get(msgId: number): Entry | undefined {
+    if (this.map !== undefined) return this.map.get(msgId);
+    const i = this.msgIds.indexOf(msgId);
+    return i < 0 ? undefined : this.entries[i];
+  }
+
+  set(msgId: number, v: Entry): void {
+    if (this.map !== undefined) {
+      this.map.set(msgId, v);
+      return;
+    }
+    const i = this.msgIds.indexOf(msgId);
+    if (i >= 0) {
+      this.entries[i] = v;
+    } else if (this.msgIds.length < LISTED) {
+      this.msgIds.push(msgId);
+      this.entries.push(v);
+    } else {
+      this.map = new ChurnMap();
+      for (let j = 0; j < this.msgIds.length; j++) this.map.set(this.msgIds[j]!, this.entries[j]!);
+      this.msgIds.length = 0;
+      this.entries.length = 0;
+      this.map.set(msgId, v);
+    }
+  }
+
+  delete(msgId: number): void {
+    if (this.map !== undefined) {
+      this.map.delete(msgId);
+      // Emptied: back to the arrays, for a client that now has one request at a time.
+      if (this.map.size === 0) this.map = undefined;
+      return;
+    }
+    const i = this.msgIds.indexOf(msgId);
+    if (i < 0) return;
+    // Order does not matter: the last entry fills the gap.
+    const last = this.msgIds.length - 1;
+    this.msgIds[i] = this.msgIds[last]!;
+    this.entries[i] = this.entries[last]!;
+    this.msgIds.pop();
+    this.entries.pop();
+  }
+}
 
 /**
  * Waiting requests and live allocations by client and msg_id, so that `cancel` can find
  * a client's request by the msg_id it sent. Two levels, so a msg_id is a number key.
  */
 export class SourceIndex {
-  private readonly bySource = new Map<string, Map<number, WaitingRequest | Allocation>>();
-  /** Times a client's map became empty since the last sweep. */
+  private readonly bySource = new Map<string, ClientEntries>();
+  /** Times a client's entries became empty since the last sweep. */
   private emptied = 0;
 
-  get(src: string, msgId: number): WaitingRequest | Allocation | undefined {
+  get(src: string, msgId: number): Entry | undefined {
     return this.bySource.get(src)?.get(msgId);
   }
 
-  set(src: string, msgId: number, v: WaitingRequest | Allocation): void {
-    let m = this.bySource.get(src);
-    if (m === undefined) {
-      m = new Map();
-      this.bySource.set(src, m);
+  set(src: string, msgId: number, v: Entry): void {
+    let c = this.bySource.get(src);
+    if (c === undefined) {
+      c = new ClientEntries();
+      this.bySource.set(src, c);
     }
-    m.set(msgId, v);
+    c.set(msgId, v);
   }
 
   /** Forgets `v`, unless the client has since reused its msg_id for another request. */
-  delete(src: string, msgId: number, v: WaitingRequest | Allocation): void {
-    const m = this.bySource.get(src);
-    if (m === undefined || m.get(msgId) !== v) return;
-    m.delete(msgId);
-    // A client whose one request ends usually sends the next at once: its empty map is
-    // kept for it. Empty maps are swept once more maps emptied than half of all there are
-    // (empty ones included): sweeps cost O(1) per emptying, and empty maps never outnumber
+  delete(src: string, msgId: number, v: Entry): void {
+    const c = this.bySource.get(src);
+    if (c === undefined || c.get(msgId) !== v) return;
+    c.delete(msgId);
+    // A client whose one request ends usually sends the next at once: its empty entries
+    // are kept for it. Empty ones are swept once more emptied than half of all there are
+    // (empty ones included): sweeps cost O(1) per emptying, and empty ones never outnumber
     // SWEEP_AFTER or the clients with something live, whichever is more.
-    if (m.size === 0 && ++this.emptied > SWEEP_AFTER && 2 * this.emptied > this.bySource.size) this.sweep();
+    if (c.size === 0 && ++this.emptied > SWEEP_AFTER && 2 * this.emptied > this.bySource.size) this.sweep();
   }
 
-  /** Clients with a map, empty ones not yet swept included. */
+  /** Clients with entries, empty ones not yet swept included. */
   get clients(): number {
     return this.bySource.size;
   }
 
   private sweep(): void {
-    for (const [src, m] of this.bySource) if (m.size === 0) this.bySource.delete(src);
+    for (const [src, c] of this.bySource) if (c.size === 0) this.bySource.delete(src);
     this.emptied = 0;
   }
 }

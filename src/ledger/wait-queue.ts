@@ -192,7 +192,8 @@ export class WaitQueue {
   /** The group of `priority` and `types`, made when there is none. */
   private groupFor(priority: number, types: readonly number[]): Group {
     const hash = groupHash(priority, types);
-    for (const g of this.byHash.bucket(hash)) if (g.holds(priority, types)) return g;
+    const bucket = this.byHash.bucket(hash);
+    for (let i = 0; i < bucket.length; i++) if (bucket[i]!.holds(priority, types)) return bucket[i]!;
     const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.byId.length;
     const g = new Group(hash, priority, types, id);
     this.byId[id] = g;

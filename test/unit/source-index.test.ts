@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SourceIndex } from '../../src/ledger/source-index.js';
 import type { WaitingRequest } from '../../src/ledger/types.js';
@@ -52,5 +53,33 @@ describe('SourceIndex', () => {
     const index = new SourceIndex();
     for (let i = 0; i < 5000; i++) index.set(`live-${i}`, 1, entry(`live-${i}`));
     expect(mostClients(index, 50_000)).toBeLessThanOrEqual(2 * 5000 + 1);
+  });
+
+  it('finds and forgets like a map of maps, however many requests one client has', () => {
+    // Up to 12 msg_ids per client: past 8 a client's entries move from arrays to a map, and
+    // back once it has none, so sequences cross that line both ways.
+    const op = fc.record({ client: fc.integer({ min: 0, max: 2 }), msgId: fc.integer({ min: 1, max: 12 }), add: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 600 }), (list) => {
+        const index = new SourceIndex();
+        const model = new Map<string, Map<number, WaitingRequest>>();
+        for (const { client, msgId, add } of list) {
+          const src = `c${client}`;
+          const byId = model.get(src) ?? new Map<number, WaitingRequest>();
+          model.set(src, byId);
+          if (add) {
+            const e = entry(src);
+            index.set(src, msgId, e);
+            byId.set(msgId, e);
+          } else {
+            const e = byId.get(msgId);
+            if (e === undefined) continue;
+            index.delete(src, msgId, e);
+            byId.delete(msgId);
+          }
+          for (let id = 1; id <= 12; id++) expect(index.get(src, id)).toBe(byId.get(id));
+        }
+      }),
+    );
   });
 });
