@@ -1,3 +1,5 @@
+import { ChurnMap } from './churn-map.js';
+
 /**
  * A map that remembers at most `limit` keys: when a new key would go past the limit, the
  * key first set longest ago is forgotten. Setting a key that is already there updates its
@@ -5,7 +7,8 @@
  * insertion order names the one to forget in O(1), with no scan over deleted entries.
  */
 export class BoundedMap<K, V> {
-  private readonly map = new Map<K, V>();
+  /** Full, it forgets a key for each new one: it churns (see ChurnMap). */
+  private readonly map = new ChurnMap<K, V>();
   private readonly ring: K[] = [];
   private next = 0;
 

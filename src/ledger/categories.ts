@@ -1,4 +1,5 @@
 import { fail } from '../protocol/errors.js';
+import { ChurnMap } from './churn-map.js';
 
 /** A job: `<category>#<n>`, numbered from 1 per category in submission order. */
 export interface Job {
@@ -23,7 +24,7 @@ interface Run extends Submitter {
 }
 
 class Category {
-  readonly running = new Map<number, Job>();
+  readonly running = new ChurnMap<number, Job>();
   readonly runs: Run[] = [];
   runHead = 0;
   waiting = 0;

@@ -1,4 +1,5 @@
 import { BoundedMap } from './bounded-map.js';
+import { ChurnMap } from './churn-map.js';
 import type { Allocation, WaitingRequest } from './types.js';
 
 /** What an allocate with a request_id led to, for answering its retries alike. */
@@ -11,7 +12,7 @@ export type KeyOutcome = WaitingRequest | Allocation | { readonly timedOut: Wait
  * latest `limit` keys.
  */
 export class RequestKeys {
-  private readonly waiting = new Map<string, WaitingRequest>();
+  private readonly waiting = new ChurnMap<string, WaitingRequest>();
   private readonly settled: BoundedMap<string, KeyOutcome>;
 
   constructor(limit: number) {
