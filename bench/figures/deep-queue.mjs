@@ -21,7 +21,7 @@ import { NaiveManager } from '../naive-manager.mjs';
 import { isMain, median } from '../lib.mjs';
 
 const TOP = 1_000_000;
-const ROUNDS = 7;
+const ROUNDS = 11;
 
 const asRequirements = (o) => Object.entries(o).map(([type, amount]) => ({ type, amount }));
 
