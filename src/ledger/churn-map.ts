@@ -16,11 +16,14 @@ export const RENEW_AFTER = 1024;
  * slower once its table was old; see docs/performance.md.)
  *
  * Moving n entries costs O(n) and happens once per max(n, RENEW_AFTER) deletions: O(1)
- * per deletion. Iteration order is insertion order, as for a Map, across moves.
+ * per deletion. keys() and values() go in insertion order, as for a Map, across moves.
  */
 export class ChurnMap<K, V> {
   private map = new Map<K, V>();
   private deleted = 0;
+
+  /** @param renewAfter the least deletions between moves (small only in tests). */
+  constructor(private readonly renewAfter = RENEW_AFTER) {}
 
   get size(): number {
     return this.map.size;
@@ -41,7 +44,7 @@ export class ChurnMap<K, V> {
 
   delete(key: K): boolean {
     if (!this.map.delete(key)) return false;
-    if (++this.deleted >= RENEW_AFTER && this.deleted >= this.map.size) {
+    if (++this.deleted >= this.renewAfter && this.deleted >= this.map.size) {
       this.map = new Map(this.map);
       this.deleted = 0;
     }
@@ -54,13 +57,5 @@ export class ChurnMap<K, V> {
 
   keys(): IterableIterator<K> {
     return this.map.keys();
-  }
-
-  entries(): IterableIterator<[K, V]> {
-    return this.map.entries();
-  }
-
-  [Symbol.iterator](): IterableIterator<[K, V]> {
-    return this.map.entries();
   }
 }

@@ -60,7 +60,7 @@ describe('SourceIndex', () => {
     // back once it has none, so sequences cross that line both ways.
     const op = fc.record({ client: fc.integer({ min: 0, max: 2 }), msgId: fc.integer({ min: 1, max: 12 }), add: fc.boolean() });
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 600 }), (list) => {
+      fc.property(fc.array(op, { minLength: 100, maxLength: 600 }), (list) => {
         const index = new SourceIndex();
         const model = new Map<string, Map<number, WaitingRequest>>();
         for (const { client, msgId, add } of list) {
