@@ -1,5 +1,5 @@
 import { fail } from '../protocol/errors.js';
-import { ChurnMap } from './churn-map.js';
+import { HeldAllocations } from './held-allocations.js';
 import { RecentIds } from './recent-ids.js';
 import { ResourceTypes } from './resource-types.js';
 import type { Allocation } from './types.js';
@@ -21,7 +21,7 @@ export class Ledger {
   readonly types = new ResourceTypes();
   private readonly capacity: number[] = [];
   private readonly allocated: number[] = [];
-  private readonly live = new ChurnMap<string, Allocation>();
+  private readonly live = new HeldAllocations();
   /**
    * Ended allocations by id; what each held is kept at its slot in the arrays below. The
    * arrays are usually interned (see Shapes), so an entry keeps no object alive but its
@@ -80,8 +80,14 @@ export class Ledger {
     return this.live.size;
   }
 
+  /** The live allocation with this id. */
   get(id: string): Allocation | undefined {
     return this.live.get(id);
+  }
+
+  /** True while `a` is live in this ledger (no lookup: see HeldAllocations). */
+  holds(a: Allocation): boolean {
+    return this.live.holds(a);
   }
 
   endedAllocation(id: string): EndedAllocation | undefined {
@@ -97,12 +103,13 @@ export class Ledger {
   /** Records a grant. The caller has checked that it fits. */
   add(a: Allocation): void {
     for (let i = 0; i < a.types.length; i++) this.allocated[a.types[i]!]! += a.units[i]!;
-    this.live.set(a.id, a);
+    this.live.add(a);
   }
 
   /** Ends live allocation `a`, returning its units to free. */
   end(a: Allocation, how: EndedAllocation['how']): void {
-    if (!this.live.delete(a.id)) throw fail.noKey(`no live allocation ${JSON.stringify(a.id)}`);
+    if (!this.live.holds(a)) throw fail.noKey(`no live allocation ${JSON.stringify(a.id)}`);
+    this.live.delete(a);
     for (let i = 0; i < a.types.length; i++) this.allocated[a.types[i]!]! -= a.units[i]!;
     // Bounded memory: the oldest ended allocation is forgotten first.
     const slot = this.ended.add(a.id);

@@ -6,7 +6,7 @@ import { Ledger, type EndedAllocation } from './ledger.js';
 import { Pools } from './pools.js';
 import { RequestKeys, type KeyOutcome } from './request-keys.js';
 import { Requirements, type Requirement } from './requirements.js';
-import { SourceIndex } from './source-index.js';
+import { LazySourceIndex } from './source-index.js';
 import type { AllocateOptions, Allocation, Requester, WaitingRequest } from './types.js';
 import { WaitQueue, ahead } from './wait-queue.js';
 
@@ -87,7 +87,7 @@ export class ResourceManager {
   private readonly maxQueue: number;
   private seq = 0;
   /** Waiting requests and live allocations by client and msg_id, for cancel. */
-  private readonly bySource = new SourceIndex();
+  private readonly bySource = new LazySourceIndex((e) => ('id' in e ? this.ledger.holds(e) : this.queue.has(e)));
   /** Outcomes by client and request_id, for idempotent retries. */
   private readonly requestKeys: RequestKeys;
   private readonly jobStatuses = new Map<string, number>();
@@ -149,6 +149,7 @@ export class ResourceManager {
       reserved: this.maxBypass === 0,
       slot: -1,
       group: undefined,
+      filedBySource: false,
     };
     // Nothing waits and it does not fit: it waits for what it needs (no need to ask admit).
     const outcome = head === undefined && !fits ? this.enqueue(w, REASON_INSUFFICIENT) : this.admit(w);
@@ -187,7 +188,7 @@ export class ResourceManager {
       this.deadlines.push(w.deadline, { kind: 'timeout', request: w });
     }
     this.queue.add(w);
-    this.bySource.set(w.src, w.msgId, w);
+    this.bySource.add(w);
     return this.queued(w, reason, reserve);
   }
 
@@ -206,10 +207,15 @@ export class ResourceManager {
     return { kind: 'queued', request: w, reason, available, required };
   }
 
-  /** Releases a live allocation (or answers again for one already released). */
-  release(id: string, jobStatus?: string): { allocation: Allocation | EndedAllocation; events: readonly LedgerEvent[] } {
-    const a = this.ledger.get(id);
+  /**
+   * Releases a live allocation (or answers again for one already released). `target` is
+   * its id, or the allocation itself as granted: a program holding the allocation saves a
+   * lookup by id. Either way the answer is the same.
+   */
+  release(target: string | Allocation, jobStatus?: string): { allocation: Allocation | EndedAllocation; events: readonly LedgerEvent[] } {
+    const a = this.live(target);
     if (a === undefined) {
+      const id = typeof target === 'string' ? target : target.id;
       const ended = this.ledger.endedAllocation(id);
       if (ended === undefined) throw fail.noKey(`no allocation ${JSON.stringify(id)}`);
       if (ended.how === 'expired') throw fail.precondition(`allocation ${JSON.stringify(id)} was reclaimed when its lease expired`);
@@ -217,9 +223,15 @@ export class ResourceManager {
     }
     this.ledger.end(a, 'released');
     this.pools.giveBack(a);
-    this.bySource.delete(a.src, a.msgId, a);
+    this.bySource.remove(a);
     if (jobStatus !== undefined) this.countJobStatus(jobStatus);
     return { allocation: a, events: this.drain(undefined) ?? NO_EVENTS };
+  }
+
+  /** The live allocation `target` names, by id or as itself (one held by another manager goes by its id). */
+  private live(target: string | Allocation): Allocation | undefined {
+    if (typeof target === 'string') return this.ledger.get(target);
+    return this.ledger.holds(target) ? target : this.ledger.get(target.id);
   }
 
   /** Withdraws a waiting allocate sent by `src` with `msgId`. */
@@ -233,16 +245,17 @@ export class ResourceManager {
     return { request: found, events: this.drain(undefined) ?? NO_EVENTS };
   }
 
-  /** Extends (or starts) the lease of a live allocation. */
-  renew(id: string, leaseMs?: number): Allocation {
-    const a = this.ledger.get(id);
+  /** Extends (or starts) the lease of a live allocation, given by id or as itself. */
+  renew(target: string | Allocation, leaseMs?: number): Allocation {
+    const a = this.live(target);
     if (a === undefined) {
+      const id = typeof target === 'string' ? target : target.id;
       const ended = this.ledger.endedAllocation(id);
       if (ended === undefined) throw fail.noKey(`no allocation ${JSON.stringify(id)}`);
       throw fail.precondition(`allocation ${JSON.stringify(id)} was already ${ended.how === 'expired' ? 'reclaimed when its lease expired' : 'released'}`);
     }
     const ms = leaseMs ?? (a.leaseMs > 0 ? a.leaseMs : undefined);
-    if (ms === undefined) throw fail.precondition(`allocation ${JSON.stringify(id)} has no lease: give lease_ms to start one`);
+    if (ms === undefined) throw fail.precondition(`allocation ${JSON.stringify(a.id)} has no lease: give lease_ms to start one`);
     this.startLease(a, ms);
     return a;
   }
@@ -306,7 +319,7 @@ export class ResourceManager {
         const a = d.allocation;
         this.ledger.end(a, 'expired');
         this.pools.giveBack(a);
-        this.bySource.delete(a.src, a.msgId, a);
+        this.bySource.remove(a);
         events.push({ kind: 'lease_expired', allocation: a });
       }
       this.drain(events);
@@ -323,7 +336,7 @@ export class ResourceManager {
   private isCurrent(d: Deadline): boolean {
     if (d.kind === 'timeout') return this.queue.has(d.request);
     const a = d.allocation;
-    return this.ledger.get(a.id) === a && a.leaseDeadline === d.at;
+    return this.ledger.holds(a) && a.leaseDeadline === d.at;
   }
 
   /** Counts of released allocations by job_status (see JOB_STATUSES_COUNTED). */
@@ -371,7 +384,7 @@ export class ResourceManager {
 
   /** Grants `w`, adding the event to `events` (made when this is the first). */
   private grantWaiting(w: WaitingRequest, events: LedgerEvent[] | undefined): LedgerEvent[] {
-    this.queue.remove(w);
+    this.withdraw(w);
     const e: LedgerEvent = { kind: 'granted', allocation: this.grant(w, w.types, w.units, w.options) };
     // Most drains grant one request or none: a one-element array is the smallest there is.
     if (events === undefined) return [e];
@@ -403,9 +416,12 @@ export class ResourceManager {
       members: this.pools.take(id, types, units),
       leaseMs: -1,
       leaseDeadline: -1,
+      held: 0,
+      filedById: false,
+      filedBySource: false,
     };
     this.ledger.add(a);
-    this.bySource.set(a.src, a.msgId, a);
+    this.bySource.add(a);
     const key = options?.requestId;
     if (key !== undefined) this.requestKeys.settle(RequestKeys.of(who.src, key), a);
     const leaseMs = options?.leaseMs;
@@ -421,7 +437,7 @@ export class ResourceManager {
 
   private withdraw(w: WaitingRequest): void {
     this.queue.remove(w);
-    this.bySource.delete(w.src, w.msgId, w);
+    this.bySource.remove(w);
   }
 
   private replay(seen: KeyOutcome, types: readonly number[], units: readonly number[], requestId: string): AllocateOutcome {

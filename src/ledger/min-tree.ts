@@ -99,6 +99,11 @@ export class MinTree {
     return left >= 0 ? left : this.find(2 * n + 1, avail, reach, demandsOf);
   }
 
+  /** Empties every slot. */
+  clear(): void {
+    this.data.fill(Infinity);
+  }
+
   /**
    * Rebuilds with room for `size` slots (a power of two): new slot s keeps the filing of
    * old slot `from[s]`; the slots after `from.length` are empty.

@@ -15,8 +15,8 @@ const BATCH = 1024;
  * Each id is added at most once while it is remembered (allocation ids are unique).
  */
 export class RecentIds {
-  /** Ids added since the last batch was joined. */
-  private pending: string[] = [];
+  /** Ids added since the last batch was joined, at their positions in the batch (the array is reused). */
+  private readonly pending: string[] = new Array<string>(BATCH).fill('');
   /** Joined batches, batch b at b % batches.length. */
   private readonly batches: string[] = [];
   /** Where each joined id ends in its batch's text, entry i at i % ends.length. */
@@ -54,9 +54,9 @@ export class RecentIds {
     const i = this.count;
     // The id this one replaces in the ring is forgotten; unfile it if it was filed.
     if (i >= this.limit && i - this.limit < this.filedUpTo) this.filed.delete(this.idAt(i - this.limit));
-    this.pending.push(id);
+    this.pending[i % BATCH] = id;
     this.count++;
-    if (this.pending.length === BATCH) this.join();
+    if (this.count % BATCH === 0) this.join();
     return i % this.limit;
   }
 
@@ -78,6 +78,7 @@ export class RecentIds {
       this.ends[(first + j) % this.ends.length] = end;
     }
     this.batches[Math.floor(first / BATCH) % this.batches.length] = this.pending.join('');
-    this.pending = [];
+    // The ids live on in the joined text; the array holds none of them for longer.
+    this.pending.fill('');
   }
 }

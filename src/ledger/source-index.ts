@@ -1,7 +1,8 @@
+import { Backlog } from './backlog.js';
 import { ChurnMap } from './churn-map.js';
 import type { Allocation, WaitingRequest } from './types.js';
 
-type Entry = WaitingRequest | Allocation;
+export type Entry = WaitingRequest | Allocation;
 
 /** Clients whose entries may empty before empty ones are swept (see SourceIndex.delete). */
 const SWEEP_AFTER = 1024;
@@ -110,5 +111,48 @@ export class SourceIndex {
   private sweep(): void {
     for (const [src, c] of this.bySource) if (c.size === 0) this.bySource.delete(src);
     this.emptied = 0;
+  }
+}
+
+/**
+ * Waiting requests and live allocations by client and msg_id, for cancel: a SourceIndex
+ * filled only when a cancel first needs it (see Backlog). Cancels are rare next to
+ * allocates and releases, so most requests and allocations come and go unfiled.
+ *
+ * Filing goes in the order entries were added, so a client that reuses a msg_id finds its
+ * latest request still current under it.
+ */
+export class LazySourceIndex {
+  private readonly index = new SourceIndex();
+  private readonly unfiled: Backlog<Entry>;
+  private readonly file = (e: Entry): void => {
+    e.filedBySource = true;
+    this.index.set(e.src, e.msgId, e);
+  };
+  private count = 0;
+
+  /** @param isCurrent true while a request waits or an allocation is live. */
+  constructor(private readonly isCurrent: (e: Entry) => boolean) {
+    this.unfiled = new Backlog(isCurrent);
+  }
+
+  /** `e` now waits or is live. */
+  add(e: Entry): void {
+    this.unfiled.add(e, ++this.count);
+  }
+
+  /** `e`, added before, no longer waits or is live. */
+  remove(e: Entry): void {
+    this.count--;
+    if (!e.filedBySource) return;
+    e.filedBySource = false;
+    this.index.delete(e.src, e.msgId, e);
+  }
+
+  /** The current entry from `src` with `msgId`. */
+  get(src: string, msgId: number): Entry | undefined {
+    if (this.unfiled.length > 0) this.unfiled.fileAll(this.file);
+    const e = this.index.get(src, msgId);
+    return e !== undefined && this.isCurrent(e) ? e : undefined;
   }
 }

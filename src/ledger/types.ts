@@ -38,6 +38,8 @@ export interface WaitingRequest extends Requester {
   /** Queue bookkeeping, owned by WaitQueue. */
   slot: number;
   group: unknown;
+  /** Manager bookkeeping: filed in its index by client and msg_id. */
+  filedBySource: boolean;
 }
 
 /** A granted allocation. */
@@ -51,4 +53,10 @@ export interface Allocation extends Requester {
   leaseMs: number;
   /** When the lease runs out (clock ms), or -1. */
   leaseDeadline: number;
+  /** Ledger bookkeeping: which ledger holds it while it is live, 0 once it ended. */
+  held: number;
+  /** Ledger bookkeeping: filed in the ledger's index by id. */
+  filedById: boolean;
+  /** Manager bookkeeping: filed in its index by client and msg_id. */
+  filedBySource: boolean;
 }

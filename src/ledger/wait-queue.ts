@@ -7,6 +7,10 @@ import type { WaitingRequest } from './types.js';
  * Waiting requests that share a priority and an ordered list of resource types. Within a
  * group, slots are in arrival order, so "earliest in the group" is "leftmost slot".
  * Each request is filed in the group's tree under one of its types (see MinTree).
+ *
+ * The tree is brought up to date only when it is read (see `sync`): a request that comes
+ * and goes before the next search costs the tree nothing, and the common case, a request
+ * that waits until the head's release grants it, is that one.
  */
 class Group {
   /** Requests by slot; slots at and after `end` are unused. */
@@ -20,6 +24,13 @@ class Group {
 
   /** In the queue's list of idle groups (perhaps in use again since). */
   listed = false;
+  /** In the queue's list of groups whose tree or published minimums are behind. */
+  stale = false;
+  /** Slots whose request came or went since the tree was last brought up to date: the first `changes`. */
+  private readonly changed: number[] = [];
+  private changes = 0;
+  /** True while no slot is filed in the tree: every leaf is empty. */
+  private treeEmpty = true;
   /** Per dimension, the tree's lowest filed demand as last told to the queue's type index. */
   readonly published: Float64Array;
   /** The last firstFitting call that took this group as a candidate. */
@@ -61,31 +72,65 @@ class Group {
     w.slot = this.end++;
     w.group = this;
     this.slots[w.slot] = w;
-    const dim = initialFiling(w.units);
-    this.tree.set(w.slot, dim, w.units[dim]!);
     this.live++;
+    this.changedSlot(w.slot);
   }
 
   remove(w: WaitingRequest): void {
     this.slots[w.slot] = undefined;
-    this.tree.set(w.slot, -1, 0);
     this.live--;
     w.group = undefined;
     if (this.live === 0) {
-      // Every leaf is empty again: start over at slot 0, in a small tree. The slots array
-      // keeps its room (every used slot is a hole now) unless the tree shrinks with it.
+      // Nothing is left to file: start over at slot 0 with an empty tree, a small one. The
+      // slots array keeps its room (every used slot is a hole now) unless the tree shrinks.
       this.end = 0;
       this.head = 0;
+      this.changes = 0;
       if (this.tree.capacity > SMALL_TREE) {
         this.tree.rebuild(SMALL_TREE, []);
         this.slots.length = 0;
+      } else if (!this.treeEmpty) {
+        this.tree.clear();
+      }
+      this.treeEmpty = true;
+      return;
+    }
+    this.changedSlot(w.slot);
+  }
+
+  private changedSlot(slot: number): void {
+    this.changed[this.changes++] = slot;
+    // Bounded memory for a group that fills for long with no search.
+    if (this.changes === CHANGED_MAX) this.sync();
+  }
+
+  /**
+   * Files every request that came since the last call (under its largest demand, see
+   * initialFiling) and empties the slots of those that went. What was learnt about where
+   * the others are blocked stays.
+   */
+  sync(): void {
+    const changed = this.changed;
+    for (let i = 0; i < this.changes; i++) {
+      const slot = changed[i]!;
+      const w = this.slots[slot];
+      if (w === undefined) {
+        this.tree.set(slot, -1, 0);
+      } else {
+        // A slot is taken again only after a makeRoom or an emptying, which start afresh:
+        // a request in a changed slot came after the last call.
+        const dim = initialFiling(w.units);
+        this.tree.set(slot, dim, w.units[dim]!);
+        this.treeEmpty = false;
       }
     }
+    this.changes = 0;
   }
 
   // Slots only ever grow at the end; when the tree is full, either squeeze out the holes
   // (if at most half are live) or double it. Both are O(size), so appends stay amortised O(log n).
   private makeRoom(): void {
+    this.sync();
     const liveOnes = this.slots.slice(0, this.end).filter((w): w is WaitingRequest => w !== undefined);
     let size = this.tree.capacity;
     if (liveOnes.length * 2 > size) size *= 2;
@@ -113,6 +158,8 @@ export function ahead(a: WaitingRequest, b: WaitingRequest): boolean {
 const IDLE_GROUPS = 64;
 /** Leaves of the tree an emptied group keeps. */
 const SMALL_TREE = 16;
+/** Changed slots a group notes before it brings its tree up to date unasked. */
+const CHANGED_MAX = 256;
 /** firstFitting calls per window of the per-type peaks of free units (see WaitQueue.reach). */
 const PEAK_WINDOW = 256;
 
@@ -136,6 +183,8 @@ export class WaitQueue {
   private readonly byType: (IdMinTree | undefined)[] = [];
   /** Groups that became empty, oldest first (an entry is stale if its group was used again). */
   private idle: Group[] = [];
+  /** Groups whose tree or published minimums are behind, to bring up to date before a search. */
+  private stale: Group[] = [];
   private count = 0;
   /** Numbers firstFitting calls, to take each candidate group once. */
   private calls = 0;
@@ -166,7 +215,7 @@ export class WaitQueue {
     // Every request of a group has the same type list: keep one copy of it.
     (w as { types: readonly number[] }).types = g.types;
     g.append(w);
-    this.publish(g);
+    this.markStale(g);
     // The cached front stays right: only a newcomer can step in front of it.
     if (this.front !== undefined && ahead(w, this.front)) this.front = w;
     else if (this.count === 0) this.front = w;
@@ -177,7 +226,7 @@ export class WaitQueue {
     const g = w.group as Group | undefined;
     if (g === undefined) return;
     g.remove(w);
-    this.publish(g);
+    this.markStale(g);
     this.count--;
     if (w === this.front) this.front = undefined;
     // An empty group is kept for reuse. One that keeps emptying and filling again is
@@ -216,9 +265,34 @@ export class WaitQueue {
   private drop(g: Group): void {
     g.listed = false;
     this.byHash.delete(g.hash, g);
-    // An empty group has published +infinity for every type already.
+    // Its id may go to a new group: it must publish +infinity (it is empty) before it goes.
+    if (g.stale) {
+      g.stale = false;
+      g.sync();
+      this.publish(g);
+    }
     this.byId[g.id] = undefined;
     this.freeIds.push(g.id);
+  }
+
+  private markStale(g: Group): void {
+    if (g.stale) return;
+    g.stale = true;
+    this.stale.push(g);
+  }
+
+  /** Brings every group's tree and the type index up to date. */
+  private syncAll(): void {
+    const stale = this.stale;
+    for (let i = 0; i < stale.length; i++) {
+      const g = stale[i]!;
+      // Dropped since it was listed: it published +infinity then.
+      if (!g.stale) continue;
+      g.stale = false;
+      g.sync();
+      this.publish(g);
+    }
+    stale.length = 0;
   }
 
   /** Tells the type index where the lowest filed demands of `g` now stand. */
@@ -260,6 +334,7 @@ export class WaitQueue {
    */
   firstFitting(avail: readonly number[]): WaitingRequest | undefined {
     if (this.count === 0) return undefined;
+    if (this.stale.length > 0) this.syncAll();
     // A request fits only if its filed demand does: the candidates are the groups holding
     // one whose filed demand fits.
     const ids = this.openIds;

@@ -18,5 +18,6 @@ export function waitingRequest(types: readonly number[], units: readonly number[
     reserved: false,
     slot: -1,
     group: undefined,
+    filedBySource: false,
   };
 }

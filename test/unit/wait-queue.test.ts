@@ -18,6 +18,7 @@ function request(types: number[], units: number[], priority?: number): WaitingRe
     reserved: false,
     slot: -1,
     group: undefined,
+    filedBySource: false,
   };
 }
 
