@@ -202,6 +202,8 @@ export class WaitQueue {
    */
   private peak: number[] = [];
   private lastPeak: number[] = [];
+  /** The group found last, unless dropped since. */
+  private lastGroup: Group | undefined;
   /** The front of the queue, or undefined when it must be found again. */
   private front: WaitingRequest | undefined;
 
@@ -240,6 +242,15 @@ export class WaitQueue {
 
   /** The group of `priority` and `types`, made when there is none. */
   private groupFor(priority: number, types: readonly number[]): Group {
+    // Most requests come in a shape seen just before (shapes are interned: same array).
+    const last = this.lastGroup;
+    if (last !== undefined && last.types === types && last.priority === priority) return last;
+    const g = this.findGroup(priority, types);
+    this.lastGroup = g;
+    return g;
+  }
+
+  private findGroup(priority: number, types: readonly number[]): Group {
     const hash = groupHash(priority, types);
     const bucket = this.byHash.bucket(hash);
     for (let i = 0; i < bucket.length; i++) if (bucket[i]!.holds(priority, types)) return bucket[i]!;
@@ -264,6 +275,7 @@ export class WaitQueue {
 
   private drop(g: Group): void {
     g.listed = false;
+    if (g === this.lastGroup) this.lastGroup = undefined;
     this.byHash.delete(g.hash, g);
     // Its id may go to a new group: it must publish +infinity (it is empty) before it goes.
     if (g.stale) {
