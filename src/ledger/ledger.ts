@@ -1,4 +1,5 @@
 import { fail } from '../protocol/errors.js';
+import { ChunkedArray } from './chunked-array.js';
 import { HeldAllocations } from './held-allocations.js';
 import { RecentIds } from './recent-ids.js';
 import { ResourceTypes } from './resource-types.js';
@@ -28,8 +29,8 @@ export class Ledger {
    * id: the allocation itself is left to the collector while it is still young.
    */
   private readonly ended: RecentIds;
-  private readonly endedTypes: (readonly number[])[] = [];
-  private readonly endedUnits: (readonly number[])[] = [];
+  private readonly endedTypes = new ChunkedArray<readonly number[]>();
+  private readonly endedUnits = new ChunkedArray<readonly number[]>();
   /** 1 where the allocation's lease expired, 0 where it was released. */
   private readonly endedExpired: Uint8Array;
 
@@ -93,7 +94,7 @@ export class Ledger {
   endedAllocation(id: string): EndedAllocation | undefined {
     const slot = this.ended.slotOf(id);
     if (slot < 0) return undefined;
-    return { id, types: this.endedTypes[slot]!, units: this.endedUnits[slot]!, how: this.endedExpired[slot] === 1 ? 'expired' : 'released' };
+    return { id, types: this.endedTypes.get(slot)!, units: this.endedUnits.get(slot)!, how: this.endedExpired[slot] === 1 ? 'expired' : 'released' };
   }
 
   liveAllocations(): IterableIterator<Allocation> {
@@ -114,8 +115,8 @@ export class Ledger {
     // Bounded memory: the oldest ended allocation is forgotten first.
     const slot = this.ended.add(a.id);
     if (slot >= 0) {
-      this.endedTypes[slot] = a.types;
-      this.endedUnits[slot] = a.units;
+      this.endedTypes.set(slot, a.types);
+      this.endedUnits.set(slot, a.units);
       this.endedExpired[slot] = how === 'expired' ? 1 : 0;
     }
   }
