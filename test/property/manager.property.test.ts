@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ResourceManager, type Policy } from '../../src/ledger/manager.js';
+import type { Allocation } from '../../src/ledger/types.js';
 import { ReferenceCategories, ReferenceQueue, type ModelAllocation } from './reference-queue.js';
 import { codeOf } from '../support/errors.js';
 
@@ -12,7 +13,7 @@ const CATEGORIES = ['heavy', 'constructor', 'light'] as const;
 type Op =
   | { readonly kind: 'allocate'; readonly types: number[]; readonly units: number[] }
   | { readonly kind: 'bad_allocate'; readonly why: 'unknown' | 'duplicate' }
-  | { readonly kind: 'release'; readonly pick: number }
+  | { readonly kind: 'release'; readonly pick: number; readonly byHandle: boolean }
   | { readonly kind: 'submit'; readonly category: string; readonly limit: number | undefined; readonly jobs: number }
   | { readonly kind: 'capacity'; readonly type: number; readonly units: number };
 
@@ -28,7 +29,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.constantFrom('unknown' as const, 'duplicate' as const).map((why) => ({ kind: 'bad_allocate' as const, why })) },
   // pick >= 0 chooses among ids issued so far (live or released); -1 is an id never issued.
-  { weight: 5, arbitrary: fc.integer({ min: -1, max: 1000 }).map((pick) => ({ kind: 'release' as const, pick })) },
+  // byHandle passes the allocation as granted instead of its id: the answers must not differ.
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('release' as const), pick: fc.integer({ min: -1, max: 1000 }), byHandle: fc.boolean() }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -73,6 +75,9 @@ function run(policy: Policy, config: RunConfig, ops: Op[]): void {
   const model = new ReferenceQueue([...config.capacity], policy, config.maxBypass, config.maxQueue);
   const categories = new ReferenceCategories(config.maxQueue);
   const ids: string[] = [];
+  /** Every allocation the manager granted, by id. */
+  const granted = new Map<string, Allocation>();
+  const noteAllocation = (a: Allocation) => granted.set(a.id, a);
   /** msg_ids answered `queued` and not yet granted: never lost, never granted twice. */
   const pending = new Set<number>();
   const grantedOnce = new Set<number>();
@@ -105,6 +110,7 @@ function run(policy: Policy, config: RunConfig, ops: Op[]): void {
           // An allocation's resources are exactly what its request asked.
           expect(asModel(outcome.allocation)).toEqual({ id: expected.kind === 'granted' ? expected.id : '?', msgId: who.msgId, types: op.types, units: op.units });
           noteGrants([asModel(outcome.allocation)], false);
+          noteAllocation(outcome.allocation);
         } else {
           expect({ kind: outcome.kind, reason: outcome.reason, available: [...outcome.available], required: outcome.required }).toEqual(expected);
           pending.add(who.msgId);
@@ -118,12 +124,14 @@ function run(policy: Policy, config: RunConfig, ops: Op[]): void {
       }
       case 'release': {
         const id = op.pick < 0 || ids.length === 0 ? 'never-issued' : ids[op.pick % ids.length]!;
+        const target = op.byHandle ? (granted.get(id) ?? id) : id;
         const expected = model.release(id);
         if (expected.kind === 'error') {
-          expect(codeOf(() => manager.release(id))).toBe(expected.code);
+          expect(codeOf(() => manager.release(target))).toBe(expected.code);
           break;
         }
-        const { allocation, events } = manager.release(id);
+        const { allocation, events } = manager.release(target);
+        for (const e of events) if (e.kind === 'granted') noteAllocation(e.allocation);
         // A release answers with what the allocation held (a retry too, long after it ended).
         const { msgId: _, ...held } = expected.allocation;
         expect({ id: allocation.id, types: [...allocation.types], units: [...allocation.units] }).toEqual(held);
@@ -201,7 +209,7 @@ describe.each(['backfill', 'fifo'] as const)('ResourceManager against the refere
     const busy = fc.array(
       fc.oneof(
         { weight: 1, arbitrary: opArb.filter((o) => o.kind === 'allocate') },
-        { weight: 1, arbitrary: fc.integer({ min: 0, max: 1000 }).map((pick) => ({ kind: 'release' as const, pick })) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 1000 }).chain((pick) => fc.boolean().map((byHandle) => ({ kind: 'release' as const, pick, byHandle }))) },
       ),
       { minLength: 100, maxLength: 300 },
     );
@@ -219,15 +227,15 @@ describe('the starvation guard, by example', () => {
       { kind: 'allocate', types: [0], units: [3000] },
       { kind: 'allocate', types: [0], units: [2000] },
       { kind: 'allocate', types: [0], units: [1000] },
-      { kind: 'release', pick: 1 },
+      { kind: 'release', pick: 1, byHandle: false },
       { kind: 'allocate', types: [0], units: [1000] },
-      { kind: 'release', pick: 2 },
+      { kind: 'release', pick: 2, byHandle: true },
       // Passed over twice: now a later 1-cpu request must wait, since 1 free < 2 reserved + 1.
       { kind: 'allocate', types: [0], units: [1000] },
       // A request for another type is not held back by the reservation.
       { kind: 'allocate', types: [2], units: [1000] },
       // Freeing a's 3 cpus grants the head first, then the waiting 1-cpu request.
-      { kind: 'release', pick: 0 },
+      { kind: 'release', pick: 0, byHandle: false },
     ];
     run('backfill', { capacity: [4000, 0, 1000], maxBypass: 2, maxQueue: 10 }, ops);
     let n = 0;

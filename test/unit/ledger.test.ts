@@ -113,4 +113,38 @@ describe('Ledger', () => {
     expect(l.types.indexOf('toString')).toBe(-1);
     expect(l.freeVector()).toEqual([1000, 2000]);
   });
+
+  it('knows a live allocation by itself or by id, and only in the ledger that holds it', () => {
+    const l = ledger();
+    const other = ledger();
+    const a = allocation('a', [0], [1000]);
+    const b = allocation('b', [0], [1000]);
+    l.add(a);
+    other.add(b);
+    expect(l.holds(a)).toBe(true);
+    expect(l.holds(b)).toBe(false);
+    expect(l.get('b')).toBeUndefined();
+    expect(l.get('a')).toBe(a);
+    l.end(a, 'released');
+    expect(l.holds(a)).toBe(false);
+    expect(l.get('a')).toBeUndefined();
+    expect(() => l.end(b, 'released')).toThrow(NodeError);
+  });
+
+  it('lists and counts live allocations in grant order, whether or not one was looked up by id', () => {
+    const l = ledger();
+    const all = ['a', 'b', 'c', 'd', 'e'].map((id) => allocation(id, [0], [1000]));
+    l.add(all[0]!);
+    l.add(all[1]!);
+    expect(l.get('a')).toBe(all[0]);
+    l.add(all[2]!);
+    l.end(all[1]!, 'released');
+    l.add(all[3]!);
+    l.end(all[3]!, 'released');
+    l.add(all[4]!);
+    expect([...l.liveAllocations()].map((a) => a.id)).toEqual(['a', 'c', 'e']);
+    expect(l.allocationCount).toBe(3);
+    expect(l.endedAllocation('b')?.how).toBe('released');
+    expect(l.endedAllocation('d')?.how).toBe('released');
+  });
 });

@@ -1,0 +1,66 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Backlog } from '../../src/ledger/backlog.js';
+
+interface Item {
+  readonly n: number;
+  current: boolean;
+}
+
+describe('Backlog', () => {
+  it('files exactly the items still current, in the order added, each once', () => {
+    // add (a new item), end (an item stops being current), file (a lookup).
+    const op = fc.oneof(
+      { weight: 4, arbitrary: fc.constant({ kind: 'add' as const }) },
+      { weight: 3, arbitrary: fc.nat().map((pick) => ({ kind: 'end' as const, pick })) },
+      { weight: 1, arbitrary: fc.constant({ kind: 'file' as const }) },
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 400 }), (ops) => {
+        const backlog = new Backlog<Item>((i) => i.current);
+        const all: Item[] = [];
+        let unfiledSince = 0;
+        let current = 0;
+        const filed: number[] = [];
+        for (const o of ops) {
+          if (o.kind === 'add') {
+            const item = { n: all.length, current: true };
+            all.push(item);
+            backlog.add(item, ++current);
+          } else if (o.kind === 'end') {
+            const live = all.filter((i) => i.current);
+            if (live.length === 0) continue;
+            live[o.pick % live.length]!.current = false;
+            current--;
+          } else {
+            const expected = all.slice(unfiledSince).filter((i) => i.current).map((i) => i.n);
+            filed.length = 0;
+            backlog.fileAll((i) => filed.push(i.n));
+            expect(filed).toEqual(expected);
+            expect(backlog.length).toBe(0);
+            unfiledSince = all.length;
+          }
+          // Bounded: never more than twice the current items, plus the slack, after an add.
+          expect(backlog.length).toBeLessThanOrEqual(2 * current + 64 + 1);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('stays small when items come and go and nothing is ever looked up', () => {
+    const backlog = new Backlog<Item>((i) => i.current);
+    let most = 0;
+    let previous: Item | undefined;
+    for (let n = 0; n < 100_000; n++) {
+      if (previous !== undefined) previous.current = false;
+      previous = { n, current: true };
+      backlog.add(previous, 1);
+      most = Math.max(most, backlog.length);
+    }
+    expect(most).toBeLessThanOrEqual(2 + 64 + 1);
+    const filed: number[] = [];
+    backlog.fileAll((i) => filed.push(i.n));
+    expect(filed).toEqual([99_999]);
+  });
+});
