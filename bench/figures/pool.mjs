@@ -17,15 +17,20 @@
 //   creation is timed. With 2 resources and 3 workers, one worker always waits.
 // - ours-remember-0: the same with `remember: 0` (no memory of ended allocations for
 //   retried releases), to show what that memory costs.
-// Every implementation runs OPS ops after a warm-up of OPS/10; the median of 5 rounds.
+// Every implementation runs WARM_UP_ROUNDS untimed rounds, then ROUNDS timed rounds of OPS
+// ops each, each round on a pool (or manager) of its own; the median round is reported.
+// (A warm-up of one tenth of a round left the first timed rounds of every implementation
+// still settling: JIT and the first full collections.)
 import { isMain, median } from '../lib.mjs';
 
 const OPS = 200_000;
+const WARM_UP_ROUNDS = 2;
+const ROUNDS = 7;
 
 async function ours(ops, { remember, byId = false } = {}) {
   const { ResourceManager } = await import('../../dist/index.js');
-  let n = 0;
-  const m = new ResourceManager({ capacity: [['slot', 2]], clock: () => 0, newId: () => `a${++n}`, ...(remember === undefined ? {} : { remember }) });
+  // The manager's own ids (a1, a2, ...): what a program that needs none of its own gets.
+  const m = new ResourceManager({ capacity: [['slot', 2]], clock: () => 0, ...(remember === undefined ? {} : { remember }) });
   const need = [{ type: 'slot', amount: 1 }];
   let msgId = 0;
   // Holders, oldest first: at most three at once.
@@ -105,10 +110,10 @@ const IMPLS = {
 
 export async function pool(kind) {
   const run = IMPLS[kind];
-  await run(OPS / 10);
+  for (let w = 0; w < WARM_UP_ROUNDS; w++) await run(OPS);
   const ms = [];
-  for (let r = 0; r < 5; r++) ms.push(await run(OPS));
-  if (process.env.ROUNDS) process.stderr.write(`${ms.map((x) => ((x * 1e6) / OPS).toFixed(0)).join(" ")}\n`);
+  for (let r = 0; r < ROUNDS; r++) ms.push(await run(OPS));
+  if (process.env.ROUNDS) process.stderr.write(`${ms.map((x) => ((x * 1e6) / OPS).toFixed(0)).join(' ')}\n`);
   return { opsPerSec: OPS / (median(ms) / 1000) };
 }
 

@@ -19,8 +19,11 @@ export interface ManagerOptions {
   readonly capacity: Iterable<readonly [string, number]>;
   /** Milliseconds now. The stdio node passes real time; tests pass a virtual clock. */
   readonly clock: () => number;
-  /** A fresh allocation id. The stdio node passes UUID v7 or `alloc-N`. */
-  readonly newId: () => string;
+  /**
+   * A fresh allocation id. The stdio node passes UUID v7 or `alloc-N`. By default: `a`
+   * and a count per manager in base 36 (see countingIds).
+   */
+  readonly newId?: () => string;
   readonly policy?: Policy;
   /** Starvation guard: later grants that may pass over the head before it reserves. */
   readonly maxBypass?: number;
@@ -40,6 +43,17 @@ export type LedgerEvent =
   | { readonly kind: 'job_started'; readonly job: Job };
 
 const NO_EVENTS: readonly LedgerEvent[] = Object.freeze([]);
+
+/**
+ * The default id source: `a` and a count in base 36 (`a1` ... `a9`, `aa` ... `az`, `a10`).
+ * Base 36 because V8 formats decimal numbers through its number-to-string cache, which
+ * keeps the text of each of the last ~16k numbers alive through a collection or two: in
+ * the saturated-pool benchmark, decimal ids cost about a seventh of each cycle.
+ */
+function countingIds(): () => string {
+  let n = 0;
+  return () => `a${(++n).toString(36)}`;
+}
 
 export const REASON_INSUFFICIENT = 'Insufficient resources';
 export const REASON_BEHIND = 'Waiting behind earlier requests';
@@ -96,7 +110,7 @@ export class ResourceManager {
 
   constructor(options: ManagerOptions) {
     this.clock = options.clock;
-    this.newId = options.newId;
+    this.newId = options.newId ?? countingIds();
     this.policy = options.policy ?? 'backfill';
     this.maxBypass = options.maxBypass ?? 100;
     this.maxQueue = options.maxQueue ?? 100_000;

@@ -19,7 +19,9 @@ export class RecentIds {
   private readonly pending: string[] = new Array<string>(BATCH).fill('');
   /** Joined batches, batch b at b % batches.length. */
   private readonly batches: string[] = [];
-  /** Where each joined id ends in its batch's text, entry i at i % ends.length. */
+  /** Length of the pending ids together, so far. */
+  private pendingEnd = 0;
+  /** Where each id ends in its batch's text, entry i at i % ends.length (noted as it is added). */
   private readonly ends: Int32Array;
   /** Ids ever added. */
   private count = 0;
@@ -54,9 +56,12 @@ export class RecentIds {
     const i = this.count;
     // The id this one replaces in the ring is forgotten; unfile it if it was filed.
     if (i >= this.limit && i - this.limit < this.filedUpTo) this.filed.delete(this.idAt(i - this.limit));
-    this.pending[i % BATCH] = id;
+    const pos = i % BATCH;
+    this.pending[pos] = id;
+    this.pendingEnd = (pos === 0 ? 0 : this.pendingEnd) + id.length;
+    this.ends[i % this.ends.length] = this.pendingEnd;
     this.count++;
-    if (this.count % BATCH === 0) this.join();
+    if (pos === BATCH - 1) this.join();
     return i % this.limit;
   }
 
@@ -70,13 +75,9 @@ export class RecentIds {
     return text.slice(start, this.ends[i % this.ends.length]!);
   }
 
+  /** Joins the full batch of pending ids (their ends were noted as they came). */
   private join(): void {
     const first = this.count - BATCH;
-    let end = 0;
-    for (let j = 0; j < BATCH; j++) {
-      end += this.pending[j]!.length;
-      this.ends[(first + j) % this.ends.length] = end;
-    }
     this.batches[Math.floor(first / BATCH) % this.batches.length] = this.pending.join('');
     // The ids live on in the joined text; the array holds none of them for longer.
     this.pending.fill('');
