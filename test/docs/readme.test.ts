@@ -53,4 +53,20 @@ describe('docs/protocol.md', () => {
       expect(protocol).toMatch(new RegExp(`^\\| ${code} \\| \`${name}\` \\|`, 'm'));
     }
   });
+
+  it('has a library example that runs against the built bundle', async () => {
+    const code = /## Library[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(code).toBeDefined();
+    // Type annotations aside, the example is plain JavaScript: run it with the bundle's exports.
+    const lib = (await import(`${root}dist/index.js`)) as Record<string, unknown>;
+    const body = code!.replace(/^import .*$/m, '');
+    const run = new Function(...Object.keys(lib), `${body}\nreturn { node, manager, outcome };`) as (...args: unknown[]) => {
+      node: { handle(line: string): string[] };
+      manager: { ledger: { allocationCount: number }; waiting: number };
+      outcome: { kind: string; allocation?: { id: string } };
+    };
+    const { manager, outcome } = run(...Object.values(lib));
+    expect(outcome).toMatchObject({ kind: 'granted', allocation: { id: 'a1' } });
+    expect(manager.ledger.allocationCount).toBe(0);
+  });
 });
