@@ -1,6 +1,7 @@
 import { fail } from '../protocol/errors.js';
 import { SCALE, capacityProblem, toUnits } from './amounts.js';
 import { Categories, type CompleteResult, type Job, type SubmitResult, type Submitter } from './categories.js';
+import { countingIds } from './counting-ids.js';
 import { DeadlineHeap } from './deadlines.js';
 import { Ledger, type EndedAllocation } from './ledger.js';
 import { Pools } from './pools.js';
@@ -20,8 +21,8 @@ export interface ManagerOptions {
   /** Milliseconds now. The stdio node passes real time; tests pass a virtual clock. */
   readonly clock: () => number;
   /**
-   * A fresh allocation id. The stdio node passes UUID v7 or `alloc-N`. By default: `a`
-   * and a count per manager in base 36 (see countingIds).
+   * A fresh allocation id. The stdio node passes UUID v7 or `alloc-N`. By default `a1`,
+   * `a2`, ... counted per manager (see countingIds).
    */
   readonly newId?: () => string;
   readonly policy?: Policy;
@@ -43,17 +44,6 @@ export type LedgerEvent =
   | { readonly kind: 'job_started'; readonly job: Job };
 
 const NO_EVENTS: readonly LedgerEvent[] = Object.freeze([]);
-
-/**
- * The default id source: `a` and a count in base 36 (`a1` ... `a9`, `aa` ... `az`, `a10`).
- * Base 36 because V8 formats decimal numbers through its number-to-string cache, which
- * keeps the text of each of the last ~16k numbers alive through a collection or two: in
- * the saturated-pool benchmark, decimal ids cost about a seventh of each cycle.
- */
-function countingIds(): () => string {
-  let n = 0;
-  return () => `a${(++n).toString(36)}`;
-}
 
 export const REASON_INSUFFICIENT = 'Insufficient resources';
 export const REASON_BEHIND = 'Waiting behind earlier requests';

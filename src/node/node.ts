@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
+import { countingIds } from '../ledger/counting-ids.js';
 import { ResourceManager } from '../ledger/manager.js';
-import { numberText } from '../protocol/reply.js';
 import { DEFAULT_CONFIG, type NodeConfig } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 
@@ -26,11 +26,10 @@ export class ResourceNode {
   constructor(config: Partial<NodeConfig> = {}, io: NodeIo = {}) {
     this.config = { ...DEFAULT_CONFIG, ...config };
     const virtualClock = this.config.deterministic ? { now: 0 } : undefined;
-    let next = 0;
     this.manager = new ResourceManager({
       capacity: this.config.capacity,
       clock: virtualClock !== undefined ? () => virtualClock.now : (io.clock ?? (() => performance.now())),
-      newId: this.config.deterministic ? () => `alloc-${numberText(++next)}` : (io.newId ?? (() => uuidv7())),
+      newId: this.config.deterministic ? countingIds('alloc-') : (io.newId ?? (() => uuidv7())),
       policy: this.config.policy,
       maxBypass: this.config.maxBypass,
       maxQueue: this.config.maxQueue,

@@ -99,14 +99,11 @@ describe('cancel finds requests filed only when asked', () => {
 });
 
 describe('default ids', () => {
-  it('counts per manager in base 36 after an a, never repeating', () => {
+  it('counts a1, a2, ... per manager', () => {
     const m = new ResourceManager({ capacity: [['gpu', 100]], clock: () => 0 });
     const ids: string[] = [];
-    for (let i = 1; i <= 40; i++) ids.push(granted(m, i).id);
-    expect(ids.slice(0, 3)).toEqual(['a1', 'a2', 'a3']);
-    expect(ids.slice(8, 11)).toEqual(['a9', 'aa', 'ab']);
-    expect(ids[35]).toBe('a10');
-    expect(new Set(ids).size).toBe(40);
+    for (let i = 1; i <= 12; i++) ids.push(granted(m, i).id);
+    expect(ids).toEqual(Array.from({ length: 12 }, (_, i) => `a${i + 1}`));
     // Another manager counts on its own.
     expect(granted(new ResourceManager({ capacity: [['gpu', 1]], clock: () => 0 }), 1).id).toBe('a1');
   });
