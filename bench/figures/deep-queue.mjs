@@ -21,7 +21,9 @@ import { NaiveManager } from '../naive-manager.mjs';
 import { isMain, median } from '../lib.mjs';
 
 const TOP = 1_000_000;
-const ROUNDS = 11;
+const ROUNDS = +(process.env.DQ_ROUNDS ?? 11);
+const ROUND_MS = +(process.env.DQ_MS ?? 40);
+const MAX_REPS = +(process.env.DQ_MAX ?? 3000);
 
 const asRequirements = (o) => Object.entries(o).map(([type, amount]) => ({ type, amount }));
 
@@ -126,11 +128,12 @@ export async function deepQueue(kind, depths = [100, 100_000]) {
         done += 5;
       } while (performance.now() - t0 < 20);
       const us = Math.max(0.1, ((performance.now() - t0) * 1000) / done);
-      return Math.max(5, Math.min(3000, Math.round(40_000 / us)));
+      return Math.max(5, Math.min(MAX_REPS, Math.round((ROUND_MS * 1000) / us)));
     });
     for (let r = 0; r < ROUNDS; r++) {
       for (const [i, { s }] of states.entries()) samples[i].push(round(op, s, reps[i], overhead));
     }
+    if (process.env.DQ_DEBUG) process.stderr.write(`${name} ${states.map(({ depth }, i) => `${depth}: ${samples[i].map((x) => x.toFixed(2)).join(" ")}`).join("\n  ")}\n`);
     result[name] = Object.fromEntries(states.map(({ depth }, i) => [depth, median(samples[i])]));
   }
   return result;

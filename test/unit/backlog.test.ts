@@ -63,4 +63,24 @@ describe('Backlog', () => {
     backlog.fileAll((i) => filed.push(i.n));
     expect(filed).toEqual([99_999]);
   });
+
+  it('drops items that end soon after they were added within 64 adds, however many others are current', () => {
+    const backlog = new Backlog<Item>((i) => i.current);
+    const longLived = Array.from({ length: 10_000 }, (_, n) => ({ n, current: true }));
+    for (const item of longLived) backlog.add(item, longLived.length);
+    let most = 0;
+    let previous: Item | undefined;
+    for (let n = 0; n < 50_000; n++) {
+      if (previous !== undefined) previous.current = false;
+      previous = { n: 10_000 + n, current: true };
+      backlog.add(previous, longLived.length + 1);
+      most = Math.max(most, backlog.length);
+    }
+    // The long-lived ones, at most 64 recent ones, and the one item in 64 that was still
+    // current at its sweep (it ended later, and waits for a sweep of all).
+    expect(most).toBeLessThanOrEqual(10_000 + 64 + Math.ceil(50_000 / 64));
+    const filed: number[] = [];
+    backlog.fileAll((i) => filed.push(i.n));
+    expect(filed).toEqual([...longLived.map((i) => i.n), 59_999]);
+  });
 });
