@@ -159,7 +159,7 @@ const IDLE_GROUPS = 64;
 /** Leaves of the tree an emptied group keeps. */
 const SMALL_TREE = 16;
 /** Changed slots a group notes before it brings its tree up to date unasked. */
-const CHANGED_MAX = 256;
+const CHANGED_MAX = 32;
 /** firstFitting calls per window of the per-type peaks of free units (see WaitQueue.reach). */
 const PEAK_WINDOW = 256;
 
