@@ -16,6 +16,10 @@
 // sees the same queue. Only the release call is timed: performance.now() around it, less
 // the timer's own cost. Rounds alternate between the two depths, so both see the same
 // machine noise, and each figure is the median of its rounds.
+//
+// For investigating, not for `make bench`: DQ_ROUNDS, DQ_MS (target milliseconds per round)
+// and DQ_MAX (most releases per round) override the round sizes; DQ_DEBUG=1 prints every
+// round's figure to stderr.
 import { DEEP_CAPACITY, NOTHING_FITS, ONE_TYPE_NOTHING, deepQueueRequests } from '../workloads.mjs';
 import { NaiveManager } from '../naive-manager.mjs';
 import { isMain, median } from '../lib.mjs';
