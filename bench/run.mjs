@@ -11,7 +11,7 @@ const started = performance.now();
 const FIG = `${ROOT}bench/figures/`;
 const rows = [];
 /** Processes per implementation for figure 5, taking turns. */
-const POOL_PROCESSES = 3;
+const POOL_PROCESSES = 5;
 
 const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const us = (n) => (n >= 1000 ? `${fmt(n / 1000, 2)} ms` : `${fmt(n, 2)} us`);

@@ -1,6 +1,6 @@
-/** The texts of 0..999, and the same padded to three digits. */
-const LOW = Array.from({ length: 1000 }, (_, i) => String(i));
-const LOW_PADDED = LOW.map((t) => t.padStart(3, '0'));
+/** The texts of 0..999, and the same padded to three digits; made when first needed. */
+let low: readonly string[] = [];
+let lowPadded: readonly string[] = [];
 
 /**
  * An id source counting `a1`, `a2`, ...: the manager's ids when it is given none.
@@ -12,17 +12,21 @@ const LOW_PADDED = LOW.map((t) => t.padStart(3, '0'));
  * per thousand ids, and the last three digits come from a table.
  */
 export function countingIds(prefix = 'a'): () => string {
+  if (low.length === 0) {
+    low = Array.from({ length: 1000 }, (_, i) => String(i));
+    lowPadded = low.map((t) => t.padStart(3, '0'));
+  }
   let n = 0;
   let thousands = 0;
   let head = prefix;
   return () => {
     n++;
     const t = Math.floor(n / 1000);
-    if (t === 0) return head + LOW[n]!;
+    if (t === 0) return head + low[n]!;
     if (t !== thousands) {
       thousands = t;
       head = prefix + JSON.stringify(t);
     }
-    return head + LOW_PADDED[n - t * 1000]!;
+    return head + lowPadded[n - t * 1000]!;
   };
 }
