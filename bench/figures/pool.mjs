@@ -1,6 +1,8 @@
 // Figure 5, in-process: acquire/release cycles on a saturated pool (capacity 2, three
-// contenders, one resource type). `node bench/figures/pool.mjs <ours|generic-pool|tarn>`
-// prints {opsPerSec}. One op is one acquire that was granted plus its release.
+// contenders, one resource type). `node bench/figures/pool.mjs <kind>` prints {opsPerSec},
+// kind one of ours, ours-by-id, ours-remember-0, generic-pool and tarn; with ROUNDS=1 set
+// it also prints each timed round's ns per op to stderr. One op is one acquire that was
+// granted plus its release.
 //
 // - ours: the library's ResourceManager, which is synchronous, driven by a synchronous
 //   loop. Each contender holds at most one unit. The oldest holder releases; the release
@@ -103,7 +105,6 @@ const IMPLS = {
   ours,
   'ours-by-id': (ops) => ours(ops, { byId: true }),
   'ours-remember-0': (ops) => ours(ops, { remember: 0 }),
-  'ours-remember-1000': (ops) => ours(ops, { remember: 1000 }),
   'generic-pool': genericPool,
   tarn,
 };

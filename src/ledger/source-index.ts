@@ -2,7 +2,7 @@ import { Backlog } from './backlog.js';
 import { ChurnMap } from './churn-map.js';
 import type { Allocation, WaitingRequest } from './types.js';
 
-export type Entry = WaitingRequest | Allocation;
+type Entry = WaitingRequest | Allocation;
 
 /** Clients whose entries may empty before empty ones are swept (see SourceIndex.delete). */
 const SWEEP_AFTER = 1024;
