@@ -27,7 +27,7 @@ const files = ensureInputs();
 
 process.stderr.write('1. throughput\n');
 {
-  const t = await throughput(files.churn, CHURN_MESSAGES, 9);
+  const t = await throughput(files.churn, CHURN_MESSAGES, 11);
   const r = t.ours / t.bare;
   row('1 throughput (msg/s, stdio)', fmt(t.ours), `bare loop ${fmt(t.bare)}`, r, '>= 0.80x', r >= 0.8, { oursPerSec: t.ours, peerPerSec: t.bare });
 }

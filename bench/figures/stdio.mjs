@@ -62,14 +62,19 @@ function exitTime(args) {
   });
 }
 
-/** Figure 3: spawn to exit on empty stdin, ours and `node -e 0`, alternating. */
-export async function coldStart(runs = 15) {
+/** Figure 3: spawn to exit on empty stdin, ours and `node -e 0`, alternating which goes first. */
+export async function coldStart(runs = 21) {
   const ours = [];
   const bare = [];
   await exitTime([BIN]);
   for (let r = 0; r < runs; r++) {
-    ours.push(await exitTime([BIN]));
-    bare.push(await exitTime(['-e', '0']));
+    if (r % 2 === 0) {
+      ours.push(await exitTime([BIN]));
+      bare.push(await exitTime(['-e', '0']));
+    } else {
+      bare.push(await exitTime(['-e', '0']));
+      ours.push(await exitTime([BIN]));
+    }
   }
   return { oursMs: median(ours), nodeMs: median(bare) };
 }
