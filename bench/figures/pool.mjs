@@ -1,6 +1,6 @@
 // Figure 5, in-process: acquire/release cycles on a saturated pool (capacity 2, three
 // contenders, one resource type). `node bench/figures/pool.mjs <kind>` prints {opsPerSec},
-// kind one of ours, ours-by-id, ours-remember-0, generic-pool and tarn; with ROUNDS=1 set
+// kind one of ours, ours-by-id, ours-remember-0, generic-pool and tarn; with POOL_DEBUG=1 set
 // it also prints each timed round's ns per op to stderr. One op is one acquire that was
 // granted plus its release.
 //
@@ -114,7 +114,7 @@ export async function pool(kind) {
   for (let w = 0; w < WARM_UP_ROUNDS; w++) await run(OPS);
   const ms = [];
   for (let r = 0; r < ROUNDS; r++) ms.push(await run(OPS));
-  if (process.env.ROUNDS) process.stderr.write(`${ms.map((x) => ((x * 1e6) / OPS).toFixed(0)).join(' ')}\n`);
+  if (process.env.POOL_DEBUG) process.stderr.write(`${ms.map((x) => ((x * 1e6) / OPS).toFixed(0)).join(' ')}\n`);
   return { opsPerSec: OPS / (median(ms) / 1000) };
 }
 
