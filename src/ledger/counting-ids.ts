@@ -2,31 +2,73 @@
 let low: readonly string[] = [];
 let lowPadded: readonly string[] = [];
 
+/** Longest count kept exact: 15 digits stay below 2^53. */
+const MAX_DIGITS = 15;
+
 /**
- * An id source counting `a1`, `a2`, ...: the manager's ids when it is given none.
+ * Ids counting `a1`, `a2`, ... (a prefix, then 1, 2, ... in decimal): the manager's ids
+ * when it is given no id source of its own.
  *
  * Not `a${n}`: V8 formats a decimal number through its number-to-string cache, which keeps
  * the text of each of the last several thousand numbers alive through a collection or two,
  * and in the saturated-pool benchmark that cost about a seventh of each allocate/release
  * cycle. Here only the thousands are formatted (JSON.stringify does not use the cache), once
  * per thousand ids, and the last three digits come from a table.
+ *
+ * `countOf` reads the count back out of an id, so that what is kept per id can be a number
+ * rather than a string (see RecentCounts).
  */
-export function countingIds(prefix = 'a'): () => string {
-  if (low.length === 0) {
-    low = Array.from({ length: 1000 }, (_, i) => String(i));
-    lowPadded = low.map((t) => t.padStart(3, '0'));
-  }
-  let n = 0;
-  let thousands = 0;
-  let head = prefix;
-  return () => {
-    n++;
-    const t = Math.floor(n / 1000);
-    if (t === 0) return head + low[n]!;
-    if (t !== thousands) {
-      thousands = t;
-      head = prefix + JSON.stringify(t);
+export class CountingIds {
+  private thousands = 0;
+  private head: string;
+  /** The count asked for last, and its last three digits. */
+  private last = -1;
+  private lastLow = 0;
+
+  constructor(readonly prefix = 'a') {
+    if (low.length === 0) {
+      low = Array.from({ length: 1000 }, (_, i) => String(i));
+      lowPadded = low.map((t) => t.padStart(3, '0'));
     }
-    return head + lowPadded[n - t * 1000]!;
-  };
+    this.head = prefix;
+  }
+
+  /** The id counted `n` (a positive integer); quickest when each `n` is near the one before. */
+  idOf(n: number): string {
+    // Ids are asked for in order: the next count only steps its last three digits on.
+    if (n === this.last + 1 && this.lastLow < 999 && n >= 1000) {
+      this.last = n;
+      return this.head + lowPadded[++this.lastLow]!;
+    }
+    this.last = n;
+    const t = Math.floor(n / 1000);
+    this.lastLow = n - t * 1000;
+    if (t === 0) return this.prefix + low[n]!;
+    if (t !== this.thousands) {
+      this.thousands = t;
+      this.head = this.prefix + JSON.stringify(t);
+    }
+    return this.head + lowPadded[n - t * 1000]!;
+  }
+
+  /** The count of an id this source made, or -1 when `id` cannot be one (wrong prefix, not canonical decimal). */
+  countOf(id: string): number {
+    const p = this.prefix.length;
+    const digits = id.length - p;
+    if (digits < 1 || digits > MAX_DIGITS || !id.startsWith(this.prefix)) return -1;
+    let n = 0;
+    for (let i = p; i < id.length; i++) {
+      const d = id.charCodeAt(i) - 48;
+      if (d < 0 || d > 9 || (d === 0 && i === p)) return -1;
+      n = n * 10 + d;
+    }
+    return n;
+  }
+}
+
+/** A function giving `prefix1`, `prefix2`, ...: a CountingIds as an id source. */
+export function countingIds(prefix = 'a'): () => string {
+  const ids = new CountingIds(prefix);
+  let n = 0;
+  return () => ids.idOf(++n);
 }

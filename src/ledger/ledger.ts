@@ -1,9 +1,14 @@
 import { fail } from '../protocol/errors.js';
-import { ChunkedArray } from './chunked-array.js';
 import { HeldAllocations } from './held-allocations.js';
+import type { CountingIds } from './counting-ids.js';
+import { RecentCounts } from './recent-counts.js';
 import { RecentIds } from './recent-ids.js';
 import { ResourceTypes } from './resource-types.js';
+import { Shapes, type Shape } from './shapes.js';
 import type { Allocation } from './types.js';
+
+/** Distinct requirement shapes interned (about 200 bytes each); see Shapes. Below 2^15, so `endedHow` fits 16 bits. */
+const SHAPES_INTERNED = 4096;
 
 /** An allocation that ended, as remembered so that a retried release or renew is answered. */
 export interface EndedAllocation {
@@ -23,21 +28,26 @@ export class Ledger {
   private readonly capacity: number[] = [];
   private readonly allocated: number[] = [];
   private readonly live = new HeldAllocations();
+  /** The shapes of requests and allocations (see Shapes). */
+  readonly shapes = new Shapes(SHAPES_INTERNED);
   /**
-   * Ended allocations by id; what each held is kept at its slot in the arrays below. The
-   * arrays are usually interned (see Shapes), so an entry keeps no object alive but its
-   * id: the allocation itself is left to the collector while it is still young.
+   * Ended allocations by id. What each held, and how it ended, is kept at its slot in
+   * `endedHow`: (shape number + 1) * 2, plus 1 where its lease expired. A shape that is
+   * not interned (0 there) is kept in `endedOwnShapes` by slot. So remembering an ended
+   * allocation keeps nothing alive but its id, and with counted ids not even that: the
+   * collector has nothing to trace per entry.
    */
-  private readonly ended: RecentIds;
-  private readonly endedTypes = new ChunkedArray<readonly number[]>();
-  private readonly endedUnits = new ChunkedArray<readonly number[]>();
-  /** 1 where the allocation's lease expired, 0 where it was released. */
-  private readonly endedExpired: Uint8Array;
+  private readonly ended: RecentIds | RecentCounts;
+  private readonly endedHow: Uint16Array;
+  private readonly endedOwnShapes = new Map<number, Shape>();
 
-  /** @param rememberEnded how many ended allocations are remembered for retried releases. */
-  constructor(rememberEnded: number) {
-    this.ended = new RecentIds(rememberEnded);
-    this.endedExpired = new Uint8Array(Math.max(0, rememberEnded));
+  /**
+   * @param rememberEnded how many ended allocations are remembered for retried releases.
+   * @param counted the source of every id, when the ids are counted (each is the prefix and the allocation's serial): they are then kept as numbers.
+   */
+  constructor(rememberEnded: number, counted?: CountingIds) {
+    this.ended = counted === undefined ? new RecentIds(rememberEnded) : new RecentCounts(rememberEnded, counted);
+    this.endedHow = new Uint16Array(Math.max(0, rememberEnded));
   }
 
   /** Sets the capacity of `name` (registering a new type), in thousandths. */
@@ -94,7 +104,9 @@ export class Ledger {
   endedAllocation(id: string): EndedAllocation | undefined {
     const slot = this.ended.slotOf(id);
     if (slot < 0) return undefined;
-    return { id, types: this.endedTypes.get(slot)!, units: this.endedUnits.get(slot)!, how: this.endedExpired[slot] === 1 ? 'expired' : 'released' };
+    const how = this.endedHow[slot]!;
+    const shape = how >= 2 ? this.shapes.at((how >> 1) - 1) : this.endedOwnShapes.get(slot)!;
+    return { id, types: shape.types, units: shape.units, how: (how & 1) === 1 ? 'expired' : 'released' };
   }
 
   liveAllocations(): IterableIterator<Allocation> {
@@ -113,11 +125,11 @@ export class Ledger {
     this.live.delete(a);
     for (let i = 0; i < a.types.length; i++) this.allocated[a.types[i]!]! -= a.units[i]!;
     // Bounded memory: the oldest ended allocation is forgotten first.
-    const slot = this.ended.add(a.id);
-    if (slot >= 0) {
-      this.endedTypes.set(slot, a.types);
-      this.endedUnits.set(slot, a.units);
-      this.endedExpired[slot] = how === 'expired' ? 1 : 0;
-    }
+    const slot = this.ended.add(a);
+    if (slot < 0) return;
+    const shape = this.shapes.numberOf(a.types, a.units);
+    this.endedHow[slot] = (shape + 1) * 2 + (how === 'expired' ? 1 : 0);
+    if (this.endedOwnShapes.size > 0) this.endedOwnShapes.delete(slot);
+    if (shape < 0) this.endedOwnShapes.set(slot, { types: a.types, units: a.units });
   }
 }

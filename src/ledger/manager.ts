@@ -1,7 +1,7 @@
 import { fail } from '../protocol/errors.js';
 import { SCALE, capacityProblem, toUnits } from './amounts.js';
 import { Categories, type CompleteResult, type Job, type SubmitResult, type Submitter } from './categories.js';
-import { countingIds } from './counting-ids.js';
+import { CountingIds } from './counting-ids.js';
 import { DeadlineHeap } from './deadlines.js';
 import { Ledger, type EndedAllocation } from './ledger.js';
 import { Pools } from './pools.js';
@@ -21,10 +21,12 @@ export interface ManagerOptions {
   /** Milliseconds now. The stdio node passes real time; tests pass a virtual clock. */
   readonly clock: () => number;
   /**
-   * A fresh allocation id. The stdio node passes UUID v7 or `alloc-N`. By default `a1`,
-   * `a2`, ... counted per manager (see countingIds).
+   * A fresh allocation id, for ids of the program's own making (the stdio node passes
+   * UUID v7). Without it, ids are `idPrefix` followed by a count per manager: `a1`, `a2`, ...
    */
   readonly newId?: () => string;
+  /** The text before the count in counted ids (when `newId` is not given). Default `a`. */
+  readonly idPrefix?: string;
   readonly policy?: Policy;
   /** Starvation guard: later grants that may pass over the head before it reserves. */
   readonly maxBypass?: number;
@@ -44,6 +46,7 @@ export type LedgerEvent =
   | { readonly kind: 'job_started'; readonly job: Job };
 
 const NO_EVENTS: readonly LedgerEvent[] = Object.freeze([]);
+const NO_UNITS: readonly number[] = Object.freeze([]);
 
 export const REASON_INSUFFICIENT = 'Insufficient resources';
 export const REASON_BEHIND = 'Waiting behind earlier requests';
@@ -54,7 +57,7 @@ export type AllocateOutcome =
       readonly kind: 'queued';
       readonly request: WaitingRequest;
       readonly reason: typeof REASON_INSUFFICIENT | typeof REASON_BEHIND;
-      /** Free units of each requested type, in request order. */
+      /** Free units of each requested type, in request order (frozen: outcomes may share it). */
       readonly available: readonly number[];
       /** Units of the first requested type that does not fit. */
       readonly required: number;
@@ -86,7 +89,11 @@ export class ResourceManager {
   private readonly queue = new WaitQueue();
   private readonly deadlines = new DeadlineHeap<Deadline>((d) => this.isCurrent(d));
   private readonly clock: () => number;
-  private readonly newId: () => string;
+  /** The source of ids when they are counted (no `newId` given), else the program's own. */
+  private readonly counted: CountingIds | undefined;
+  private readonly newId: (() => string) | undefined;
+  /** Grants so far: the serial of the latest. */
+  private grants = 0;
   private readonly maxBypass: number;
   private readonly maxQueue: number;
   private seq = 0;
@@ -95,22 +102,26 @@ export class ResourceManager {
   /** Outcomes by client and request_id, for idempotent retries. */
   private readonly requestKeys: RequestKeys;
   private readonly jobStatuses = new Map<string, number>();
+  /** What availableFor answered last, and a copy of its units. */
+  private lastAvailable: readonly number[] = NO_UNITS;
+  private readonly lastAvailableUnits: number[] = [];
   /** Checks requirements and resolves them to shared shapes. */
   private readonly requirements: Requirements;
 
   constructor(options: ManagerOptions) {
     this.clock = options.clock;
-    this.newId = options.newId ?? countingIds();
+    this.newId = options.newId;
+    this.counted = this.newId === undefined ? new CountingIds(options.idPrefix) : undefined;
     this.policy = options.policy ?? 'backfill';
     this.maxBypass = options.maxBypass ?? 100;
     this.maxQueue = options.maxQueue ?? 100_000;
     const remember = options.remember ?? 100_000;
-    this.ledger = new Ledger(remember);
+    this.ledger = new Ledger(remember, this.counted);
     this.requestKeys = new RequestKeys(remember);
     this.categories = new Categories(this.maxQueue);
     for (const [name, amount] of options.capacity) this.ledger.setCapacity(name, toUnits(amount));
     for (const [name, members] of options.pools ?? []) this.pools.declare(this.ledger.setCapacity(name, members.length * SCALE), name, members);
-    this.requirements = new Requirements(this.ledger.types, this.pools);
+    this.requirements = new Requirements(this.ledger.types, this.pools, this.ledger.shapes);
   }
 
   /** Requests waiting now. */
@@ -198,17 +209,34 @@ export class ResourceManager {
 
   /** The queued outcome of `w`: free units per requested type, and the first requested amount that does not fit. */
   private queued(w: WaitingRequest, reason: typeof REASON_INSUFFICIENT | typeof REASON_BEHIND, reserve: readonly number[] | undefined): AllocateOutcome {
-    const available = new Array<number>(w.types.length);
-    for (let i = 0; i < available.length; i++) available[i] = this.ledger.freeOf(w.types[i]!);
+    const ledger = this.ledger;
     let required = w.units[0]!;
     for (let i = 0; i < w.types.length; i++) {
       const t = w.types[i]!;
-      if (w.units[i]! > available[i]! - (reserve?.[t] ?? 0)) {
+      if (w.units[i]! > ledger.freeOf(t) - (reserve?.[t] ?? 0)) {
         required = w.units[i]!;
         break;
       }
     }
-    return { kind: 'queued', request: w, reason, available, required };
+    return { kind: 'queued', request: w, reason, available: this.availableFor(w.types), required };
+  }
+
+  /**
+   * Free units of each of `types`, in order: frozen, and the same array as last time when
+   * nothing in it changed (a saturated pool queues request after request at 0 free). The
+   * comparison reads a private copy: reading a frozen array is slower in V8.
+   */
+  private availableFor(types: readonly number[]): readonly number[] {
+    const last = this.lastAvailableUnits;
+    const n = types.length;
+    let i = 0;
+    if (last.length === n) while (i < n && last[i] === this.ledger.freeOf(types[i]!)) i++;
+    if (i === n && n > 0) return this.lastAvailable;
+    const available = new Array<number>(n);
+    for (let j = 0; j < n; j++) available[j] = last[j] = this.ledger.freeOf(types[j]!);
+    last.length = n;
+    this.lastAvailable = Object.freeze(available);
+    return this.lastAvailable;
   }
 
   /**
@@ -226,7 +254,7 @@ export class ResourceManager {
       return { allocation: ended, events: NO_EVENTS };
     }
     this.ledger.end(a, 'released');
-    this.pools.giveBack(a);
+    if (a.members !== undefined) this.pools.giveBack(a);
     this.bySource.remove(a);
     if (jobStatus !== undefined) this.countJobStatus(jobStatus);
     return { allocation: a, events: this.drain(undefined) ?? NO_EVENTS };
@@ -409,15 +437,17 @@ export class ResourceManager {
   }
 
   private grant(who: Requester, types: readonly number[], units: readonly number[], options: AllocateOptions | undefined): Allocation {
-    const id = this.newId();
+    const serial = ++this.grants;
+    const id = this.counted !== undefined ? this.counted.idOf(serial) : this.newId!();
     const a: Allocation = {
       id,
+      serial,
       src: who.src,
       msgId: who.msgId,
       via: who.via,
       types,
       units,
-      members: this.pools.take(id, types, units),
+      members: this.pools.declared ? this.pools.take(id, types, units) : undefined,
       leaseMs: -1,
       leaseDeadline: -1,
       held: 0,

@@ -25,6 +25,11 @@ export class Pools {
   private readonly byType: (MemberPool | undefined)[] = [];
   private readonly order: MemberPool[] = [];
 
+  /** True once any member type is declared. */
+  get declared(): boolean {
+    return this.order.length > 0;
+  }
+
   /** Declares `names` as the members of type `t` (`typeName` for messages). */
   declare(t: number, typeName: string, names: readonly string[]): void {
     if (this.byType[t] !== undefined) throw new Error(`pool ${typeName} declared twice`);

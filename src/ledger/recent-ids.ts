@@ -50,9 +50,10 @@ export class RecentIds {
     return this.filed.get(id) ?? -1;
   }
 
-  /** Remembers `id`, forgetting the oldest when full; returns its slot (-1 when `limit` is 0). */
-  add(id: string): number {
+  /** Remembers `a`'s id, forgetting the oldest when full; returns its slot (-1 when `limit` is 0). */
+  add(a: { readonly id: string }): number {
     if (this.limit <= 0) return -1;
+    const id = a.id;
     const i = this.count;
     // The id this one replaces in the ring is forgotten; unfile it if it was filed.
     if (i >= this.limit && i - this.limit < this.filedUpTo) this.filed.delete(this.idAt(i - this.limit));

@@ -2,7 +2,7 @@ import { fail } from '../protocol/errors.js';
 import { amountProblem, toUnits } from './amounts.js';
 import type { Pools } from './pools.js';
 import type { ResourceTypes } from './resource-types.js';
-import { Shapes, hashStep, type Shape } from './shapes.js';
+import { hashStep, type Shape, type Shapes } from './shapes.js';
 
 /** A requirement as on the wire: a resource type and an amount (<= 3 decimals). */
 export interface Requirement {
@@ -10,23 +10,27 @@ export interface Requirement {
   readonly amount: number;
 }
 
-/** Distinct requirement shapes interned (about 200 bytes each); see Shapes. */
-const SHAPES_INTERNED = 4096;
-
 /** Checks an allocate's requirements and resolves them to a shape shared by its like. */
 export class Requirements {
-  private readonly shapes = new Shapes(SHAPES_INTERNED);
   /** Reused by resolve() while it checks a request's requirements. */
   private readonly scratchTypes: number[] = [];
   private readonly scratchUnits: number[] = [];
+  /** The requirements resolved last, as given, and their shape: asked again, it is the answer. */
+  private readonly lastNames: string[] = [];
+  private readonly lastAmounts: number[] = [];
+  private lastShape: Shape | undefined;
 
   constructor(
     private readonly types: ResourceTypes,
     private readonly pools: Pools,
+    private readonly shapes: Shapes,
   ) {}
 
   /** Wire requirements to an interned shape; bad amounts, unknown and duplicate types are code 12. */
   resolve(requirements: readonly Requirement[]): Shape {
+    // Most clients ask for what they asked for before. Types are never forgotten and pools
+    // never change, so requirements that resolved once resolve the same way again.
+    if (this.lastShape !== undefined && requirements.length === this.lastNames.length && this.sameAsLast(requirements)) return this.lastShape;
     const types = this.scratchTypes;
     const units = this.scratchUnits;
     const ledgerTypes = this.types;
@@ -49,6 +53,22 @@ export class Requirements {
       units[i] = u;
       hash = hashStep(hash, t, u);
     }
-    return this.shapes.intern(types, units, requirements.length, hash);
+    const shape = this.shapes.intern(types, units, requirements.length, hash);
+    this.lastNames.length = 0;
+    this.lastAmounts.length = 0;
+    for (const r of requirements) {
+      this.lastNames.push(r.type);
+      this.lastAmounts.push(r.amount);
+    }
+    this.lastShape = shape;
+    return shape;
+  }
+
+  private sameAsLast(requirements: readonly Requirement[]): boolean {
+    for (let i = 0; i < requirements.length; i++) {
+      const r = requirements[i]!;
+      if (r.type !== this.lastNames[i] || r.amount !== this.lastAmounts[i]) return false;
+    }
+    return true;
   }
 }

@@ -15,13 +15,36 @@ export interface Shape {
  */
 export class Shapes {
   private readonly byHash = new HashBuckets<Shape>();
-  private count = 0;
+  /** Interned shapes by number, in the order they were first seen. */
+  private readonly list: Shape[] = [];
+  /** Each interned shape's number, by its `types` array (an interned array belongs to one shape). */
+  private readonly numbers = new Map<readonly number[], number>();
+  /** The last shape numberOf found: most lookups ask for the shape asked for before. */
+  private lastTypes: readonly number[] | undefined;
+  private lastUnits: readonly number[] | undefined;
+  private lastNumber = -1;
 
   constructor(private readonly limit: number) {}
 
   /** Shapes interned so far. */
   get size(): number {
-    return this.count;
+    return this.list.length;
+  }
+
+  /** The interned shape numbered `n` (0 to size - 1). */
+  at(n: number): Shape {
+    return this.list[n]!;
+  }
+
+  /** The number of the interned shape whose arrays `types` and `units` are, or -1 when they are not an interned shape's. */
+  numberOf(types: readonly number[], units: readonly number[]): number {
+    if (types === this.lastTypes && units === this.lastUnits) return this.lastNumber;
+    const n = this.numbers.get(types);
+    if (n === undefined || this.list[n]!.units !== units) return -1;
+    this.lastTypes = types;
+    this.lastUnits = units;
+    this.lastNumber = n;
+    return n;
   }
 
   /**
@@ -32,8 +55,9 @@ export class Shapes {
     const bucket = this.byHash.bucket(hash);
     for (let i = 0; i < bucket.length; i++) if (same(bucket[i]!, types, units, n)) return bucket[i]!;
     const shape: Shape = { types: types.slice(0, n), units: units.slice(0, n) };
-    if (this.count >= this.limit) return shape;
-    this.count++;
+    if (this.list.length >= this.limit) return shape;
+    this.numbers.set(shape.types, this.list.length);
+    this.list.push(shape);
     this.byHash.add(hash, shape);
     return shape;
   }

@@ -45,6 +45,8 @@ export interface WaitingRequest extends Requester {
 /** A granted allocation. */
 export interface Allocation extends Requester {
   readonly id: string;
+  /** Its place among the grants of its manager: 1, 2, ... A counted id is its prefix and this. */
+  readonly serial: number;
   readonly types: readonly number[];
   readonly units: readonly number[];
   /** Named members held, per member type index, when the grant touched member types. */

@@ -14,7 +14,9 @@ import type { WaitingRequest } from './types.js';
  */
 class Group {
   /** Requests by slot; slots at and after `end` are unused. */
-  readonly slots: (WaitingRequest | undefined)[] = [];
+  slots: (WaitingRequest | undefined)[] = [];
+  /** Times the group emptied: every FRESH_SLOTS_EVERY-th emptying takes a new slots array. */
+  private emptied = 0;
   /** Slots in use (live ones and holes): the next request takes slot `end`. */
   end = 0;
   readonly tree: MinTree;
@@ -92,6 +94,13 @@ class Group {
       } else if (!this.treeEmpty) {
         this.tree.clear();
       }
+      // A group that empties often (a saturated pool's, after every grant) stores each new
+      // request into its slots array. Storing a young object into an old array costs a
+      // write barrier (see Backlog), so the array is replaced while it is still young.
+      if (++this.emptied === FRESH_SLOTS_EVERY) {
+        this.emptied = 0;
+        this.slots = [];
+      }
       this.treeEmpty = true;
       return;
     }
@@ -158,6 +167,8 @@ export function ahead(a: WaitingRequest, b: WaitingRequest): boolean {
 const IDLE_GROUPS = 64;
 /** Leaves of the tree an emptied group keeps. */
 const SMALL_TREE = 16;
+/** Emptyings of a group between two new slots arrays: few enough that one is still young when replaced. */
+const FRESH_SLOTS_EVERY = 256;
 /** Changed slots a group notes before it brings its tree up to date unasked. */
 const CHANGED_MAX = 32;
 /** firstFitting calls per window of the per-type peaks of free units (see WaitQueue.reach). */

@@ -1,5 +1,4 @@
 import { v7 as uuidv7 } from 'uuid';
-import { countingIds } from '../ledger/counting-ids.js';
 import { ResourceManager } from '../ledger/manager.js';
 import { DEFAULT_CONFIG, type NodeConfig } from './config.js';
 import { Dispatcher } from './dispatcher.js';
@@ -29,7 +28,7 @@ export class ResourceNode {
     this.manager = new ResourceManager({
       capacity: this.config.capacity,
       clock: virtualClock !== undefined ? () => virtualClock.now : (io.clock ?? (() => performance.now())),
-      newId: this.config.deterministic ? countingIds('alloc-') : (io.newId ?? (() => uuidv7())),
+      ...(this.config.deterministic ? { idPrefix: 'alloc-' } : { newId: io.newId ?? (() => uuidv7()) }),
       policy: this.config.policy,
       maxBypass: this.config.maxBypass,
       maxQueue: this.config.maxQueue,

@@ -4,7 +4,7 @@ import { NodeError } from '../../src/protocol/errors.js';
 import type { Allocation } from '../../src/ledger/types.js';
 
 function allocation(id: string, types: number[], units: number[]): Allocation {
-  return { id, src: 'c1', msgId: 1, via: 'n1', types, units, members: undefined, leaseMs: -1, leaseDeadline: -1, held: 0, filedById: false, filedBySource: false };
+  return { id, serial: 0, src: 'c1', msgId: 1, via: 'n1', types, units, members: undefined, leaseMs: -1, leaseDeadline: -1, held: 0, filedById: false, filedBySource: false };
 }
 
 function ledger(): Ledger {

@@ -17,7 +17,7 @@ describe('RecentIds', () => {
           return slot < 0 ? undefined : values[slot];
         };
         for (let i = 0; i < 5000; i++) {
-          const slot = log.add(idOf(i));
+          const slot = log.add({ id: idOf(i) });
           if (slot >= 0) values[slot] = i;
           map.set(idOf(i), i);
           if (i % readEvery === 0) {
