@@ -2,8 +2,8 @@
 let low: readonly string[] = [];
 let lowPadded: readonly string[] = [];
 
-/** Longest count kept exact: 15 digits stay below 2^53. */
-const MAX_DIGITS = 15;
+/** Most digits of a count: counts are safe integers (at most 2^53 - 1, 16 digits). */
+const MAX_DIGITS = 16;
 
 /**
  * Ids counting `a1`, `a2`, ... (a prefix, then 1, 2, ... in decimal): the manager's ids
@@ -62,7 +62,7 @@ export class CountingIds {
       if (d < 0 || d > 9 || (d === 0 && i === p)) return -1;
       n = n * 10 + d;
     }
-    return n;
+    return n <= Number.MAX_SAFE_INTEGER ? n : -1;
   }
 }
 

@@ -107,4 +107,26 @@ describe('default ids', () => {
     // Another manager counts on its own.
     expect(granted(new ResourceManager({ capacity: [['gpu', 1]], clock: () => 0 }), 1).id).toBe('a1');
   });
+
+  it('counts after idPrefix, numbers each allocation by serial, and answers a retried release by id from the count', () => {
+    const m = new ResourceManager({ capacity: [['gpu', 1]], clock: () => 0, idPrefix: 'job-', remember: 3 });
+    const all: Allocation[] = [];
+    for (let i = 1; i <= 5; i++) {
+      const a = granted(m, i);
+      expect([a.id, a.serial]).toEqual([`job-${i}`, i]);
+      m.release(i % 2 === 0 ? a.id : a);
+      all.push(a);
+    }
+    // The last three ended are remembered, whichever way they were released.
+    for (const a of all.slice(2)) expect(m.release(a.id).allocation).toMatchObject({ id: a.id, how: 'released', units: [1000] });
+    for (const id of ['job-1', 'job-2', 'job-03', 'job-6', 'a3', 'job-3x']) expect(codeOf(() => m.release(id))).toBe(20);
+  });
+
+  it('numbers allocations by serial with ids of the program\'s own too', () => {
+    const m = manager('u');
+    expect([granted(m, 1), (m.release('u1'), granted(m, 2))].map((a) => [a.id, a.serial])).toEqual([
+      ['u1', 1],
+      ['u2', 2],
+    ]);
+  });
 });

@@ -48,6 +48,20 @@ describe('Backlog', () => {
     );
   });
 
+  it('keeps every current item of a batch, however few or many of it are current', () => {
+    for (let currentInBatch = 0; currentInBatch <= 64; currentInBatch++) {
+      const backlog = new Backlog<Item>((i) => i.current);
+      // A batch of 64 whose current items are spread through it (the first and last among them).
+      const items = Array.from({ length: 64 }, (_, n) => ({ n, current: false }));
+      for (let k = 0; k < currentInBatch; k++) items[Math.floor((k * 63) / Math.max(1, currentInBatch - 1))]!.current = true;
+      const current = items.filter((i) => i.current).length;
+      for (const item of items) backlog.add(item, current);
+      const filed: number[] = [];
+      backlog.fileAll((i) => filed.push(i.n));
+      expect(filed).toEqual(items.filter((i) => i.current).map((i) => i.n));
+    }
+  });
+
   it('stays small when items come and go and nothing is ever looked up', () => {
     const backlog = new Backlog<Item>((i) => i.current);
     let most = 0;

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/ledger/ledger.js';
 import { NodeError } from '../../src/protocol/errors.js';
 import type { Allocation } from '../../src/ledger/types.js';
+import { CountingIds } from '../../src/ledger/counting-ids.js';
+import type { Shape } from '../../src/ledger/shapes.js';
 
 function allocation(id: string, types: number[], units: number[]): Allocation {
   return { id, serial: 0, src: 'c1', msgId: 1, via: 'n1', types, units, members: undefined, leaseMs: -1, leaseDeadline: -1, held: 0, filedById: false, filedBySource: false };
@@ -102,6 +104,35 @@ describe('Ledger', () => {
     expect(l.endedAllocation('a')).toBeUndefined();
     expect(l.endedAllocation('b')).toBeDefined();
     expect(l.endedAllocation('c')).toBeDefined();
+  });
+
+  it('remembers what each ended allocation held and how it ended, interned shape or not, with either kind of id', () => {
+    for (const counted of [undefined, new CountingIds('n')]) {
+      const l = new Ledger(50, counted);
+      l.setCapacity('cpu', 10_000_000);
+      l.setCapacity('gpu', 10_000_000);
+      const shapes: Shape[] = [];
+      // Shapes not interned (as past the limit) are kept by slot; the ring wraps many times.
+      for (let i = 0; i < 5000; i++) {
+        const shape = i % 3 === 0 ? { types: [1, 0], units: [i + 1, 7] } : l.shapes.intern([0], [(i % 5) + 1], 1, i % 5);
+        shapes.push(shape);
+      }
+      for (let i = 0; i < 5000; i++) {
+        const id = counted === undefined ? `x${i + 1}` : counted.idOf(i + 1);
+        const a = { ...allocation(id, shapes[i]!.types as number[], shapes[i]!.units as number[]), serial: i + 1 };
+        l.add(a);
+        l.end(a, i % 7 === 0 ? 'expired' : 'released');
+      }
+      for (let i = 0; i < 5000; i++) {
+        const id = counted === undefined ? `x${i + 1}` : counted.idOf(i + 1);
+        const ended = l.endedAllocation(id);
+        if (i < 4950) {
+          expect(ended).toBeUndefined();
+          continue;
+        }
+        expect(ended).toEqual({ id, types: shapes[i]!.types, units: shapes[i]!.units, how: i % 7 === 0 ? 'expired' : 'released' });
+      }
+    }
   });
 
   it('keeps names such as __proto__ as plain types', () => {

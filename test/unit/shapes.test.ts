@@ -44,6 +44,21 @@ describe('Shapes', () => {
     expect(shapes.size).toBe(2);
   });
 
+  it('numbers interned shapes in the order first seen, and no others', () => {
+    const shapes = new Shapes(2);
+    const a = shapes.intern([0], [1], 1, hashOf([0], [1]));
+    const b = shapes.intern([1, 0], [5, 6], 2, hashOf([1, 0], [5, 6]));
+    const late = shapes.intern([0], [3], 1, hashOf([0], [3]));
+    // Asked about each in turn, and twice in a row (the remembered last answer).
+    for (const [shape, n] of [[a, 0], [b, 1], [b, 1], [late, -1], [a, 0], [a, 0]] as const) expect(shapes.numberOf(shape.types, shape.units)).toBe(n);
+    expect([shapes.at(0), shapes.at(1)]).toEqual([a, b]);
+    // Arrays equal to an interned shape's but not its own are not it; nor is a mixed pair.
+    expect(shapes.numberOf([0], [1])).toBe(-1);
+    expect(shapes.numberOf(a.types, b.units)).toBe(-1);
+    expect(shapes.numberOf(b.types, b.units)).toBe(1);
+    expect(shapes.numberOf(b.types, a.units)).toBe(-1);
+  });
+
   it('hashes units above 2^32 by their high bits too', () => {
     expect(hashStep(0, 0, 2 ** 40)).not.toBe(hashStep(0, 0, 2 ** 41));
   });

@@ -45,6 +45,22 @@ describe('WaitQueue', () => {
     expect(q.toArray()).toEqual([a, b, c, d]);
   });
 
+  it('keeps finding requests of a group that empties and fills again many times (its slots array is replaced now and then)', () => {
+    const q = new WaitQueue();
+    const types = [0];
+    for (let round = 0; round < 1000; round++) {
+      // One to three requests of one shape, then all of them leave: the group empties.
+      const ws = Array.from({ length: (round % 3) + 1 }, (_, i) => request(types, [i + 1]));
+      for (const w of ws) q.add(w);
+      expect(q.head()).toBe(ws[0]);
+      expect(q.toArray()).toEqual(ws);
+      expect(q.firstFitting([ws.length])).toBe(ws[0]);
+      for (const w of round % 2 === 0 ? ws : [...ws].reverse()) q.remove(w);
+      expect(q.size).toBe(0);
+      expect(q.head()).toBeUndefined();
+    }
+  });
+
   it('head is the highest priority, then the earliest', () => {
     const q = new WaitQueue();
     const low = request([0], [1]);
