@@ -17,7 +17,11 @@ export class Shapes {
   private readonly byHash = new HashBuckets<Shape>();
   /** Interned shapes by number, in the order they were first seen. */
   private readonly list: Shape[] = [];
-  /** Each interned shape's number, by its `types` array (an interned array belongs to one shape). */
+  /**
+   * Each interned shape's number, by its `units` array (an interned array belongs to one
+   * shape). Not by `types`: the wait queue gives every request of a group one `types`
+   * array, which may be another shape's with the same type list.
+   */
   private readonly numbers = new Map<readonly number[], number>();
   /** The last shape numberOf found: most lookups ask for the shape asked for before. */
   private lastTypes: readonly number[] | undefined;
@@ -36,16 +40,22 @@ export class Shapes {
     return this.list[n]!;
   }
 
-  /** The number of the interned shape whose arrays `types` and `units` are, or -1 when they are not an interned shape's. */
+  /**
+   * The number of the interned shape whose `units` array `units` is and whose type list
+   * `types` holds (the same array or an equal one), or -1 when there is none.
+   */
   numberOf(types: readonly number[], units: readonly number[]): number {
     if (types === this.lastTypes && units === this.lastUnits) return this.lastNumber;
-    const n = this.numbers.get(types);
-    if (n === undefined || this.list[n]!.units !== units) return -1;
+    const n = this.numbers.get(units);
+    if (n === undefined) return -1;
+    const own = this.list[n]!.types;
+    if (own !== types && !sameNumbers(own, types)) return -1;
     this.lastTypes = types;
     this.lastUnits = units;
     this.lastNumber = n;
     return n;
   }
+
 
   /**
    * The shape made of the first `n` entries of `types` and `units` (scratch arrays the
@@ -56,7 +66,7 @@ export class Shapes {
     for (let i = 0; i < bucket.length; i++) if (same(bucket[i]!, types, units, n)) return bucket[i]!;
     const shape: Shape = { types: types.slice(0, n), units: units.slice(0, n) };
     if (this.list.length >= this.limit) return shape;
-    this.numbers.set(shape.types, this.list.length);
+    this.numbers.set(shape.units, this.list.length);
     this.list.push(shape);
     this.byHash.add(hash, shape);
     return shape;
@@ -75,5 +85,11 @@ export function hashStep(hash: number, type: number, units: number): number {
 function same(s: Shape, types: readonly number[], units: readonly number[], n: number): boolean {
   if (s.types.length !== n) return false;
   for (let i = 0; i < n; i++) if (s.types[i] !== types[i] || s.units[i] !== units[i]) return false;
+  return true;
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }

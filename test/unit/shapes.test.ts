@@ -52,11 +52,18 @@ describe('Shapes', () => {
     // Asked about each in turn, and twice in a row (the remembered last answer).
     for (const [shape, n] of [[a, 0], [b, 1], [b, 1], [late, -1], [a, 0], [a, 0]] as const) expect(shapes.numberOf(shape.types, shape.units)).toBe(n);
     expect([shapes.at(0), shapes.at(1)]).toEqual([a, b]);
-    // Arrays equal to an interned shape's but not its own are not it; nor is a mixed pair.
+    // Units equal to an interned shape's but not its own array are not it; nor is a pair
+    // whose type list differs from the shape's.
     expect(shapes.numberOf([0], [1])).toBe(-1);
     expect(shapes.numberOf(a.types, b.units)).toBe(-1);
     expect(shapes.numberOf(b.types, b.units)).toBe(1);
     expect(shapes.numberOf(b.types, a.units)).toBe(-1);
+    // Another array holding the same type list (as the wait queue hands out, one per
+    // group) names the same shape.
+    const c = shapes.intern([0], [9], 1, hashOf([0], [9]));
+    expect(shapes.numberOf(a.types, late.units)).toBe(-1);
+    expect(shapes.numberOf(c.types, a.units)).toBe(0);
+    expect(shapes.numberOf([1, 0], b.units)).toBe(1);
   });
 
   it('hashes units above 2^32 by their high bits too', () => {
