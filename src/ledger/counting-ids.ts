@@ -65,10 +65,3 @@ export class CountingIds {
     return n <= Number.MAX_SAFE_INTEGER ? n : -1;
   }
 }
-
-/** A function giving `prefix1`, `prefix2`, ...: a CountingIds as an id source. */
-export function countingIds(prefix = 'a'): () => string {
-  const ids = new CountingIds(prefix);
-  let n = 0;
-  return () => ids.idOf(++n);
-}

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CountingIds, countingIds } from '../../src/ledger/counting-ids.js';
+import { CountingIds } from '../../src/ledger/counting-ids.js';
 
-describe('countingIds', () => {
+/** Ids in order, as the manager asks for them. */
+function countingIds(prefix?: string): () => string {
+  const ids = new CountingIds(prefix);
+  let n = 0;
+  return () => ids.idOf(++n);
+}
+
+describe('CountingIds in order', () => {
   it('counts in decimal after the prefix, across every thousand, as a template would', () => {
     const next = countingIds('alloc-');
     for (let n = 1; n <= 25_000; n++) expect(next()).toBe(`alloc-${n}`);
