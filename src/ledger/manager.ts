@@ -247,17 +247,23 @@ export class ResourceManager {
   release(target: string | Allocation, jobStatus?: string): { allocation: Allocation | EndedAllocation; events: readonly LedgerEvent[] } {
     const a = this.live(target);
     if (a === undefined) {
-      const id = typeof target === 'string' ? target : target.id;
-      const ended = this.ledger.endedAllocation(id);
-      if (ended === undefined) throw fail.noKey(`no allocation ${JSON.stringify(id)}`);
-      if (ended.how === 'expired') throw fail.precondition(`allocation ${JSON.stringify(id)} was reclaimed when its lease expired`);
+      const ended = this.ended(target);
+      if (ended.how === 'expired') throw fail.precondition(`allocation ${JSON.stringify(ended.id)} was reclaimed when its lease expired`);
       return { allocation: ended, events: NO_EVENTS };
     }
     this.ledger.end(a, 'released');
-    if (a.members !== undefined) this.pools.giveBack(a);
+    this.pools.giveBack(a);
     this.bySource.remove(a);
     if (jobStatus !== undefined) this.countJobStatus(jobStatus);
     return { allocation: a, events: this.drain(undefined) ?? NO_EVENTS };
+  }
+
+  /** What is remembered of the ended allocation `target` names (not a live one); code 20 when nothing is. */
+  private ended(target: string | Allocation): EndedAllocation {
+    const id = typeof target === 'string' ? target : target.id;
+    const ended = this.ledger.endedAllocation(id);
+    if (ended === undefined) throw fail.noKey(`no allocation ${JSON.stringify(id)}`);
+    return ended;
   }
 
   /** The live allocation `target` names, by id or as itself (one held by another manager goes by its id). */
@@ -281,10 +287,8 @@ export class ResourceManager {
   renew(target: string | Allocation, leaseMs?: number): Allocation {
     const a = this.live(target);
     if (a === undefined) {
-      const id = typeof target === 'string' ? target : target.id;
-      const ended = this.ledger.endedAllocation(id);
-      if (ended === undefined) throw fail.noKey(`no allocation ${JSON.stringify(id)}`);
-      throw fail.precondition(`allocation ${JSON.stringify(id)} was already ${ended.how === 'expired' ? 'reclaimed when its lease expired' : 'released'}`);
+      const ended = this.ended(target);
+      throw fail.precondition(`allocation ${JSON.stringify(ended.id)} was already ${ended.how === 'expired' ? 'reclaimed when its lease expired' : 'released'}`);
     }
     const ms = leaseMs ?? (a.leaseMs > 0 ? a.leaseMs : undefined);
     if (ms === undefined) throw fail.precondition(`allocation ${JSON.stringify(a.id)} has no lease: give lease_ms to start one`);

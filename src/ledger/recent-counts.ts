@@ -1,4 +1,5 @@
 import type { CountingIds } from './counting-ids.js';
+import { RingFiling } from './ring-filing.js';
 
 /**
  * RecentIds for allocations whose ids a CountingIds made (the id is a prefix and the
@@ -8,7 +9,7 @@ import type { CountingIds } from './counting-ids.js';
  * Each is kept as its serial, a number in a typed array rather than a string: remembering
  * 100,000 ended allocations then gives the collector nothing to copy or mark, and adding
  * one reads no text. Serials are filed in a map only when a lookup (which reads the count
- * back out of an id) first needs them, as in RecentIds.
+ * back out of an id) first needs them (RingFiling), as in RecentIds.
  */
 export class RecentCounts {
   private readonly ring: Float64Array;
@@ -16,15 +17,14 @@ export class RecentCounts {
   private count = 0;
   /** The slot of the next count added: count % limit. */
   private next = 0;
-  /** Counts added before this many that are still remembered are filed in `filed`. */
-  private filedUpTo = 0;
-  private readonly filed = new Map<number, number>();
+  private readonly filing: RingFiling<number>;
 
   constructor(
     readonly limit: number,
     private readonly ids: CountingIds,
   ) {
     this.ring = new Float64Array(Math.max(0, limit));
+    this.filing = new RingFiling(limit, (i) => this.ring[i % limit]!);
   }
 
   /** Counts remembered. */
@@ -35,12 +35,7 @@ export class RecentCounts {
   /** The slot of `id`, or -1 when it was never added or has been forgotten. */
   slotOf(id: string): number {
     const n = this.ids.countOf(id);
-    if (n < 0) return -1;
-    const slot = this.filed.get(n);
-    if (slot !== undefined || this.filedUpTo === this.count) return slot ?? -1;
-    for (let i = Math.max(this.filedUpTo, this.count - this.limit); i < this.count; i++) this.filed.set(this.ring[i % this.limit]!, i % this.limit);
-    this.filedUpTo = this.count;
-    return this.filed.get(n) ?? -1;
+    return n < 0 ? -1 : this.filing.slotOf(n, this.count);
   }
 
   /** Remembers `a`, whose id is counted by its serial, forgetting the oldest when full; returns its slot (-1 when `limit` is 0). */
@@ -49,8 +44,8 @@ export class RecentCounts {
     const n = a.serial;
     const i = this.count;
     const slot = this.next;
-    // The count this one replaces in the ring is forgotten; unfile it if it was filed.
-    if (i >= this.limit && i - this.limit < this.filedUpTo) this.filed.delete(this.ring[slot]!);
+    // The count this one replaces in the ring is forgotten.
+    if (i >= this.limit) this.filing.forget(i - this.limit);
     this.ring[slot] = n;
     this.count++;
     this.next = slot + 1 === this.limit ? 0 : slot + 1;

@@ -1,3 +1,5 @@
+import { RingFiling } from './ring-filing.js';
+
 /** Ids joined into one string per batch (see RecentIds). */
 const BATCH = 1024;
 
@@ -25,15 +27,14 @@ export class RecentIds {
   private readonly ends: Int32Array;
   /** Ids ever added. */
   private count = 0;
-  /** Ids added before this count that are still remembered are filed in `filed`. */
-  private filedUpTo = 0;
-  private readonly filed = new Map<string, number>();
+  private readonly filing: RingFiling<string>;
 
   constructor(readonly limit: number) {
     // Enough batches that every remembered id is in one still kept.
     const batches = limit > 0 ? Math.ceil(limit / BATCH) + 1 : 0;
     this.batches.length = batches;
     this.ends = new Int32Array(batches * BATCH);
+    this.filing = new RingFiling(limit, (i) => this.idAt(i));
   }
 
   /** Ids remembered. */
@@ -43,11 +44,7 @@ export class RecentIds {
 
   /** The slot of `id`, or -1 when it was never added or has been forgotten. */
   slotOf(id: string): number {
-    const slot = this.filed.get(id);
-    if (slot !== undefined || this.filedUpTo === this.count) return slot ?? -1;
-    for (let i = Math.max(this.filedUpTo, this.count - this.limit); i < this.count; i++) this.filed.set(this.idAt(i), i % this.limit);
-    this.filedUpTo = this.count;
-    return this.filed.get(id) ?? -1;
+    return this.filing.slotOf(id, this.count);
   }
 
   /** Remembers `a`'s id, forgetting the oldest when full; returns its slot (-1 when `limit` is 0). */
@@ -55,8 +52,8 @@ export class RecentIds {
     if (this.limit <= 0) return -1;
     const id = a.id;
     const i = this.count;
-    // The id this one replaces in the ring is forgotten; unfile it if it was filed.
-    if (i >= this.limit && i - this.limit < this.filedUpTo) this.filed.delete(this.idAt(i - this.limit));
+    // The id this one replaces in the ring is forgotten.
+    if (i >= this.limit) this.filing.forget(i - this.limit);
     const pos = i % BATCH;
     this.pending[pos] = id;
     this.pendingEnd = (pos === 0 ? 0 : this.pendingEnd) + id.length;

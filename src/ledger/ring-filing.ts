@@ -1,0 +1,31 @@
+/**
+ * The keys of a ring's entries, filed in a map only when a lookup first needs them: the
+ * lookup half of RecentIds and RecentCounts. Entry i (counted from 0 as added) sits in slot
+ * i % limit; the last `limit` entries are remembered. Adding costs nothing here until an
+ * entry that was filed is forgotten; each entry is filed at most once.
+ */
+export class RingFiling<K> {
+  /** Entries added before this many that are still remembered are filed in `filed`. */
+  private filedUpTo = 0;
+  private readonly filed = new Map<K, number>();
+
+  /** @param keyAt the key of entry i, which must still be kept in the ring. */
+  constructor(
+    private readonly limit: number,
+    private readonly keyAt: (i: number) => K,
+  ) {}
+
+  /** The slot of `key` among the first `count` entries still remembered, or -1. */
+  slotOf(key: K, count: number): number {
+    const slot = this.filed.get(key);
+    if (slot !== undefined || this.filedUpTo === count) return slot ?? -1;
+    for (let i = Math.max(this.filedUpTo, count - this.limit); i < count; i++) this.filed.set(this.keyAt(i), i % this.limit);
+    this.filedUpTo = count;
+    return this.filed.get(key) ?? -1;
+  }
+
+  /** Entry i is about to be forgotten (its slot is taken by a new one): unfiles it if it was filed. */
+  forget(i: number): void {
+    if (i < this.filedUpTo) this.filed.delete(this.keyAt(i));
+  }
+}
