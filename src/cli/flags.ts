@@ -1,10 +1,16 @@
 import { capacityProblem } from '../ledger/amounts.js';
 import { DEFAULT_CONFIG, type NodeConfig } from '../node/config.js';
 
+/** The longest --max-line-bytes: a line is decoded into one string, and V8 strings stop short of 512 MiB. */
+export const MAX_LINE_BYTES_LIMIT = 256 * 1024 * 1024;
+
+/** Default --shutdown-grace-ms. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
+
 /** A command line that cannot be run; the process prints it and exits 2. */
 export class FlagError extends Error {}
 
-export type Command = { readonly kind: 'run'; readonly config: NodeConfig } | { readonly kind: 'help' } | { readonly kind: 'version' };
+export type Command = { readonly kind: 'run'; readonly config: NodeConfig; readonly shutdownGraceMs: number } | { readonly kind: 'help' } | { readonly kind: 'version' };
 
 export const USAGE = `Usage: resource-node [flags]
 
@@ -18,7 +24,10 @@ Flags:
   --policy P           backfill | fifo: how the queue drains    (default backfill)
   --max-bypass N       grants that may pass the head of the queue before it reserves (default 100)
   --max-queue N        most requests waiting at once            (default 100000)
-  --max-line-bytes N   longest accepted input line              (default 1048576)
+  --max-jobs N         most jobs kept, running and waiting      (default 1000000)
+  --max-allocations N  most allocations held at once            (default 1000000)
+  --max-line-bytes N   longest accepted input line              (default 1048576, at most 268435456)
+  --shutdown-grace-ms N  after end of input or a signal, how long unread replies may wait (default 5000)
   --help               this text
   --version            the version
 
@@ -31,6 +40,7 @@ export function parseFlags(argv: readonly string[]): Command {
   let capacity: [string, number][] | undefined;
   const pools: [string, string[]][] = [];
   let config: NodeConfig = DEFAULT_CONFIG;
+  let shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
@@ -76,7 +86,16 @@ export function parseFlags(argv: readonly string[]): Command {
         config = { ...config, maxQueue: parseCount(name, value(), 1) };
         break;
       case '--max-line-bytes':
-        config = { ...config, maxLineBytes: parseCount(name, value(), 1) };
+        config = { ...config, maxLineBytes: parseCount(name, value(), 1, MAX_LINE_BYTES_LIMIT) };
+        break;
+      case '--max-jobs':
+        config = { ...config, maxJobs: parseCount(name, value(), 1) };
+        break;
+      case '--max-allocations':
+        config = { ...config, maxAllocations: parseCount(name, value(), 1) };
+        break;
+      case '--shutdown-grace-ms':
+        shutdownGraceMs = parseCount(name, value(), 0, 2_147_483_647);
         break;
       default:
         throw new FlagError(`unknown flag ${JSON.stringify(arg)}`);
@@ -86,7 +105,7 @@ export function parseFlags(argv: readonly string[]): Command {
   for (const [type] of pools) {
     if (capacity?.some(([t]) => t === type)) throw new FlagError(`--pool ${type}: the type is also in --capacity; a pool's capacity is its member count`);
   }
-  return { kind: 'run', config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools } };
+  return { kind: 'run', config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools }, shutdownGraceMs };
 }
 
 function parseCapacity(text: string): [string, number][] {
@@ -116,8 +135,9 @@ function parsePool(text: string, earlier: readonly [string, string[]][]): [strin
   return [type, members];
 }
 
-function parseCount(flag: string, text: string, min: number): number {
+function parseCount(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < min || !/^[0-9]+$/.test(text)) throw new FlagError(`${flag} must be an integer >= ${min}, got ${JSON.stringify(text)}`);
+  if (n > max) throw new FlagError(`${flag} must be at most ${max}, got ${text}`);
   return n;
 }

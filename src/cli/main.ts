@@ -1,5 +1,5 @@
 import { ResourceNode } from '../node/node.js';
-import { attachStdio } from './stdio.js';
+import { attachStdio, type StdioOutcome } from './stdio.js';
 import { FlagError, USAGE, parseFlags } from './flags.js';
 
 declare const __VERSION__: string;
@@ -28,25 +28,33 @@ function main(): void {
   const { config } = command;
   const clock = () => performance.now();
   const node = new ResourceNode(config, { clock, log });
-  // A reader that went away (e.g. `| head`) ends the node quietly.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
-  const exitWhenWritten = (): void => {
-    // The empty write's callback runs once everything queued before it is flushed.
-    process.stdout.write('', () => process.exit(0));
-  };
   const io = attachStdio(node, {
     input: process.stdin,
     output: process.stdout,
     log,
     maxLineBytes: config.maxLineBytes,
     clock: config.deterministic ? undefined : clock,
-    done: exitWhenWritten,
+    graceMs: command.shutdownGraceMs,
+    done: (outcome) => process.exit(exitStatus(outcome, log)),
   });
   process.on('SIGTERM', io.stop);
   process.on('SIGINT', io.stop);
+}
+
+/** The exit status for how output ended (docs/protocol.md, "Exit status"), saying why on stderr. */
+function exitStatus(outcome: StdioOutcome, log: (line: string) => void): number {
+  const { error, undelivered } = outcome;
+  // A reader that went away (e.g. `| head`) ends the node quietly.
+  if (error?.code === 'EPIPE') return 0;
+  if (error !== undefined) {
+    log(`cannot write to stdout (${error.code ?? error.message}); ${undelivered} replies not delivered`);
+    return 1;
+  }
+  if (outcome.gaveUp) {
+    log(`stopped with ${undelivered} replies not delivered: stdout was not read`);
+    return 1;
+  }
+  return 0;
 }
 
 main();

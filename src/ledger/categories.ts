@@ -24,7 +24,8 @@ interface Run extends Submitter {
 }
 
 class Category {
-  readonly running = new ChurnMap<number, Job>();
+  /** Running jobs by number, each with its batch's run: no per-job record is kept. */
+  readonly running = new ChurnMap<number, Run>();
   readonly runs: Run[] = [];
   runHead = 0;
   waiting = 0;
@@ -35,7 +36,7 @@ class Category {
   ) {}
 
   /** Starts waiting jobs, oldest first, while the cap allows. */
-  startWaiting(): Job[] {
+  startWaiting(announce = true): Job[] {
     const started: Job[] = [];
     while (this.running.size < this.limit && this.waiting > 0) {
       const run = this.runs[this.runHead]!;
@@ -43,13 +44,16 @@ class Category {
       run.count--;
       this.waiting--;
       if (run.count === 0) this.dropRun();
-      // JSON.stringify, not a template: a template converts through V8's number-to-string
-      // cache, which would keep every job number's text alive long enough to be promoted.
-      const job: Job = { category: this.name, id: `${this.name}#${JSON.stringify(n)}`, src: run.src, via: run.via };
-      this.running.set(n, job);
-      started.push(job);
+      this.running.set(n, run);
+      if (announce) started.push(this.job(n, run));
     }
     return started;
+  }
+
+  job(n: number, run: Submitter): Job {
+    // JSON.stringify, not a template: a template converts through V8's number-to-string
+    // cache, which would keep every job number's text alive long enough to be promoted.
+    return { category: this.name, id: `${this.name}#${JSON.stringify(n)}`, src: run.src, via: run.via };
   }
 
   private dropRun(): void {
@@ -94,12 +98,25 @@ export interface CategoryStatus {
 /** Most categories kept: a submit_job naming a new one past this many is refused (code 11). */
 export const MAX_CATEGORIES = 10_000;
 
-/** Job categories with concurrency caps (SPEC section 4, submit_job; section 8, complete_job). */
+/** Job categories with concurrency caps (submit_job, complete_job). */
 export class Categories {
   private readonly byName = new Map<string, Category>();
   private waitingTotal = 0;
+  private runningTotal = 0;
 
-  constructor(private readonly maxWaiting: number) {}
+  /**
+   * @param maxWaiting most jobs waiting, over all categories
+   * @param maxJobs most jobs kept, running and waiting, over all categories
+   */
+  constructor(
+    private readonly maxWaiting: number,
+    private readonly maxJobs = Infinity,
+  ) {}
+
+  /** Jobs kept now: running and waiting, over all categories. */
+  get jobs(): number {
+    return this.runningTotal + this.waitingTotal;
+  }
 
   submit(name: string, limit: number | undefined, jobs: number, who: Submitter): SubmitResult {
     const existing = this.byName.get(name);
@@ -116,6 +133,9 @@ export class Categories {
     if (queued > 0 && this.waitingTotal - earlierStart + queued > this.maxWaiting) {
       throw fail.unavailable(`job queue is full: ${this.waitingTotal} jobs waiting, limit ${this.maxWaiting}`);
     }
+    if (jobs > 0 && this.jobs + jobs > this.maxJobs) {
+      throw fail.unavailable(`too many jobs: ${this.jobs} kept (running and waiting), ${jobs} more would pass the limit ${this.maxJobs}`);
+    }
     if (existing === undefined && this.byName.size >= MAX_CATEGORIES) {
       throw fail.unavailable(`too many categories: ${this.byName.size} known, limit ${MAX_CATEGORIES}`);
     }
@@ -126,11 +146,15 @@ export class Categories {
     }
     c.limit = cap;
     const startedEarlier = c.startWaiting();
-    c.runs.push({ src: who.src, via: who.via, first: c.next, count: jobs });
-    c.next += jobs;
-    c.waiting += jobs;
-    c.startWaiting();
+    if (jobs > 0) {
+      c.runs.push({ src: who.src, via: who.via, first: c.next, count: jobs });
+      c.next += jobs;
+      c.waiting += jobs;
+      // A submitter's own jobs are counted in the reply, not announced one by one.
+      c.startWaiting(false);
+    }
     this.waitingTotal += queued - earlierStart;
+    this.runningTotal += startNow + earlierStart;
     return { queued, running: c.running.size, waiting: c.waiting, startedEarlier };
   }
 
@@ -150,11 +174,12 @@ export class Categories {
         throw fail.precondition(`job ${JSON.stringify(jobId)} ${why}`);
       }
     }
-    const job = c.running.get(n)!;
+    const job = c.job(n, c.running.get(n)!);
     c.running.delete(n);
     const before = c.waiting;
     const started = c.startWaiting();
     this.waitingTotal -= before - c.waiting;
+    this.runningTotal += started.length - 1;
     return { jobId: job.id, running: c.running.size, waiting: c.waiting, started };
   }
 

@@ -32,6 +32,10 @@ export interface ManagerOptions {
   readonly maxBypass?: number;
   /** Most requests (and, separately, most jobs) waiting at once. */
   readonly maxQueue?: number;
+  /** Most jobs kept at once, running and waiting. Default 1,000,000. */
+  readonly maxJobs?: number;
+  /** Most allocations held at once. Default 1,000,000. */
+  readonly maxAllocations?: number;
   /** How many ended allocations and idempotency keys are remembered. */
   readonly remember?: number;
   /** Resource types made of named members; each one's capacity is its member count. */
@@ -96,6 +100,7 @@ export class ResourceManager {
   private grants = 0;
   private readonly maxBypass: number;
   private readonly maxQueue: number;
+  private readonly maxAllocations: number;
   private seq = 0;
   /** Waiting requests and live allocations by client and msg_id, for cancel. */
   private readonly bySource = new LazySourceIndex((e) => ('id' in e ? this.ledger.holds(e) : this.queue.has(e)));
@@ -118,7 +123,8 @@ export class ResourceManager {
     const remember = options.remember ?? 100_000;
     this.ledger = new Ledger(remember, this.counted);
     this.requestKeys = new RequestKeys(remember);
-    this.categories = new Categories(this.maxQueue);
+    this.categories = new Categories(this.maxQueue, options.maxJobs ?? 1_000_000);
+    this.maxAllocations = options.maxAllocations ?? 1_000_000;
     for (const [name, amount] of options.capacity) this.ledger.setCapacity(name, toUnits(amount));
     for (const [name, members] of options.pools ?? []) this.pools.declare(this.ledger.setCapacity(name, members.length * SCALE), name, members);
     this.requirements = new Requirements(this.ledger.types, this.pools, this.ledger.shapes);
@@ -148,6 +154,7 @@ export class ResourceManager {
     const head = this.queue.head();
     const fits = this.ledger.fits(types, units);
     if (fits && (head === undefined || (options?.priority ?? 0) > (head.options?.priority ?? 0))) {
+      this.checkAllocationLimit();
       return { kind: 'granted', allocation: this.grant(who, types, units, options) };
     }
     const w: WaitingRequest = {
@@ -176,7 +183,10 @@ export class ResourceManager {
     const head = this.queue.head();
     const ledger = this.ledger;
     if (head === undefined || ahead(w, head)) {
-      if (ledger.fits(w.types, w.units)) return { kind: 'granted', allocation: this.grant(w, w.types, w.units, w.options) };
+      if (ledger.fits(w.types, w.units)) {
+        this.checkAllocationLimit();
+        return { kind: 'granted', allocation: this.grant(w, w.types, w.units, w.options) };
+      }
       return this.enqueue(w, REASON_INSUFFICIENT);
     }
     // Behind a waiting request: fifo never passes it; backfill does, unless it reserved.
@@ -184,6 +194,7 @@ export class ResourceManager {
     if (this.policy === 'backfill' && fitsFree) {
       const reserve = head.reserved ? this.reserveVector(head) : undefined;
       if (reserve === undefined || ledger.fits(w.types, w.units, reserve)) {
+        this.checkAllocationLimit();
         const allocation = this.grant(w, w.types, w.units, w.options);
         this.passOver(head);
         return { kind: 'granted', allocation };
@@ -400,6 +411,8 @@ export class ResourceManager {
     if (queue.size === 0) return events;
     const ledger = this.ledger;
     for (;;) {
+      // At the limit of live allocations, waiting requests wait on until one ends.
+      if (ledger.allocationCount >= this.maxAllocations) return events;
       const head = queue.head();
       if (head === undefined) return events;
       if (ledger.fits(head.types, head.units)) {
@@ -426,6 +439,12 @@ export class ResourceManager {
     if (events === undefined) return [e];
     events.push(e);
     return events;
+  }
+
+  /** Code 11 when a grant now would pass the limit of live allocations. */
+  private checkAllocationLimit(): void {
+    const live = this.ledger.allocationCount;
+    if (live >= this.maxAllocations) throw fail.unavailable(`too many allocations: ${live} held, limit ${this.maxAllocations}`);
   }
 
   /** A later request was granted while `head` waited in front of it. */

@@ -1,6 +1,5 @@
 import { fail } from '../protocol/errors.js';
 import { SCALE } from './amounts.js';
-import { plainRecord } from './resource-types.js';
 import type { Allocation } from './types.js';
 
 /** One resource type whose units are named members (`--pool robot=r1,r2`). */
@@ -123,12 +122,10 @@ export class Pools {
     }
   }
 
-  /** `{member: allocation id or null}` for member type `t`, in declaration order. */
-  holders(t: number): Record<string, string | null> {
-    const out = plainRecord<string | null>();
+  /** `[member, allocation id or null]` for member type `t`, in declaration order. */
+  holders(t: number): [string, string | null][] {
     const pool = this.byType[t];
-    if (pool === undefined) return out;
-    for (let m = 0; m < pool.names.length; m++) out[pool.names[m]!] = pool.holders[m] ?? null;
-    return out;
+    if (pool === undefined) return [];
+    return pool.names.map((name, m) => [name, pool.holders[m] ?? null]);
   }
 }

@@ -19,9 +19,9 @@ export class RequestKeys {
     this.settled = new BoundedMap(limit);
   }
 
-  /** The key of `requestId` from `src`. */
+  /** The key of `requestId` from `src`: the length of `src` first, so no two pairs share a key. */
   static of(src: string, requestId: string): string {
-    return `${src}\u0000${requestId}`;
+    return `${src.length}:${src}${requestId}`;
   }
 
   get(key: string): KeyOutcome | undefined {

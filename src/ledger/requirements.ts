@@ -41,7 +41,7 @@ export class Requirements {
       if (problem !== undefined) throw fail.malformed(`requirements[${i}].amount ${problem}`);
       const t = ledgerTypes.indexOf(r.type);
       if (t < 0) {
-        const known = ledgerTypes.list().map((n) => JSON.stringify(n)).join(', ');
+        const known = listSome(ledgerTypes.list());
         throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} is not a known resource type (known: ${known})`);
       }
       for (let j = 0; j < i; j++) {
@@ -71,4 +71,12 @@ export class Requirements {
     }
     return true;
   }
+}
+
+/** Types named in an error: the first KNOWN_LISTED and how many more, so the text stays short. */
+const KNOWN_LISTED = 20;
+
+function listSome(names: readonly string[]): string {
+  const shown = names.slice(0, KNOWN_LISTED).map((n) => JSON.stringify(n)).join(', ');
+  return names.length > KNOWN_LISTED ? `${shown} and ${names.length - KNOWN_LISTED} more` : shown;
 }

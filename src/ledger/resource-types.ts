@@ -6,7 +6,7 @@
 export class ResourceTypes {
   private readonly byName = new Map<string, number>();
   private readonly names: string[] = [];
-  private readonly keys: (string | undefined)[] = [];
+  private readonly keys: string[] = [];
 
   /** Index of `name`, or -1 when the type is unknown. */
   indexOf(name: string): number {
@@ -19,8 +19,7 @@ export class ResourceTypes {
     if (i === undefined) {
       i = this.names.length;
       this.names.push(name);
-      // Objects list keys made of digits first, in numeric order: no fixed text for those.
-      this.keys.push(/^[0-9]+$/.test(name) ? undefined : `${JSON.stringify(name)}:`);
+      this.keys.push(`${JSON.stringify(name)}:`);
       this.byName.set(name, i);
     }
     return i;
@@ -30,9 +29,9 @@ export class ResourceTypes {
     return this.names[index]!;
   }
 
-  /** `"name":` as JSON text, or undefined when the name is all digits (see `intern`). */
-  jsonKey(index: number): string | undefined {
-    return this.keys[index];
+  /** `"name":` as JSON text. */
+  jsonKey(index: number): string {
+    return this.keys[index]!;
   }
 
   get size(): number {

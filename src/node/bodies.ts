@@ -1,21 +1,17 @@
 import { fromUnits } from '../ledger/amounts.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { ResourceTypes } from '../ledger/resource-types.js';
-import { plainRecord } from '../ledger/resource-types.js';
 import type { Allocation } from '../ledger/types.js';
 import { BoundedCache } from '../protocol/bounded-cache.js';
-import { JsonText, numberText } from '../protocol/reply.js';
+import { JsonText, numberText, orderedRecord } from '../protocol/reply.js';
 
 /** `{type: amount}` for parallel type indices and units, in the given order, as JSON text. */
 export function amountsByName(names: ResourceTypes, types: readonly number[], units: readonly number[]): JsonText {
   // Written directly: a name-keyed object would need a null prototype (for names such as
   // `__proto__`), which V8 keeps in slow dictionary mode, and would then be stringified.
+  // Object keys made of digits would also come out first, whatever their order.
   let text = '{';
-  for (let i = 0; i < types.length; i++) {
-    const key = names.jsonKey(types[i]!);
-    if (key === undefined) return amountsAsRecord(names, types, units);
-    text += `${i === 0 ? '' : ','}${key}${amountText(units[i]!)}`;
-  }
+  for (let i = 0; i < types.length; i++) text += `${i === 0 ? '' : ','}${names.jsonKey(types[i]!)}${amountText(units[i]!)}`;
   return new JsonText(`${text}}`);
 }
 
@@ -26,12 +22,6 @@ function amountText(units: number): string {
   // Kept rather than made on each reply: a fresh text per amount is garbage on every
   // message, and V8's own number cache would keep them until promoted.
   return amountTexts.get(units) ?? amountTexts.keep(units, numberText(fromUnits(units)));
-}
-
-function amountsAsRecord(names: ResourceTypes, types: readonly number[], units: readonly number[]): JsonText {
-  const out = plainRecord<number>();
-  for (let i = 0; i < types.length; i++) out[names.name(types[i]!)] = fromUnits(units[i]!);
-  return new JsonText(JSON.stringify(out));
 }
 
 const heldTexts = new BoundedCache<readonly number[], JsonText>(4096);
@@ -49,8 +39,7 @@ export function heldAmounts(names: ResourceTypes, types: readonly number[], unit
 export function allocatedFields(names: ResourceTypes, a: Allocation): object {
   const resources = heldAmounts(names, a.types, a.units);
   if (a.members === undefined) return { allocation_id: a.id, resources };
-  const members = plainRecord<readonly string[]>();
-  for (const [t, list] of a.members) members[names.name(t)] = list;
+  const members = orderedRecord(Array.from(a.members, ([t, list]) => [names.name(t), list] as const));
   return { allocation_id: a.id, resources, members };
 }
 

@@ -8,6 +8,10 @@ export interface NodeConfig {
   readonly deterministic: boolean;
   readonly maxLineBytes: number;
   readonly maxQueue: number;
+  /** Most jobs kept at once, running and waiting together. */
+  readonly maxJobs: number;
+  /** Most allocations held at once. */
+  readonly maxAllocations: number;
   readonly policy: Policy;
   readonly maxBypass: number;
   /** Resource types made of named members, in declaration order. */
@@ -25,6 +29,8 @@ export const DEFAULT_CONFIG: NodeConfig = {
   deterministic: false,
   maxLineBytes: 1024 * 1024,
   maxQueue: 100_000,
+  maxJobs: 1_000_000,
+  maxAllocations: 1_000_000,
   policy: 'backfill',
   maxBypass: 100,
   pools: [],

@@ -1,9 +1,11 @@
 import type { LedgerEvent, ResourceManager } from '../ledger/manager.js';
 import { parseEnvelope, type Request } from '../protocol/envelope.js';
 import { ERRORS, NodeError } from '../protocol/errors.js';
+import { printable } from '../protocol/printable.js';
 import { encode, type Outgoing } from '../protocol/reply.js';
 import { eventMessage } from './events.js';
 import type { HandlerResult, NodeState } from './handler.js';
+import type { LineSink } from './node.js';
 import { routes, type Route } from './routes.js';
 import { describeError } from './validation.js';
 
@@ -34,11 +36,11 @@ export class Dispatcher {
   }
 
   /** Handles one input line, appending every line it owes to `out`. */
-  handleLine(line: string, lineNo: number, out: string[]): void {
+  handleLine(line: string, lineNo: number, out: LineSink): void {
     if (isBlank(line)) return;
     const parsed = parseEnvelope(line);
     if ('problem' in parsed) {
-      this.log(`line ${lineNo}: ${parsed.problem}; skipped`);
+      this.log(`line ${lineNo}: ${printable(parsed.problem)}; skipped`);
       return;
     }
     // Deadlines that fell due before this message come first, in the order they happened.
@@ -49,12 +51,12 @@ export class Dispatcher {
   }
 
   /** Fires deadlines due now (the edge calls this from its one timer). */
-  fireDeadlines(out: string[]): void {
+  fireDeadlines(out: LineSink): void {
     this.emit(this.manager.advance(), out);
   }
 
   /** Messages caused by the ledger, encoded in order. */
-  emit(events: readonly LedgerEvent[], out: string[]): void {
+  emit(events: readonly LedgerEvent[], out: LineSink): void {
     const names = this.manager.ledger.types;
     for (let i = 0; i < events.length; i++) out.push(encode(this.node.nodeId, eventMessage(events[i]!, names)));
   }
@@ -78,7 +80,7 @@ export class Dispatcher {
       return route.handle(request.body as never, { manager: this.manager, request, node: this.node });
     } catch (e) {
       if (e instanceof NodeError) return errorResult(e);
-      this.log(`line ${lineNo}: crash handling ${JSON.stringify(type)}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      this.log(`line ${lineNo}: crash handling ${JSON.stringify(type)}: ${printable(e instanceof Error ? (e.stack ?? e.message) : String(e), true)}`);
       return errorResult(new NodeError('crash', `internal error handling ${JSON.stringify(type)}; see the node's stderr`));
     }
   }

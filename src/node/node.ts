@@ -3,6 +3,11 @@ import { ResourceManager } from '../ledger/manager.js';
 import { DEFAULT_CONFIG, type NodeConfig } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 
+/** Where a node puts the lines it owes: an array, or an edge that writes as they come. */
+export interface LineSink {
+  push(line: string): void;
+}
+
 export interface NodeIo {
   /** Real milliseconds (monotonic); ignored in --deterministic mode. */
   readonly clock?: () => number;
@@ -32,6 +37,8 @@ export class ResourceNode {
       policy: this.config.policy,
       maxBypass: this.config.maxBypass,
       maxQueue: this.config.maxQueue,
+      maxJobs: this.config.maxJobs,
+      maxAllocations: this.config.maxAllocations,
       pools: this.config.pools,
     });
     this.dispatcher = new Dispatcher(this.manager, {
@@ -49,16 +56,22 @@ export class ResourceNode {
   }
 
   /** Handles one line with a caller-kept line number, appending output to `out`. */
-  handleLine(line: string, lineNo: number, out: string[]): void {
+  handleLine(line: string, lineNo: number, out: LineSink): void {
     this.lineNo = lineNo;
     this.dispatcher.handleLine(line, lineNo, out);
   }
 
-  /** Fires deadlines due now; returns what they owe. */
-  fireDeadlines(): string[] {
-    const out: string[] = [];
-    this.dispatcher.fireDeadlines(out);
-    return out;
+  /** Fires deadlines due now; returns what they owe, or puts it into `out`. */
+  fireDeadlines(): string[];
+  fireDeadlines(out: LineSink): void;
+  fireDeadlines(out?: LineSink): string[] | void {
+    if (out !== undefined) {
+      this.dispatcher.fireDeadlines(out);
+      return;
+    }
+    const lines: string[] = [];
+    this.dispatcher.fireDeadlines(lines);
+    return lines;
   }
 
   /** The earliest pending deadline on the node's clock, or Infinity. */

@@ -1,5 +1,8 @@
 import type { ValidationError } from '../generated/validators.js';
 
+/** The one rule for every integer field: exactly representable, so it is echoed as sent. */
+export const SAFE_INTEGER_RULE = `must be a safe integer (from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER})`;
+
 /**
  * One line naming the field and what is wrong with it, from ajv's first error:
  * `/requirements/0/amount` + exclusiveMinimum 0 -> `requirements[0].amount must be a positive number`.
@@ -18,9 +21,9 @@ export function describeError(e: ValidationError): string {
     case 'exclusiveMinimum':
       return p.limit === 0 ? `${path} must be a positive number` : `${path} must be greater than ${String(p.limit)}`;
     case 'minimum':
-      return `${path} must be at least ${String(p.limit)}`;
     case 'maximum':
-      return `${path} must be at most ${String(p.limit)}`;
+      if (Math.abs(Number(p.limit)) === Number.MAX_SAFE_INTEGER) return `${path} ${SAFE_INTEGER_RULE}`;
+      return `${path} must be ${e.keyword === 'minimum' ? 'at least' : 'at most'} ${String(p.limit)}`;
     case 'multipleOf':
       return `${path} must be a multiple of ${String(p.multipleOf)}`;
     case 'minItems':

@@ -28,7 +28,9 @@ export function parseEnvelope(line: string): Request | Unusable {
   if (!isObject(body)) return { problem: 'envelope "body" must be an object' };
   const msgId = body.msg_id;
   if (msgId === undefined) return { problem: 'body has no "msg_id", so no reply can be addressed' };
-  if (!Number.isSafeInteger(msgId)) return { problem: 'body "msg_id" must be an integer' };
+  if (!Number.isSafeInteger(msgId)) {
+    return { problem: typeof msgId === 'number' && Number.isInteger(msgId) ? `body "msg_id" must be a safe integer (from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER})` : 'body "msg_id" must be an integer' };
+  }
   return { src, via: dest, msgId: msgId as number, body };
 }
 

@@ -1,6 +1,8 @@
 import { isAscii } from 'node:buffer';
 
 const NEWLINE = 0x0a;
+const CR = 0x0d;
+const BOM = '\ufeff';
 
 export interface FramingSink {
   /** A complete line (without its newline or a trailing carriage return). */
@@ -12,7 +14,8 @@ export interface FramingSink {
 /**
  * Splits a byte stream into newline-delimited lines. Unlike `readline`, it never holds
  * more than `maxLineBytes` of one line: a longer line is dropped as it streams past, and
- * the caller decides when to read more (so a slow stdout can pause the input).
+ * the caller decides when to read more: `pause()` from inside `line` stops it after that
+ * line, keeping the rest of the chunk until `resume()`.
  */
 export class LineSplitter {
   private pending: Buffer[] = [];
@@ -20,11 +23,32 @@ export class LineSplitter {
   /** Bytes of an oversize line seen so far; -1 when not inside one. */
   private skipping = -1;
   private lineNo = 0;
+  private paused = false;
+  /** The unread rest of a chunk, kept while paused. */
+  private held: Buffer | undefined;
 
   constructor(
     private readonly maxLineBytes: number,
     private readonly sink: FramingSink,
   ) {}
+
+  /** True while paused, or while a chunk's rest is still held. */
+  get isPaused(): boolean {
+    return this.paused || this.held !== undefined;
+  }
+
+  /** Stops after the current line; the caller must not push again before `resume()`. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Reads on from what was held; it may pause again. */
+  resume(): void {
+    this.paused = false;
+    const held = this.held;
+    this.held = undefined;
+    if (held !== undefined) this.push(held);
+  }
 
   push(chunk: Buffer): void {
     let start = 0;
@@ -32,6 +56,11 @@ export class LineSplitter {
     // character, so the byte offsets of newlines are string offsets and lengths are bytes.
     const text = isAscii(chunk) ? chunk.toString('latin1') : undefined;
     for (;;) {
+      if (this.paused) {
+        // Copied: the stream may reuse its buffer once this callback returns.
+        if (start < chunk.length) this.held = Buffer.from(chunk.subarray(start));
+        return;
+      }
       const nl = text !== undefined ? text.indexOf('\n', start) : chunk.indexOf(NEWLINE, start);
       if (nl < 0) break;
       this.finish(chunk, start, nl, text);
@@ -40,8 +69,16 @@ export class LineSplitter {
     if (start < chunk.length) this.keep(chunk, start, chunk.length);
   }
 
-  /** End of input: a last line without a newline still counts. */
+  /** End of input: what is held, then a last line without a newline, still count. */
   end(): void {
+    this.paused = false;
+    const held = this.held;
+    this.held = undefined;
+    if (held !== undefined) {
+      // Nothing can pause for good at the end: every held line is read.
+      this.push(held);
+      while (this.held !== undefined) this.resume();
+    }
     if (this.pendingBytes > 0 || this.skipping >= 0) this.finish(Buffer.alloc(0), 0, 0);
   }
 
@@ -51,7 +88,8 @@ export class LineSplitter {
       this.skipping += n;
       return;
     }
-    if (this.pendingBytes + n > this.maxLineBytes) {
+    // One byte more than the limit may still be the CR of a CRLF, which does not count.
+    if (this.pendingBytes + n > this.maxLineBytes + 1) {
       this.skipping = this.pendingBytes + n;
       this.pending = [];
       this.pendingBytes = 0;
@@ -70,27 +108,32 @@ export class LineSplitter {
       this.sink.oversize(this.lineNo, bytes);
       return;
     }
+    const total = this.pendingBytes + (end - start);
+    if (total > this.maxLineBytes && !(total === this.maxLineBytes + 1 && this.lastByte(chunk, start, end) === CR)) {
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.sink.oversize(this.lineNo, total);
+      return;
+    }
     let text: string;
     if (this.pendingBytes === 0) {
-      if (end - start > this.maxLineBytes) {
-        this.sink.oversize(this.lineNo, end - start);
-        return;
-      }
       text = decoded !== undefined ? decoded.slice(start, end) : chunk.toString('utf8', start, end);
     } else {
-      const total = this.pendingBytes + (end - start);
-      if (total > this.maxLineBytes) {
-        this.pending = [];
-        this.pendingBytes = 0;
-        this.sink.oversize(this.lineNo, total);
-        return;
-      }
       this.pending.push(chunk.subarray(start, end));
       text = Buffer.concat(this.pending, total).toString('utf8');
       this.pending = [];
       this.pendingBytes = 0;
     }
     if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    // A byte-order mark some editors put at the start of a file is not part of the message.
+    if (this.lineNo === 1 && text.startsWith(BOM)) text = text.slice(1);
     this.sink.line(text, this.lineNo);
+  }
+
+  /** The last byte of the line ending at `end`, or -1 for an empty line. */
+  private lastByte(chunk: Buffer, start: number, end: number): number {
+    if (end > start) return chunk[end - 1]!;
+    const last = this.pending[this.pending.length - 1];
+    return last === undefined || last.length === 0 ? -1 : last[last.length - 1]!;
   }
 }

@@ -51,12 +51,35 @@ export function encode(nodeId: string | undefined, m: Outgoing): string {
   return `${text}}}`;
 }
 
+/**
+ * A name-keyed record as JSON text with its keys in the given order. A plain object would
+ * list keys made of digits first ("2" before "10" before "cpu"), whatever their order.
+ */
+export function orderedRecord(entries: Iterable<readonly [string, unknown]>): JsonText {
+  let text = '';
+  for (const [key, value] of entries) {
+    const json = valueText(value);
+    if (json !== undefined) text += `${text === '' ? '' : ','}${quote(key)}:${json}`;
+  }
+  return new JsonText(`{${text}}`);
+}
+
 /** A field value as JSON.stringify writes it, or undefined where it would skip the field. */
 function valueText(value: unknown): string | undefined {
   if (typeof value === 'string') return quote(value);
   if (typeof value === 'number') return numberText(value);
   if (value instanceof JsonText) return value.text;
+  // An object of the node's own making may hold JsonText: it is written as it is, not
+  // reparsed (which would reorder its keys). Depth is that of the node's own bodies.
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && hasJsonText(value)) {
+    return orderedRecord(Object.entries(value)).text;
+  }
   return JSON.stringify(value) as string | undefined;
+}
+
+function hasJsonText(value: object): boolean {
+  for (const v of Object.values(value)) if (v instanceof JsonText) return true;
+  return false;
 }
 
 /** A string's JSON text: the string in quotes when nothing in it needs escaping. */

@@ -17,8 +17,9 @@ class FakeInput extends EventEmitter {
 /** A stdout that keeps the lines written. */
 class FakeOutput extends EventEmitter {
   lines: string[] = [];
-  write(text: string): boolean {
-    this.lines.push(...text.split('\n').filter((l) => l !== ''));
+  write(text: string, written?: (e?: Error | null) => void): boolean {
+    for (const l of text.split('\n')) if (l !== '') this.lines.push(l);
+    written?.();
     return true;
   }
 }

@@ -36,8 +36,8 @@ function heldBy(m: ResourceManager): Map<string, string> {
 function check(m: ResourceManager): Map<string, string> {
   const robot = m.ledger.types.indexOf('robot');
   const held = heldBy(m);
-  const holders = m.pools.holders(robot);
-  for (const n of MEMBERS) expect(holders[n]).toBe(held.get(n) ?? null);
+  const holders = new Map(m.pools.holders(robot));
+  for (const n of MEMBERS) expect(holders.get(n)).toBe(held.get(n) ?? null);
   expect(m.pools.freeCount(robot) * 1000).toBe(m.ledger.freeOf(robot));
   return held;
 }

@@ -56,7 +56,7 @@ describe('code 12: malformed requests, the text naming the field', () => {
     ['limit zero', { type: 'submit_job', category: 'a', concurrency_limit: 0 }, 'concurrency_limit must be at least 1'],
     ['limit fractional', { type: 'submit_job', category: 'a', concurrency_limit: 1.5 }, 'concurrency_limit must be an integer'],
     ['jobs a string', { type: 'submit_job', category: 'a', concurrency_limit: 1, jobs: '3' }, 'jobs must be an integer'],
-    ['jobs zero', { type: 'submit_job', category: 'a', concurrency_limit: 1, jobs: 0 }, 'jobs must be at least 1'],
+    ['jobs negative', { type: 'submit_job', category: 'a', concurrency_limit: 1, jobs: -1 }, 'jobs must be at least 0'],
     ['missing allocation_id', { type: 'release' }, 'allocation_id is required'],
     ['allocation_id a number', { type: 'release', allocation_id: 5 }, 'allocation_id must be a string'],
     ['job_status a number', { type: 'release', allocation_id: 'alloc-1', job_status: 3 }, 'job_status must be a string'],
@@ -82,12 +82,14 @@ describe('code 12: malformed requests, the text naming the field', () => {
 
   it('a body whose msg_id is not a usable integer gets no reply, only a stderr line', () => {
     const n = new TestNode();
-    const bad = ['"1"', '1.5', 'null', '1e300', 'true', '[1]'];
-    for (const id of bad) expect(n.line(`{"src":"c1","dest":"n1","body":{"type":"allocate","msg_id":${id}}}`)).toEqual([]);
+    const bad = ['"1"', '1.5', 'null', 'true', '[1]'];
+    const unsafe = ['1e300', '9007199254740992', '-9007199254740993'];
+    for (const id of [...bad, ...unsafe]) expect(n.line(`{"src":"c1","dest":"n1","body":{"type":"allocate","msg_id":${id}}}`)).toEqual([]);
     expect(n.line('{"src":"c1","dest":"n1","body":{"type":"allocate"}}')).toEqual([]);
     expect(n.log).toEqual([
       ...bad.map((_, i) => `line ${i + 1}: body "msg_id" must be an integer; skipped`),
-      'line 7: body has no "msg_id", so no reply can be addressed; skipped',
+      ...unsafe.map((_, i) => `line ${bad.length + i + 1}: body "msg_id" must be a safe integer (from -9007199254740991 to 9007199254740991); skipped`),
+      'line 9: body has no "msg_id", so no reply can be addressed; skipped',
     ]);
     // Negative and zero msg_ids are integers: answered as usual.
     expect(n.one('c1', allocate(0, { cpu: 1 }))).toMatchObject({ type: 'allocated', in_reply_to: 0 });

@@ -30,6 +30,8 @@ describe('parseFlags', () => {
       deterministic: false,
       maxLineBytes: 1024 * 1024,
       maxQueue: 100_000,
+      maxJobs: 1_000_000,
+      maxAllocations: 1_000_000,
       policy: 'backfill',
       maxBypass: 100,
       pools: [],

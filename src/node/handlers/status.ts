@@ -1,7 +1,6 @@
 import type { StatusBody } from '../../generated/bodies.js';
-import type { CategoryStatus } from '../../ledger/categories.js';
 import type { ResourceManager } from '../../ledger/manager.js';
-import { plainRecord } from '../../ledger/resource-types.js';
+import { type JsonText, orderedRecord } from '../../protocol/reply.js';
 import { amountsPerType } from '../bodies.js';
 import type { Handler } from '../handler.js';
 import { poolCounts } from '../pool-counts.js';
@@ -23,14 +22,10 @@ export const status: Handler<StatusBody> = (_body, { manager }) => {
   };
 };
 
-function categories(manager: ResourceManager): Record<string, CategoryStatus> {
-  const out = plainRecord<CategoryStatus>();
-  for (const [name, c] of manager.categories.status()) out[name] = { limit: c.limit, running: c.running, waiting: c.waiting };
-  return out;
+function categories(manager: ResourceManager): JsonText {
+  return orderedRecord(Array.from(manager.categories.status(), ([name, c]) => [name, { limit: c.limit, running: c.running, waiting: c.waiting }] as const));
 }
 
-function jobStatuses(manager: ResourceManager): Record<string, number> {
-  const out = plainRecord<number>();
-  for (const [s, n] of manager.jobStatusCounts()) out[s] = n;
-  return out;
+function jobStatuses(manager: ResourceManager): JsonText {
+  return orderedRecord(manager.jobStatusCounts());
 }
