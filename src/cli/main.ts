@@ -47,14 +47,18 @@ function exitStatus(outcome: StdioOutcome, log: (line: string) => void): number 
   // A reader that went away (e.g. `| head`) ends the node quietly.
   if (error?.code === 'EPIPE') return 0;
   if (error !== undefined) {
-    log(`cannot write to stdout (${error.code ?? error.message}); ${undelivered} replies not delivered`);
+    log(`cannot write to stdout (${error.code ?? error.message}); ${replies(undelivered)} not delivered`);
     return 1;
   }
   if (outcome.gaveUp) {
-    log(`stopped with ${undelivered} replies not delivered: stdout was not read`);
+    log(`stopped with ${replies(undelivered)} not delivered: stdout was not read`);
     return 1;
   }
   return 0;
+}
+
+function replies(n: number): string {
+  return n === 1 ? '1 reply' : `${n} replies`;
 }
 
 main();

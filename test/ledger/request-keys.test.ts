@@ -47,4 +47,16 @@ describe('request_id keys are remembered within bounds, and waiting ones never f
     expect(g.kind === 'granted' && g.allocation.id).toBe('a2');
     expect(() => m.allocate({ src: 'c', msgId: 5, via: 'n' }, gpu, { requestId: 'x' })).toThrow('request_id "x" was cancelled');
   });
+
+  it('keys are unambiguous: no two (client, request_id) pairs share one', () => {
+    const m = make();
+    const first = m.allocate({ src: 'a', msgId: 1, via: 'n' }, cpu, { requestId: 'b\u0000c' });
+    expect(first.kind).toBe('granted');
+    // Another client, whose name and request_id joined the same way would look alike.
+    const second = m.allocate({ src: 'a\u0000b', msgId: 1, via: 'n' }, [{ type: 'gpu', amount: 1 }], { requestId: 'c' });
+    expect(second.kind).toBe('granted');
+    if (first.kind !== 'granted' || second.kind !== 'granted') return;
+    expect(second.allocation.id).not.toBe(first.allocation.id);
+    expect(second.allocation.src).toBe('a\u0000b');
+  });
 });

@@ -113,6 +113,34 @@ describe('code 12: malformed requests, the text naming the field', () => {
     ]);
     expect(n.one('c1', allocate(1, { cpu: 1 }))).toMatchObject({ type: 'allocated' });
   });
+
+  it('control characters from input reach stderr escaped, never raw', () => {
+    const n = new TestNode();
+    expect(n.line('\u001b[2J\rforged line\u2028')).toEqual([]);
+    expect(n.line('{"src":"c1","dest":"n1","body":{"msg_id":"\u001b[31m"}}')).toEqual([]);
+    expect(n.log).toHaveLength(2);
+    for (const l of n.log) expect(l).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+    expect(n.log[0]).toContain('\\x1b[2J\\x0dforged line');
+  });
+
+  it('one rule for every integer field: a safe integer, or code 12', () => {
+    const n = new TestNode();
+    expect(n.one('c1', { type: 'cancel', msg_id: 1, request_msg_id: 2 ** 53 + 1 })).toEqual({
+      type: 'error',
+      in_reply_to: 1,
+      code: 12,
+      text: 'request_msg_id must be a safe integer (from -9007199254740991 to 9007199254740991)',
+    });
+    expect(n.one('c1', { type: 'cancel', msg_id: 2, request_msg_id: -(2 ** 53) - 2 })).toMatchObject({ code: 12 });
+    expect(n.one('c1', { type: 'cancel', msg_id: 3, request_msg_id: 2 ** 53 - 1 })).toMatchObject({ code: 20 });
+  });
+
+  it('an unknown type lists at most 20 known types and how many more there are', () => {
+    const n = new TestNode({ capacity: Array.from({ length: 25 }, (_, i) => [`t${i}`, 1] as const) });
+    const r = n.one('c1', allocate(1, { nope: 1 }));
+    const first20 = Array.from({ length: 20 }, (_, i) => `"t${i}"`).join(', ');
+    expect(r).toMatchObject({ code: 12, text: `requirements[0].type "nope" is not a known resource type (known: ${first20} and 5 more)` });
+  });
 });
 
 describe('code 11: queue full', () => {
@@ -182,5 +210,15 @@ describe('code 20: unknown allocation', () => {
     const n = new TestNode();
     expect(reply({ type: 'release', allocation_id: 'alloc-1' }, n)).toBe(errorLine('c1', 1, 20, 'no allocation "alloc-1"'));
     expect(reply({ type: 'release', allocation_id: '__proto__' }, n)).toBe(errorLine('c1', 1, 20, 'no allocation "__proto__"'));
+  });
+});
+
+describe('tick past the largest exact clock', () => {
+  it('is code 22 and leaves the clock where it was', () => {
+    const n = new TestNode();
+    (n.node.dispatcher.node.virtualClock as { now: number }).now = Number.MAX_SAFE_INTEGER - 5;
+    expect(n.one('c1', { type: 'tick', msg_id: 1, ms: 5 })).toEqual({ type: 'tick_ok', in_reply_to: 1, now_ms: Number.MAX_SAFE_INTEGER });
+    expect(n.one('c1', { type: 'tick', msg_id: 2, ms: 1 })).toMatchObject({ type: 'error', code: 22 });
+    expect(n.one('c1', { type: 'tick', msg_id: 3, ms: 0 })).toMatchObject({ type: 'tick_ok', now_ms: Number.MAX_SAFE_INTEGER });
   });
 });

@@ -119,11 +119,21 @@ describe('parseFlags', () => {
     expect(flagError(['--max-queue', '1e3'])).toMatch(/--max-queue must be an integer/);
     expect(flagError(['--max-line-bytes', ''])).toMatch(/--max-line-bytes must be an integer/);
     expect(flagError(['--max-line-bytes', '99999999999999999999'])).toMatch(/--max-line-bytes must be an integer/);
+    expect(flagError(['--max-line-bytes', '268435457'])).toMatch(/--max-line-bytes must be at most 268435456, got 268435457/);
+    expect(flagError(['--max-jobs', '0'])).toMatch(/--max-jobs must be an integer >= 1/);
+    expect(flagError(['--max-allocations', 'x'])).toMatch(/--max-allocations must be an integer >= 1/);
+    expect(flagError(['--shutdown-grace-ms', '2147483648'])).toMatch(/--shutdown-grace-ms must be at most 2147483647/);
     expect(flagError(['--pool', 'robot'])).toMatch(/--pool: expected TYPE=MEMBER/);
     expect(flagError(['--pool', 'robot=r1,,r2'])).toMatch(/--pool: expected TYPE=MEMBER/);
     expect(flagError(['--pool', 'robot=r1,r1'])).toMatch(/a member is named twice/);
     expect(flagError(['--pool', 'robot=r1', '--pool', 'robot=r2'])).toMatch(/--pool robot is given twice/);
     expect(flagError(['--capacity', 'robot=2', '--pool', 'robot=r1'])).toMatch(/also in --capacity/);
+  });
+
+  it('reads the bounds and the shutdown grace', () => {
+    const run = parseFlags(['--max-line-bytes', '268435456', '--max-jobs', '7', '--max-allocations=9', '--shutdown-grace-ms', '0']);
+    expect(run).toMatchObject({ kind: 'run', config: { maxLineBytes: 268435456, maxJobs: 7, maxAllocations: 9 }, shutdownGraceMs: 0 });
+    expect(parseFlags([])).toMatchObject({ shutdownGraceMs: 5000 });
   });
 
   it('a switch given a value is an error, not silently on', () => {

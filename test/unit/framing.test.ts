@@ -91,6 +91,53 @@ describe('LineSplitter', () => {
     ]);
   });
 
+  it('does not count the CR of a CRLF line against the limit', () => {
+    const bytes = Buffer.from('12345\r\n123456\r\n1234\r\r\n12345\r\r\nok\r\n');
+    const expected: Seen[] = [
+      ['line', '12345', 1],
+      ['oversize', 2, 7],
+      ['line', '1234\r', 3],
+      ['oversize', 4, 7],
+      ['line', 'ok', 5],
+    ];
+    for (let cut = 0; cut <= bytes.length; cut++) expect(feed(5, bytes, [cut])).toEqual(expected);
+  });
+
+  it('drops a UTF-8 byte-order mark at the start of the input only', () => {
+    const bytes = Buffer.from('\ufeff{"a":1}\n\ufeff{"b":2}\n');
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      expect(feed(1024, bytes, [cut])).toEqual([
+        ['line', '{"a":1}', 1],
+        ['line', '\ufeff{"b":2}', 2],
+      ]);
+    }
+  });
+
+  it('pauses after the line that asked, keeps the rest of the chunk, and reads it on resume', () => {
+    const seen: string[] = [];
+    const s: LineSplitter = new LineSplitter(100, {
+      line: (text) => {
+        seen.push(text);
+        if (text === 'b' || text === 'd') s.pause();
+      },
+      oversize: () => {},
+    });
+    s.push(Buffer.from('a\nb\nc\nd\ne'));
+    expect(seen).toEqual(['a', 'b']);
+    expect(s.isPaused).toBe(true);
+    s.resume();
+    expect(seen).toEqual(['a', 'b', 'c', 'd']);
+    s.resume();
+    expect(s.isPaused).toBe(false);
+    s.push(Buffer.from('f\n'));
+    expect(seen).toEqual(['a', 'b', 'c', 'd', 'ef']);
+    // At the end nothing stays held, paused or not.
+    s.pause();
+    s.push(Buffer.from('g\nh\ni'));
+    s.end();
+    expect(seen).toEqual(['a', 'b', 'c', 'd', 'ef', 'g', 'h', 'i']);
+  });
+
   it('skips an oversize line streamed in many chunks while holding at most the limit', () => {
     const { s, seen } = splitter(100);
     s.push(Buffer.from('{"first":1}\n'));
