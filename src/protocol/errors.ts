@@ -8,7 +8,7 @@ export const ERRORS = {
   'temporarily-unavailable': {
     code: 11,
     definite: true,
-    meaning: 'A limit on what the node holds was reached: the wait queue is full (--max-queue), or there are as many categories or resource types as it keeps; nothing was dropped.',
+    meaning: 'A limit on what the node holds was reached: the wait queue or job queue is full, or there are as many jobs, live allocations, categories or resource types as it keeps; nothing was dropped.',
   },
   'malformed-request': { code: 12, definite: true, meaning: 'The body breaks its schema or a constraint; the text names the field.' },
   crash: { code: 13, definite: false, meaning: 'A bug in the node: the stack goes to stderr and the node keeps running.' },

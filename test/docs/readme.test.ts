@@ -40,6 +40,9 @@ describe('README', () => {
       '--max-bypass': ['--max-bypass', '3'],
       '--max-queue': ['--max-queue', '3'],
       '--max-line-bytes': ['--max-line-bytes', '300'],
+      '--max-jobs': ['--max-jobs', '3'],
+      '--max-allocations': ['--max-allocations', '3'],
+      '--shutdown-grace-ms': ['--shutdown-grace-ms', '10'],
       '--help': ['--help'],
     };
     for (const flag of documented) expect(() => parseFlags(samples[flag]!), flag).not.toThrow();
