@@ -38,6 +38,14 @@ class FakeOutput extends EventEmitter {
     if (written) this.held.push(() => written());
     return false;
   }
+  /** Every line written so far, parsed. */
+  bodies(): { in_reply_to?: number; type: string; code?: number }[] {
+    return this.kept
+      .join('')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l).body);
+  }
   drainAll(): void {
     this.full = false;
     const held = this.held;
@@ -94,11 +102,7 @@ describe('attachStdio', () => {
     output.drainAll();
     expect(output.lines).toBe(2000);
     expect(input.paused).toBe(false);
-    const ids = output.kept
-      .join('')
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l).body.in_reply_to);
+    const ids = output.bodies().map((b) => b.in_reply_to);
     expect(ids).toEqual(lines.map((_, i) => i + 1));
     input.emit('end');
     expect(outcomes).toEqual([{ undelivered: 0, gaveUp: false }]);
@@ -110,6 +114,44 @@ describe('attachStdio', () => {
     });
     afterEach(() => {
       vi.useRealTimers();
+    });
+
+    it('holds one timer for a thousand timeouts, which fire in deadline order', () => {
+      const clock = () => Date.now();
+      const node = new ResourceNode({}, { clock, newId: () => 'a' });
+      const { input, output, outcomes } = attach(node, { clock });
+      const lines: string[] = [];
+      for (let i = 1; i <= 1000; i++) lines.push(line({ type: 'allocate', msg_id: i, requirements: [{ type: 'gpu', amount: 3 }], timeout_ms: 1001 - i }, 'c'));
+      input.emit('data', Buffer.from(`${lines.join('\n')}\n`));
+      expect(output.lines).toBe(1000);
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(500);
+      expect(output.lines).toBe(1500);
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(501);
+      const fired = output.bodies().slice(1000);
+      expect(fired.map((b) => b.in_reply_to)).toEqual(Array.from({ length: 1000 }, (_, k) => 1000 - k));
+      expect(fired.every((b) => b.type === 'error' && b.code === 0)).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+      input.emit('end');
+      expect(outcomes).toEqual([{ undelivered: 0, gaveUp: false }]);
+    });
+
+    it('moves the timer to an earlier deadline; one that stopped mattering fires nothing', () => {
+      const clock = () => Date.now();
+      const node = new ResourceNode({}, { clock, newId: () => 'x' });
+      const { input, output } = attach(node, { clock });
+      const send = (body: Record<string, unknown>) => input.emit('data', Buffer.from(`${line(body, 'c')}\n`));
+      send({ type: 'allocate', msg_id: 1, requirements: [{ type: 'gpu', amount: 2 }], lease_ms: 1000 });
+      send({ type: 'allocate', msg_id: 2, requirements: [{ type: 'gpu', amount: 1 }], timeout_ms: 100 });
+      expect(vi.getTimerCount()).toBe(1);
+      send({ type: 'allocate', msg_id: 3, requirements: [{ type: 'gpu', amount: 3 }], timeout_ms: 10 });
+      vi.advanceTimersByTime(10);
+      expect(output.bodies().map((b) => b.in_reply_to)).toEqual([1, 2, 3, 3]);
+      send({ type: 'release', msg_id: 4, allocation_id: 'x' }); // grants msg 2: its timeout no longer matters
+      vi.advanceTimersByTime(2000);
+      expect(output.bodies().map((b) => b.type)).toEqual(['allocated', 'queued', 'queued', 'error', 'released', 'allocated']);
+      expect(vi.getTimerCount()).toBe(0);
     });
 
     it('writes 200,000 leases that fall due together (no spread of them as arguments)', () => {
