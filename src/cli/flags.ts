@@ -19,6 +19,8 @@ Flags:
   --max-bypass N       grants that may pass the head of the queue before it reserves (default 100)
   --max-queue N        most requests waiting at once            (default 100000)
   --max-line-bytes N   longest accepted input line              (default 1048576)
+  --admin SRC          a client who may release or renew any allocation; repeatable. Once
+                       any is named, only admins may send set_capacity, init and tick
   --help               this text
   --version            the version
 
@@ -30,6 +32,7 @@ Example:
 export function parseFlags(argv: readonly string[]): Command {
   let capacity: [string, number][] | undefined;
   const pools: [string, string[]][] = [];
+  const admins: string[] = [];
   let config: NodeConfig = DEFAULT_CONFIG;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -78,6 +81,12 @@ export function parseFlags(argv: readonly string[]): Command {
       case '--max-line-bytes':
         config = { ...config, maxLineBytes: parseCount(name, value(), 1) };
         break;
+      case '--admin': {
+        const src = value();
+        if (src === '') throw new FlagError('--admin needs a client name (the src its messages carry)');
+        if (!admins.includes(src)) admins.push(src);
+        break;
+      }
       default:
         throw new FlagError(`unknown flag ${JSON.stringify(arg)}`);
     }
@@ -86,7 +95,7 @@ export function parseFlags(argv: readonly string[]): Command {
   for (const [type] of pools) {
     if (capacity?.some(([t]) => t === type)) throw new FlagError(`--pool ${type}: the type is also in --capacity; a pool's capacity is its member count`);
   }
-  return { kind: 'run', config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools } };
+  return { kind: 'run', config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools, admins } };
 }
 
 function parseCapacity(text: string): [string, number][] {

@@ -33,6 +33,7 @@ export class ResourceNode {
       maxBypass: this.config.maxBypass,
       maxQueue: this.config.maxQueue,
       pools: this.config.pools,
+      admins: this.config.admins,
     });
     this.dispatcher = new Dispatcher(this.manager, {
       deterministic: this.config.deterministic,
