@@ -39,7 +39,8 @@ const CHURN_SHAPES = [
  * Allocate/release churn on the default capacity (cpu 8, memory 16, gpu 2): IN_FLIGHT
  * allocations are live at any time, each release frees the oldest, so nothing ever waits.
  * In --deterministic mode the k-th grant is `alloc-k`, so the input can name its releases.
- * Yields one line at a time (without the newline).
+ * Each release comes from the client that holds the allocation (only the holder may
+ * release it). Yields one line at a time (without the newline).
  */
 export function* churnLines(messages, seed = SEED) {
   const rand = prng(seed);
@@ -47,15 +48,19 @@ export function* churnLines(messages, seed = SEED) {
   let granted = 0;
   let released = 0;
   const clients = ['c1', 'c2', 'c3', 'c4'];
+  // The holder of each allocation in flight, by grant number modulo the ring's size.
+  const holders = new Array(IN_FLIGHT + 1);
   for (let i = 0; i < messages; i++) {
-    const src = clients[i & 3];
     if (granted - released < IN_FLIGHT) {
+      const src = clients[i & 3];
       const shape = CHURN_SHAPES[Math.floor(rand() * CHURN_SHAPES.length)];
       const requirements = shape.map(([type, amount]) => ({ type, amount }));
       granted++;
+      holders[granted % holders.length] = src;
       yield JSON.stringify({ src, dest: 'n1', body: { type: 'allocate', msg_id: ++msgId, requirements } });
     } else {
       released++;
+      const src = holders[released % holders.length];
       yield JSON.stringify({ src, dest: 'n1', body: { type: 'release', msg_id: ++msgId, allocation_id: `alloc-${released}`, job_status: 'completed' } });
     }
   }
@@ -130,7 +135,7 @@ function writeLines(path, lines) {
 export function ensureInputs() {
   mkdirSync(WORK_DIR, { recursive: true });
   const stamp = `${WORK_DIR}stamp.json`;
-  const want = JSON.stringify({ SEED, CHURN_MESSAGES, SLOW_READER_MESSAGES, IN_FLIGHT, v: 1 });
+  const want = JSON.stringify({ SEED, CHURN_MESSAGES, SLOW_READER_MESSAGES, IN_FLIGHT, v: 2 });
   const files = { churn: `${WORK_DIR}churn.ndjson`, slowReader: `${WORK_DIR}slow-reader.ndjson` };
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return files;
   writeLines(files.churn, churnLines(CHURN_MESSAGES));

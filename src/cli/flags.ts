@@ -28,6 +28,8 @@ Flags:
   --max-allocations N  most allocations held at once            (default 1000000)
   --max-line-bytes N   longest accepted input line              (default 1048576, at most 268435456)
   --shutdown-grace-ms N  after end of input or a signal, how long unread replies may wait (default 5000)
+  --admin SRC          a client who may release or renew any allocation; repeatable. Once
+                       any is named, only admins may send set_capacity, init and tick
   --help               this text
   --version            the version
 
@@ -39,6 +41,7 @@ Example:
 export function parseFlags(argv: readonly string[]): Command {
   let capacity: [string, number][] | undefined;
   const pools: [string, string[]][] = [];
+  const admins: string[] = [];
   let config: NodeConfig = DEFAULT_CONFIG;
   let shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
   for (let i = 0; i < argv.length; i++) {
@@ -97,6 +100,12 @@ export function parseFlags(argv: readonly string[]): Command {
       case '--shutdown-grace-ms':
         shutdownGraceMs = parseCount(name, value(), 0, 2_147_483_647);
         break;
+      case '--admin': {
+        const src = value();
+        if (src === '') throw new FlagError('--admin needs a client name (the src its messages carry)');
+        if (!admins.includes(src)) admins.push(src);
+        break;
+      }
       default:
         throw new FlagError(`unknown flag ${JSON.stringify(arg)}`);
     }
@@ -105,7 +114,7 @@ export function parseFlags(argv: readonly string[]): Command {
   for (const [type] of pools) {
     if (capacity?.some(([t]) => t === type)) throw new FlagError(`--pool ${type}: the type is also in --capacity; a pool's capacity is its member count`);
   }
-  return { kind: 'run', config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools }, shutdownGraceMs };
+  return { kind: 'run', config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools, admins }, shutdownGraceMs };
 }
 
 function parseCapacity(text: string): [string, number][] {

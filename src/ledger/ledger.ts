@@ -7,21 +7,27 @@ import { ResourceTypes } from './resource-types.js';
 import { Shapes, type Shape } from './shapes.js';
 import type { Allocation } from './types.js';
 
-/** Distinct requirement shapes interned (about 200 bytes each); see Shapes. Below 2^15, so `endedHow` fits 16 bits. */
+/** Distinct requirement shapes interned (about 200 bytes each); see Shapes. Below 2^14, so `endedHow` fits 16 bits. */
 const SHAPES_INTERNED = 4096;
 
 /** An allocation that ended, as remembered so that a retried release or renew is answered. */
 export interface EndedAllocation {
   readonly id: string;
+  /** Its holder: the client whose allocate it answered. */
+  readonly src: string;
   readonly types: readonly number[];
   readonly units: readonly number[];
-  readonly how: 'released' | 'expired';
+  /** `revoked`: released by someone other than its holder (an admin). */
+  readonly how: 'released' | 'expired' | 'revoked';
 }
+
+/** How an allocation ended, as the low two bits of its `endedHow` entry. */
+const HOW: readonly EndedAllocation['how'][] = ['released', 'expired', 'revoked'];
 
 /**
  * Capacity and what is allocated, per resource type, in integer thousandths.
- * Invariant (SPEC section 6): allocated + free = capacity for every type, where free is
- * never reported below 0 even if capacity shrank under what is held.
+ * Invariant: allocated + free = capacity for every type, where free is never reported
+ * below 0 even if capacity shrank under what is held.
  */
 export class Ledger {
   readonly types = new ResourceTypes();
@@ -32,13 +38,16 @@ export class Ledger {
   readonly shapes = new Shapes(SHAPES_INTERNED);
   /**
    * Ended allocations by id. What each held, and how it ended, is kept at its slot in
-   * `endedHow`: (shape number + 1) * 2, plus 1 where its lease expired. A shape that is
-   * not interned (0 there) is kept in `endedOwnShapes` by slot. So remembering an ended
-   * allocation keeps nothing alive but its id, and with counted ids not even that: the
-   * collector has nothing to trace per entry.
+   * `endedHow`: (shape number + 1) * 4, plus its index in HOW. A shape that is not
+   * interned (0 there) is kept in `endedOwnShapes` by slot. Its holder is kept at the slot
+   * in `endedHolders`, so that only the holder (or an admin) is answered `released` again.
+   * So remembering an ended allocation keeps nothing alive but its id (with counted ids
+   * not even that) and its holder's name, one string shared by all of that client's
+   * allocations whenever the name is short (V8's JSON.parse interns short strings).
    */
   private readonly ended: RecentIds | RecentCounts;
   private readonly endedHow: Uint16Array;
+  private readonly endedHolders: string[];
   private readonly endedOwnShapes = new Map<number, Shape>();
 
   /**
@@ -48,6 +57,7 @@ export class Ledger {
   constructor(rememberEnded: number, counted?: CountingIds) {
     this.ended = counted === undefined ? new RecentIds(rememberEnded) : new RecentCounts(rememberEnded, counted);
     this.endedHow = new Uint16Array(Math.max(0, rememberEnded));
+    this.endedHolders = new Array<string>(Math.max(0, rememberEnded)).fill('');
   }
 
   /** Sets the capacity of `name` (registering a new type), in thousandths. */
@@ -105,8 +115,8 @@ export class Ledger {
     const slot = this.ended.slotOf(id);
     if (slot < 0) return undefined;
     const how = this.endedHow[slot]!;
-    const shape = how >= 2 ? this.shapes.at((how >> 1) - 1) : this.endedOwnShapes.get(slot)!;
-    return { id, types: shape.types, units: shape.units, how: (how & 1) === 1 ? 'expired' : 'released' };
+    const shape = how >= 4 ? this.shapes.at((how >> 2) - 1) : this.endedOwnShapes.get(slot)!;
+    return { id, src: this.endedHolders[slot]!, types: shape.types, units: shape.units, how: HOW[how & 3]! };
   }
 
   liveAllocations(): IterableIterator<Allocation> {
@@ -128,7 +138,8 @@ export class Ledger {
     const slot = this.ended.add(a);
     if (slot < 0) return;
     const shape = this.shapes.numberOf(a.types, a.units);
-    this.endedHow[slot] = (shape + 1) * 2 + (how === 'expired' ? 1 : 0);
+    this.endedHow[slot] = (shape + 1) * 4 + (how === 'released' ? 0 : how === 'expired' ? 1 : 2);
+    this.endedHolders[slot] = a.src;
     if (this.endedOwnShapes.size > 0) this.endedOwnShapes.delete(slot);
     if (shape < 0) this.endedOwnShapes.set(slot, { types: a.types, units: a.units });
   }

@@ -40,6 +40,8 @@ export interface ManagerOptions {
   readonly remember?: number;
   /** Resource types made of named members; each one's capacity is its member count. */
   readonly pools?: Iterable<readonly [string, readonly string[]]>;
+  /** Clients who may release or renew any allocation, when `release` or `renew` is told who asks. */
+  readonly admins?: Iterable<string>;
 }
 
 /** Something the ledger did that a client must hear about, in the order it happened. */
@@ -90,6 +92,8 @@ export class ResourceManager {
   /** Named members of member types, and which allocation holds each. */
   readonly pools = new Pools();
   readonly policy: Policy;
+  /** Clients who may release or renew allocations they do not hold. */
+  readonly admins: ReadonlySet<string>;
   private readonly queue = new WaitQueue();
   private readonly deadlines = new DeadlineHeap<Deadline>((d) => this.isCurrent(d));
   private readonly clock: () => number;
@@ -120,6 +124,7 @@ export class ResourceManager {
     this.policy = options.policy ?? 'backfill';
     this.maxBypass = options.maxBypass ?? 100;
     this.maxQueue = options.maxQueue ?? 100_000;
+    this.admins = new Set(options.admins);
     const remember = options.remember ?? 100_000;
     this.ledger = new Ledger(remember, this.counted);
     this.requestKeys = new RequestKeys(remember);
@@ -254,19 +259,44 @@ export class ResourceManager {
    * Releases a live allocation (or answers again for one already released). `target` is
    * its id, or the allocation itself as granted: a program holding the allocation saves a
    * lookup by id. Either way the answer is the same.
+   *
+   * `by`, when given, is the client asking: only the holder (the allocate's `src`) or an
+   * admin may release, and a holder whose allocation an admin released is told so (22)
+   * rather than answered as a retry. Without `by` nothing is checked (the program is
+   * trusted).
    */
-  release(target: string | Allocation, jobStatus?: string): { allocation: Allocation | EndedAllocation; events: readonly LedgerEvent[] } {
+  release(target: string | Allocation, jobStatus?: string, by?: string): { allocation: Allocation | EndedAllocation; events: readonly LedgerEvent[] } {
     const a = this.live(target);
-    if (a === undefined) {
-      const ended = this.ended(target);
-      if (ended.how === 'expired') throw fail.precondition(`allocation ${JSON.stringify(ended.id)} was reclaimed when its lease expired`);
-      return { allocation: ended, events: NO_EVENTS };
-    }
-    this.ledger.end(a, 'released');
+    if (a === undefined) return { allocation: this.releasedAgain(target, by), events: NO_EVENTS };
+    this.ledger.end(a, by === undefined || by === a.src ? 'released' : this.revokedBy(a, by));
     this.pools.giveBack(a);
     this.bySource.remove(a);
     if (jobStatus !== undefined) this.countJobStatus(jobStatus);
     return { allocation: a, events: this.drain(undefined) ?? NO_EVENTS };
+  }
+
+  /** How `a` ends when `by`, who does not hold it, releases it: revoked, if `by` is an admin (else code 22). */
+  private revokedBy(a: Allocation, by: string): 'revoked' {
+    this.checkAdmin(a.id, a.src, by, 'release', 'is');
+    return 'revoked';
+  }
+
+  /** The answer to a release of an allocation that already ended: itself as remembered, or an error. */
+  private releasedAgain(target: string | Allocation, by: string | undefined): EndedAllocation {
+    const ended = this.ended(target);
+    const id = JSON.stringify(ended.id);
+    // A stranger learns nothing of how another client's allocation ended.
+    if (by !== undefined && by !== ended.src) this.checkAdmin(ended.id, ended.src, by, 'release', 'was');
+    else if (by !== undefined && ended.how === 'revoked') throw fail.precondition(`allocation ${id} was released by an admin, not by its holder`);
+    if (ended.how === 'expired') throw fail.precondition(`allocation ${id} was reclaimed when its lease expired`);
+    return ended;
+  }
+
+  /** Code 22 unless `by`, who does not hold allocation `id`, is an admin. */
+  private checkAdmin(id: string, holder: string, by: string, verb: 'release' | 'renew', tense: 'is' | 'was'): void {
+    if (this.admins.has(by)) return;
+    const who = this.admins.size > 0 ? 'its holder or an admin' : 'its holder';
+    throw fail.precondition(`allocation ${JSON.stringify(id)} ${tense} held by ${JSON.stringify(holder)}: only ${who} may ${verb} it`);
   }
 
   /** What is remembered of the ended allocation `target` names (not a live one); code 20 when nothing is. */
@@ -294,13 +324,16 @@ export class ResourceManager {
     return { request: found, events: this.drain(undefined) ?? NO_EVENTS };
   }
 
-  /** Extends (or starts) the lease of a live allocation, given by id or as itself. */
-  renew(target: string | Allocation, leaseMs?: number): Allocation {
+  /** Extends (or starts) the lease of a live allocation, given by id or as itself; `by` as for `release`. */
+  renew(target: string | Allocation, leaseMs?: number, by?: string): Allocation {
     const a = this.live(target);
     if (a === undefined) {
       const ended = this.ended(target);
-      throw fail.precondition(`allocation ${JSON.stringify(ended.id)} was already ${ended.how === 'expired' ? 'reclaimed when its lease expired' : 'released'}`);
+      if (by !== undefined && by !== ended.src) this.checkAdmin(ended.id, ended.src, by, 'renew', 'was');
+      const how = ended.how === 'expired' ? 'reclaimed when its lease expired' : ended.how === 'revoked' ? 'released by an admin' : 'released';
+      throw fail.precondition(`allocation ${JSON.stringify(ended.id)} was already ${how}`);
     }
+    if (by !== undefined && by !== a.src) this.checkAdmin(a.id, a.src, by, 'renew', 'is');
     const ms = leaseMs ?? (a.leaseMs > 0 ? a.leaseMs : undefined);
     if (ms === undefined) throw fail.precondition(`allocation ${JSON.stringify(a.id)} has no lease: give lease_ms to start one`);
     this.startLease(a, ms);
@@ -401,10 +434,10 @@ export class ResourceManager {
   // ---- the drain ----------------------------------------------------------------
 
   /**
-   * Grants waiting requests that now fit (SPEC section 5). Equivalent to walking the queue
-   * in order and granting each request that fits, because free only shrinks during a walk:
-   * the earliest fitting request is always the next one the walk would grant. The index
-   * finds it without visiting requests that cannot fit.
+   * Grants waiting requests that now fit (docs/protocol.md, "The queue"). Equivalent to
+   * walking the queue in order and granting each request that fits, because free only
+   * shrinks during a walk: the earliest fitting request is always the next one the walk
+   * would grant. The index finds it without visiting requests that cannot fit.
    */
   private drain(events: LedgerEvent[] | undefined): LedgerEvent[] | undefined {
     const queue = this.queue;

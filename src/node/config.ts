@@ -1,6 +1,6 @@
 import type { Policy } from '../ledger/manager.js';
 
-/** Everything that shapes a node; the CLI flags map onto it one to one (SPEC section 2). */
+/** Everything that shapes a node; the CLI flags map onto it one to one. */
 export interface NodeConfig {
   /** Total capacity per resource type, in declaration order. */
   readonly capacity: readonly (readonly [string, number])[];
@@ -16,6 +16,11 @@ export interface NodeConfig {
   readonly maxBypass: number;
   /** Resource types made of named members, in declaration order. */
   readonly pools: readonly (readonly [string, readonly string[]])[];
+  /**
+   * Clients who may release or renew any allocation; when there are any, only they may
+   * send set_capacity, init and tick. None: every client may send those.
+   */
+  readonly admins: readonly string[];
 }
 
 export const DEFAULT_CAPACITY: readonly (readonly [string, number])[] = [
@@ -34,4 +39,5 @@ export const DEFAULT_CONFIG: NodeConfig = {
   policy: 'backfill',
   maxBypass: 100,
   pools: [],
+  admins: [],
 };

@@ -1,6 +1,6 @@
 import type { LedgerEvent, ResourceManager } from '../ledger/manager.js';
 import { parseEnvelope, type Request } from '../protocol/envelope.js';
-import { ERRORS, NodeError } from '../protocol/errors.js';
+import { ERRORS, NodeError, fail } from '../protocol/errors.js';
 import { printable } from '../protocol/printable.js';
 import { encode, type Outgoing } from '../protocol/reply.js';
 import { eventMessage } from './events.js';
@@ -61,6 +61,12 @@ export class Dispatcher {
     for (let i = 0; i < events.length; i++) out.push(encode(this.node.nodeId, eventMessage(events[i]!, names)));
   }
 
+  /** True when `src` may send what changes the node for all: anyone, unless --admin named some. */
+  private mayAdminister(src: string): boolean {
+    const admins = this.manager.admins;
+    return admins.size === 0 || admins.has(src);
+  }
+
   /** Encodes an arbitrary outgoing message (for the library's own use). */
   encode(m: Outgoing): string {
     return encode(this.node.nodeId, m);
@@ -72,6 +78,10 @@ export class Dispatcher {
     if (typeof type !== 'string') return errorResult(new NodeError('malformed-request', 'type must be a string'));
     const route = this.table.get(type);
     if (route === undefined) return errorResult(new NodeError('not-supported', `unknown message type ${JSON.stringify(type)}`));
+    // Before the schema: a client that may not send this learns nothing about its body.
+    if (route.adminOnly && !this.mayAdminister(request.src)) {
+      return errorResult(fail.precondition(`only an admin may send ${type}, and ${JSON.stringify(request.src)} is not one (--admin names them)`));
+    }
     if (!route.validate(request.body)) {
       const first = route.validate.errors?.[0];
       return errorResult(new NodeError('malformed-request', first === undefined ? 'body is invalid' : describeError(first)));

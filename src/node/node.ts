@@ -40,6 +40,7 @@ export class ResourceNode {
       maxJobs: this.config.maxJobs,
       maxAllocations: this.config.maxAllocations,
       pools: this.config.pools,
+      admins: this.config.admins,
     });
     this.dispatcher = new Dispatcher(this.manager, {
       deterministic: this.config.deterministic,

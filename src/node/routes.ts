@@ -17,10 +17,12 @@ import { tick } from './handlers/tick.js';
 export interface Route {
   readonly validate: Validator;
   readonly handle: Handler<never>;
+  /** It changes the node for every client: with --admin, only admins may send it. */
+  readonly adminOnly: boolean;
 }
 
-function route<B>(validate: Validator, handle: Handler<B>): Route {
-  return { validate, handle: handle as Handler<never> };
+function route<B>(validate: Validator, handle: Handler<B>, adminOnly = false): Route {
+  return { validate, handle: handle as Handler<never>, adminOnly };
 }
 
 /** Every request type, by wire name. A Map, so a body type like `__proto__` finds nothing. */
@@ -29,15 +31,15 @@ export function routes(options: { deterministic: boolean }): Map<string, Route> 
     ['allocate', route(validators.allocate, allocate)],
     ['release', route(validators.release, release)],
     ['submit_job', route(validators.submit_job, submitJob)],
-    ['init', route(validators.init, init)],
+    ['init', route(validators.init, init, true)],
     ['status', route(validators.status, status)],
     ['cancel', route(validators.cancel, cancel)],
     ['complete_job', route(validators.complete_job, completeJob)],
-    ['set_capacity', route(validators.set_capacity, setCapacity)],
+    ['set_capacity', route(validators.set_capacity, setCapacity, true)],
     ['renew', route(validators.renew, renew)],
   ]);
   // Only a virtual clock can be moved: on real time, tick is code 10 whatever its body.
-  table.set('tick', options.deterministic ? route(validators.tick, tick) : route(anyBody, tickNeedsVirtualClock));
+  table.set('tick', options.deterministic ? route(validators.tick, tick, true) : route(anyBody, tickNeedsVirtualClock));
   return table;
 }
 

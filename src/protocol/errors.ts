@@ -13,7 +13,11 @@ export const ERRORS = {
   'malformed-request': { code: 12, definite: true, meaning: 'The body breaks its schema or a constraint; the text names the field.' },
   crash: { code: 13, definite: false, meaning: 'A bug in the node: the stack goes to stderr and the node keeps running.' },
   'key-does-not-exist': { code: 20, definite: true, meaning: 'Unknown allocation, job, category or request.' },
-  'precondition-failed': { code: 22, definite: true, meaning: 'The current state forbids the operation (for example cancelling a granted request).' },
+  'precondition-failed': {
+    code: 22,
+    definite: true,
+    meaning: "The current state forbids the operation (for example cancelling a granted request), or the sender may not do it (releasing another client's allocation).",
+  },
 } as const;
 
 export type ErrorName = keyof typeof ERRORS;

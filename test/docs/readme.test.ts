@@ -31,7 +31,7 @@ describe('README', () => {
 
   it('documents every flag the node accepts, and each documented flag is accepted', () => {
     const documented = [...readme.matchAll(/^\| `(--[a-z-]+)/gm)].map((m) => m[1]!);
-    expect(documented).toEqual(expect.arrayContaining(['--capacity', '--pool', '--deterministic', '--policy', '--max-bypass', '--max-queue', '--max-line-bytes', '--help']));
+    expect(documented).toEqual(expect.arrayContaining(['--capacity', '--pool', '--deterministic', '--policy', '--max-bypass', '--max-queue', '--max-line-bytes', '--admin', '--help']));
     const samples: Record<string, string[]> = {
       '--capacity': ['--capacity', 'cpu=1'],
       '--pool': ['--pool', 'robot=r1,r2'],
@@ -43,6 +43,7 @@ describe('README', () => {
       '--max-jobs': ['--max-jobs', '3'],
       '--max-allocations': ['--max-allocations', '3'],
       '--shutdown-grace-ms': ['--shutdown-grace-ms', '10'],
+      '--admin': ['--admin', 'ops'],
       '--help': ['--help'],
     };
     for (const flag of documented) expect(() => parseFlags(samples[flag]!), flag).not.toThrow();

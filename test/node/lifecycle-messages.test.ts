@@ -266,10 +266,12 @@ describe('priority', () => {
     d.send('c', { type: 'allocate', msg_id: 4, requirements: req({ gpu: 2 }), priority: 5 });
     d.send('e', { type: 'allocate', msg_id: 5, requirements: req({ gpu: 2 }), priority: -1 });
     const order: string[] = [];
-    let id = 1;
+    // Each holder releases in turn: the one granted last.
+    let holder = 'h';
     for (let i = 0; i < 4; i++) {
-      const out = d.send('h', { type: 'release', msg_id: 10 + i, allocation_id: `alloc-${id++}` });
-      order.push(out[1]!.dest);
+      const out = d.send(holder, { type: 'release', msg_id: 10 + i, allocation_id: `alloc-${i + 1}` });
+      holder = out[1]!.dest;
+      order.push(holder);
     }
     expect(order).toEqual(['b', 'c', 'a', 'e']);
   });
@@ -279,7 +281,7 @@ describe('priority', () => {
     d.send('h', { type: 'allocate', msg_id: 1, requirements: req({ gpu: 1 }) });
     d.send('a', { type: 'allocate', msg_id: 2, requirements: req({ gpu: 2 }) });
     expect(d.one('b', { type: 'allocate', msg_id: 3, requirements: req({ gpu: 1 }), priority: 1 }).type).toBe('allocated');
-    d.send('h', { type: 'release', msg_id: 4, allocation_id: 'alloc-2' });
+    d.send('b', { type: 'release', msg_id: 4, allocation_id: 'alloc-2' });
     expect(d.one('c', { type: 'allocate', msg_id: 5, requirements: req({ gpu: 1 }) })).toEqual(
       reply('queued', 5, { reason: 'Waiting behind earlier requests', available: { gpu: 1 }, required: 1 }),
     );

@@ -6,7 +6,7 @@ import { checkReplySchema, type Out } from '../node/lifecycle-support.js';
 
 // Random sequences of every lifecycle operation against a whole node (--deterministic),
 // checked after every step against an independent model of what the node must have done:
-// SPEC section 6 invariants, plus "every waiting request is granted once, cancelled or
+// the ledger's invariants (allocated + free = capacity), plus "every waiting request is granted once, cancelled or
 // timed out" and "a retried request_id never makes a second allocation".
 
 const CLIENTS = ['a', 'b', 'c'];
@@ -14,10 +14,10 @@ const TYPES = ['cpu', 'gpu', 'tpu'];
 
 type Op =
   | { op: 'allocate'; src: string; req: [string, number][]; priority?: number; timeout?: number; lease?: number; key?: string }
-  | { op: 'release'; pick: number; status?: string }
+  | { op: 'release'; pick: number; status?: string; by?: string }
   | { op: 'cancel'; src: string; pick: number }
   | { op: 'tick'; ms: number }
-  | { op: 'renew'; pick: number; lease?: number }
+  | { op: 'renew'; pick: number; lease?: number; by?: string }
   | { op: 'set_capacity'; type: string; units: number }
   | { op: 'retry'; pick: number }
   | { op: 'submit_job'; src: string; category: string; limit?: number; jobs: number }
@@ -27,10 +27,11 @@ const units = fc.integer({ min: 1, max: 12 }).map((n) => n * 500);
 const requirement = fc.uniqueArray(fc.tuple(fc.constantFrom(...TYPES), units), { minLength: 1, maxLength: 3, selector: ([t]) => t });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant('allocate' as const), src: fc.constantFrom(...CLIENTS), req: requirement, priority: fc.option(fc.integer({ min: -2, max: 2 }), { nil: undefined }), timeout: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }), lease: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }), key: fc.option(fc.constantFrom('k1', 'k2', 'k3'), { nil: undefined }) }, { requiredKeys: ['op', 'src', 'req'] }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('release' as const), pick: fc.nat(), status: fc.option(fc.constantFrom('completed', 'failed', '__proto__'), { nil: undefined }) }, { requiredKeys: ['op', 'pick'] }) },
+  // `by`: sent by that client rather than by the holder (which it may happen to be).
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('release' as const), pick: fc.nat(), status: fc.option(fc.constantFrom('completed', 'failed', '__proto__'), { nil: undefined }), by: fc.option(fc.constantFrom(...CLIENTS), { nil: undefined, freq: 3 }) }, { requiredKeys: ['op', 'pick'] }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('cancel' as const), src: fc.constantFrom(...CLIENTS), pick: fc.nat() }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 40 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('renew' as const), pick: fc.nat(), lease: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }) }, { requiredKeys: ['op', 'pick'] }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('renew' as const), pick: fc.nat(), lease: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }), by: fc.option(fc.constantFrom(...CLIENTS), { nil: undefined, freq: 3 }) }, { requiredKeys: ['op', 'pick'] }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('set_capacity' as const), type: fc.constantFrom(...TYPES), units: fc.integer({ min: 0, max: 20 }).map((n) => n * 500) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('retry' as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('submit_job' as const), src: fc.constantFrom(...CLIENTS), category: fc.constantFrom('x', '__proto__'), limit: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }), jobs: fc.integer({ min: 1, max: 3 }) }, { requiredKeys: ['op', 'src', 'category', 'jobs'] }) },
@@ -65,6 +66,8 @@ class Model {
   requests = new Map<string, Request>();
   live = new Map<string, { req: [string, number][]; src: string }>();
   everIssued = new Set<string>();
+  /** The holder of every allocation ever granted, ended ones included. */
+  holders = new Map<string, string>();
   keys = new Map<string, Request>();
   categories = new Map<string, ModelCategory>();
   msgId = 0;
@@ -133,6 +136,7 @@ function run(config: Partial<NodeConfig>, ops: Op[], drainCheck: 'none' | 'head'
     r.state = 'granted';
     r.allocationId = id;
     m.everIssued.add(id);
+    m.holders.set(id, r.src);
     m.live.set(id, { req: r.req, src: r.src });
   };
 
@@ -184,9 +188,14 @@ function run(config: Partial<NodeConfig>, ops: Op[], drainCheck: 'none' | 'head'
       case 'release': {
         const ids = [...m.everIssued, 'never-issued'];
         const id = ids[op.pick % ids.length]!;
-        const out = send('a', { type: 'release', allocation_id: id, ...(op.status === undefined ? {} : { job_status: op.status }) });
+        const holder = m.holders.get(id);
+        const by = op.by ?? holder ?? 'a';
+        const out = send(by, { type: 'release', allocation_id: id, ...(op.status === undefined ? {} : { job_status: op.status }) });
         const b = out[0]!.body;
-        if (m.live.has(id)) {
+        if (holder !== undefined && by !== holder) {
+          // Only the holder may release, live or ended: nothing changes.
+          expect([out.length, b.code, b.text]).toEqual([1, 22, `allocation "${id}" ${m.live.has(id) ? 'is' : 'was'} held by "${holder}": only its holder may release it`]);
+        } else if (m.live.has(id)) {
           expect(b.type).toBe('released');
           m.live.delete(id);
         } else if (id === 'never-issued') expect(b.code).toBe(20);
@@ -218,9 +227,12 @@ function run(config: Partial<NodeConfig>, ops: Op[], drainCheck: 'none' | 'head'
         const ids = liveIds();
         if (ids.length === 0) break;
         const id = ids[op.pick % ids.length]!;
-        const out = send('a', { type: 'renew', allocation_id: id, ...(op.lease === undefined ? {} : { lease_ms: op.lease }) });
+        const holder = m.live.get(id)!.src;
+        const by = op.by ?? holder;
+        const out = send(by, { type: 'renew', allocation_id: id, ...(op.lease === undefined ? {} : { lease_ms: op.lease }) });
         expect(out).toHaveLength(1);
-        expect(['renewed', 22]).toContain(out[0]!.body.type === 'renewed' ? 'renewed' : out[0]!.body.code);
+        if (by !== holder) expect([out[0]!.body.code, out[0]!.body.text]).toEqual([22, `allocation "${id}" is held by "${holder}": only its holder may renew it`]);
+        else expect(['renewed', 22]).toContain(out[0]!.body.type === 'renewed' ? 'renewed' : out[0]!.body.code);
         break;
       }
       case 'submit_job': {
@@ -337,7 +349,7 @@ function checkInvariants(node: ResourceNode, m: Model, drainCheck: 'none' | 'hea
 
 const ops = fc.array(opArb, { minLength: 1, maxLength: 60 });
 
-describe('lifecycle properties (SPEC section 6) under random sequences', () => {
+describe('lifecycle properties under random sequences', () => {
   it('backfill without reservations: invariants hold and nothing that fits is left waiting', () => {
     fc.assert(fc.property(ops, (o) => run({ policy: 'backfill', maxBypass: 1e9 }, o, 'all')), { numRuns: 300 });
   });

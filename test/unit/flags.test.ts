@@ -35,6 +35,7 @@ describe('parseFlags', () => {
       policy: 'backfill',
       maxBypass: 100,
       pools: [],
+      admins: [],
     });
   });
 
@@ -43,7 +44,7 @@ describe('parseFlags', () => {
     expect(parseFlags(['-h'])).toEqual({ kind: 'help' });
     expect(parseFlags(['--deterministic', '--version'])).toEqual({ kind: 'version' });
     expect(USAGE).toMatch(/--capacity/);
-    for (const flag of ['--capacity', '--pool', '--deterministic', '--policy', '--max-bypass', '--max-queue', '--max-line-bytes', '--help', '--version']) {
+    for (const flag of ['--capacity', '--pool', '--deterministic', '--policy', '--max-bypass', '--max-queue', '--max-line-bytes', '--admin', '--help', '--version']) {
       expect(USAGE).toContain(flag);
     }
   });
@@ -80,6 +81,9 @@ describe('parseFlags', () => {
         ['arm', ['a1']],
       ]);
       expect(c.capacity).toEqual(DEFAULT_CONFIG.capacity);
+    });
+    it('--admin, repeatable, each name once', () => {
+      expect(config([...as('--admin', 'ops'), ...as('--admin', 'c=1'), ...as('--admin', 'ops')]).admins).toEqual(['ops', 'c=1']);
     });
   });
 
@@ -128,6 +132,8 @@ describe('parseFlags', () => {
     expect(flagError(['--pool', 'robot=r1,r1'])).toMatch(/a member is named twice/);
     expect(flagError(['--pool', 'robot=r1', '--pool', 'robot=r2'])).toMatch(/--pool robot is given twice/);
     expect(flagError(['--capacity', 'robot=2', '--pool', 'robot=r1'])).toMatch(/also in --capacity/);
+    expect(flagError(['--admin'])).toMatch(/--admin needs a value/);
+    expect(flagError(['--admin', ''])).toMatch(/--admin needs a client name/);
   });
 
   it('reads the bounds and the shutdown grace', () => {

@@ -106,12 +106,13 @@ describe('Ledger', () => {
     expect(l.endedAllocation('c')).toBeDefined();
   });
 
-  it('remembers what each ended allocation held and how it ended, interned shape or not, with either kind of id', () => {
+  it('remembers what each ended allocation held, its holder and how it ended, interned shape or not, with either kind of id', () => {
     for (const counted of [undefined, new CountingIds('n')]) {
       const l = new Ledger(50, counted);
       l.setCapacity('cpu', 10_000_000);
       l.setCapacity('gpu', 10_000_000);
       const shapes: Shape[] = [];
+      const hows = ['released', 'expired', 'revoked'] as const;
       // Shapes not interned (as past the limit) are kept by slot; the ring wraps many times.
       for (let i = 0; i < 5000; i++) {
         const shape = i % 3 === 0 ? { types: [1, 0], units: [i + 1, 7] } : l.shapes.intern([0], [(i % 5) + 1], 1, i % 5);
@@ -119,9 +120,9 @@ describe('Ledger', () => {
       }
       for (let i = 0; i < 5000; i++) {
         const id = counted === undefined ? `x${i + 1}` : counted.idOf(i + 1);
-        const a = { ...allocation(id, shapes[i]!.types as number[], shapes[i]!.units as number[]), serial: i + 1 };
+        const a = { ...allocation(id, shapes[i]!.types as number[], shapes[i]!.units as number[]), serial: i + 1, src: `c${i % 4}` };
         l.add(a);
-        l.end(a, i % 7 === 0 ? 'expired' : 'released');
+        l.end(a, hows[i % 3]!);
       }
       for (let i = 0; i < 5000; i++) {
         const id = counted === undefined ? `x${i + 1}` : counted.idOf(i + 1);
@@ -130,7 +131,7 @@ describe('Ledger', () => {
           expect(ended).toBeUndefined();
           continue;
         }
-        expect(ended).toEqual({ id, types: shapes[i]!.types, units: shapes[i]!.units, how: i % 7 === 0 ? 'expired' : 'released' });
+        expect(ended).toEqual({ id, src: `c${i % 4}`, types: shapes[i]!.types, units: shapes[i]!.units, how: hows[i % 3] });
       }
     }
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SourceIndex } from '../../src/ledger/source-index.js';
-import type { WaitingRequest } from '../../src/ledger/types.js';
+import type { Allocation, WaitingRequest } from '../../src/ledger/types.js';
 import { waitingRequest } from '../support/waiting-request.js';
 
 /** A waiting request from `src` (the index files it under whatever msg_id it is given). */
@@ -12,7 +12,7 @@ function mostClients(index: SourceIndex, passing: number): number {
   let most = 0;
   for (let i = 0; i < passing; i++) {
     const e = entry(`once-${i}`);
-    index.set(e.src, 1, e);
+    index.add(e.src, 1, e);
     index.delete(e.src, 1, e);
     most = Math.max(most, index.clients);
   }
@@ -23,7 +23,7 @@ describe('SourceIndex', () => {
   it('finds what was set and forgets what was deleted', () => {
     const index = new SourceIndex();
     const a = entry('c1');
-    index.set('c1', 1, a);
+    index.add('c1', 1, a);
     expect(index.get('c1', 1)).toBe(a);
     expect(index.get('c2', 1)).toBeUndefined();
     index.delete('c1', 1, a);
@@ -34,8 +34,8 @@ describe('SourceIndex', () => {
     const index = new SourceIndex();
     const old = entry('c1');
     const reused = entry('c1');
-    index.set('c1', 7, old);
-    index.set('c1', 7, reused);
+    index.add('c1', 7, old);
+    index.add('c1', 7, reused);
     index.delete('c1', 7, old);
     expect(index.get('c1', 7)).toBe(reused);
   });
@@ -43,7 +43,7 @@ describe('SourceIndex', () => {
   it('keeps few empty client maps however many clients come and go', () => {
     const index = new SourceIndex();
     const live = Array.from({ length: 10 }, (_, i) => entry(`live-${i}`));
-    for (const e of live) index.set(e.src, 1, e);
+    for (const e of live) index.add(e.src, 1, e);
     // 10 clients with something live, and at most 1,024 + 1 empty maps waiting for a sweep.
     expect(mostClients(index, 50_000)).toBeLessThanOrEqual(10 + 1025);
     for (const e of live) expect(index.get(e.src, 1)).toBe(e);
@@ -51,35 +51,53 @@ describe('SourceIndex', () => {
 
   it('keeps no more empty maps than live clients when there are many of those', () => {
     const index = new SourceIndex();
-    for (let i = 0; i < 5000; i++) index.set(`live-${i}`, 1, entry(`live-${i}`));
+    for (let i = 0; i < 5000; i++) index.add(`live-${i}`, 1, entry(`live-${i}`));
     expect(mostClients(index, 50_000)).toBeLessThanOrEqual(2 * 5000 + 1);
   });
 
-  it('finds and forgets like a map of maps, however many requests one client has', () => {
+  it('names the newest of the entries sharing a msg_id, however many requests one client has', () => {
     // Up to 12 msg_ids per client: past 8 a client's entries move from arrays to a map, and
-    // back once it has none, so sequences cross that line both ways.
-    const op = fc.record({ client: fc.integer({ min: 0, max: 2 }), msgId: fc.integer({ min: 1, max: 12 }), add: fc.boolean() });
+    // back once it has none, so sequences cross that line both ways. Adds may reuse a msg_id.
+    const op = fc.record({ client: fc.integer({ min: 0, max: 2 }), msgId: fc.integer({ min: 1, max: 12 }), add: fc.boolean(), pick: fc.nat() });
     fc.assert(
       fc.property(fc.array(op, { minLength: 100, maxLength: 600 }), (list) => {
         const index = new SourceIndex();
-        const model = new Map<string, Map<number, WaitingRequest>>();
-        for (const { client, msgId, add } of list) {
+        const model = new Map<string, Map<number, WaitingRequest[]>>();
+        for (const { client, msgId, add, pick } of list) {
           const src = `c${client}`;
-          const byId = model.get(src) ?? new Map<number, WaitingRequest>();
+          const byId = model.get(src) ?? new Map<number, WaitingRequest[]>();
           model.set(src, byId);
+          const filed = byId.get(msgId) ?? [];
+          byId.set(msgId, filed);
           if (add) {
             const e = entry(src);
-            index.set(src, msgId, e);
-            byId.set(msgId, e);
+            index.add(src, msgId, e);
+            filed.push(e);
           } else {
-            const e = byId.get(msgId);
-            if (e === undefined) continue;
-            index.delete(src, msgId, e);
-            byId.delete(msgId);
+            if (filed.length === 0) continue;
+            const [e] = filed.splice(pick % filed.length, 1);
+            index.delete(src, msgId, e!);
           }
-          for (let id = 1; id <= 12; id++) expect(index.get(src, id)).toBe(byId.get(id));
+          for (let id = 1; id <= 12; id++) {
+            const all = byId.get(id) ?? [];
+            const newest = all.length === 0 ? undefined : all.reduce((x, y) => (y.seq > x.seq ? y : x));
+            expect(index.get(src, id)).toBe(newest);
+          }
         }
       }),
     );
+  });
+
+  it('names a waiting request before a live allocation under the same msg_id, whichever was filed first', () => {
+    const index = new SourceIndex();
+    const waiting = entry('c1');
+    const allocation = { ...entry('c1'), id: 'a1', serial: 1 } as unknown as Allocation;
+    index.add('c1', 3, allocation);
+    index.add('c1', 3, waiting);
+    expect(index.get('c1', 3)).toBe(waiting);
+    index.delete('c1', 3, waiting);
+    expect(index.get('c1', 3)).toBe(allocation);
+    index.add('c1', 3, waiting);
+    expect(index.get('c1', 3)).toBe(waiting);
   });
 });
