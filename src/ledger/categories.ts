@@ -94,7 +94,7 @@ export interface CategoryStatus {
 /** Most categories kept: a submit_job naming a new one past this many is refused (code 11). */
 export const MAX_CATEGORIES = 10_000;
 
-/** Job categories with concurrency caps (SPEC section 4, submit_job; section 8, complete_job). */
+/** Job categories with concurrency caps (submit_job in docs/protocol.md; complete_job in docs/extensions.md). */
 export class Categories {
   private readonly byName = new Map<string, Category>();
   private waitingTotal = 0;

@@ -20,7 +20,7 @@ export interface EndedAllocation {
 
 /**
  * Capacity and what is allocated, per resource type, in integer thousandths.
- * Invariant (SPEC section 6): allocated + free = capacity for every type, where free is
+ * Invariant: allocated + free = capacity for every type, where free is
  * never reported below 0 even if capacity shrank under what is held.
  */
 export class Ledger {

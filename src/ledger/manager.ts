@@ -390,7 +390,7 @@ export class ResourceManager {
   // ---- the drain ----------------------------------------------------------------
 
   /**
-   * Grants waiting requests that now fit (SPEC section 5). Equivalent to walking the queue
+   * Grants waiting requests that now fit (the drain of docs/protocol.md, "The queue"). Equivalent to walking the queue
    * in order and granting each request that fits, because free only shrinks during a walk:
    * the earliest fitting request is always the next one the walk would grant. The index
    * finds it without visiting requests that cannot fit.

@@ -1,6 +1,6 @@
 import type { Policy } from '../ledger/manager.js';
 
-/** Everything that shapes a node; the CLI flags map onto it one to one (SPEC section 2). */
+/** Everything that shapes a node; the CLI flags map onto it one to one. */
 export interface NodeConfig {
   /** Total capacity per resource type, in declaration order. */
   readonly capacity: readonly (readonly [string, number])[];

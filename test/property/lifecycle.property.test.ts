@@ -6,7 +6,7 @@ import { checkReplySchema, type Out } from '../node/lifecycle-support.js';
 
 // Random sequences of every lifecycle operation against a whole node (--deterministic),
 // checked after every step against an independent model of what the node must have done:
-// SPEC section 6 invariants, plus "every waiting request is granted once, cancelled or
+// Ledger invariants (allocated + free = capacity), plus "every waiting request is granted once, cancelled or
 // timed out" and "a retried request_id never makes a second allocation".
 
 const CLIENTS = ['a', 'b', 'c'];
@@ -337,7 +337,7 @@ function checkInvariants(node: ResourceNode, m: Model, drainCheck: 'none' | 'hea
 
 const ops = fc.array(opArb, { minLength: 1, maxLength: 60 });
 
-describe('lifecycle properties (SPEC section 6) under random sequences', () => {
+describe('lifecycle properties under random sequences', () => {
   it('backfill without reservations: invariants hold and nothing that fits is left waiting', () => {
     fc.assert(fc.property(ops, (o) => run({ policy: 'backfill', maxBypass: 1e9 }, o, 'all')), { numRuns: 300 });
   });

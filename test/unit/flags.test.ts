@@ -19,7 +19,7 @@ function flagError(argv: string[]): string {
 }
 
 describe('parseFlags', () => {
-  it('defaults to the spec defaults', () => {
+  it('defaults to the documented defaults', () => {
     expect(config([])).toEqual(DEFAULT_CONFIG);
     expect(DEFAULT_CONFIG).toEqual({
       capacity: [
