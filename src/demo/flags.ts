@@ -58,6 +58,7 @@ export function parseDemoFlags(argv: readonly string[]): DemoOptions | undefined
         break;
       }
       default:
+        if (!arg.startsWith('-')) throw new DemoFlagError(`unexpected argument ${JSON.stringify(arg)}: the demo takes only flags`);
         throw new DemoFlagError(`unknown flag ${JSON.stringify(arg)}`);
     }
   }

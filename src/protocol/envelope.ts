@@ -28,10 +28,23 @@ export function parseEnvelope(line: string): Request | Unusable {
   if (!isObject(body)) return { problem: 'envelope "body" must be an object' };
   const msgId = body.msg_id;
   if (msgId === undefined) return { problem: 'body has no "msg_id", so no reply can be addressed' };
+  if (typeof msgId === 'number' && Number.isInteger(msgId) && !Number.isSafeInteger(msgId)) {
+    // 1e20 is an integer, but one that cannot be echoed back exactly in in_reply_to.
+    return { problem: `body "msg_id" must be a safe integer (at most 2^53-1 in size), not ${msgId}` };
+  }
   if (!Number.isSafeInteger(msgId)) return { problem: 'body "msg_id" must be an integer' };
   return { src, via: dest, msgId: msgId as number, body };
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * True for a line that looks like one piece of a JSON object written over several lines
+ * (a lone `{`, a `"key": value,` line, a closing `}`): the sign of pasted pretty-printed JSON.
+ */
+export function looksLikePartOfMultiLineJson(line: string): boolean {
+  const t = line.trim();
+  return /^[{[]$/.test(t) || /^[}\]],?$/.test(t) || /^"[^"]*"\s*:/.test(t) || (t.startsWith('{') && !t.endsWith('}'));
 }
