@@ -47,6 +47,8 @@ function main(): void {
   });
   process.on('SIGTERM', io.stop);
   process.on('SIGINT', io.stop);
+  // Someone typing, not a pipe: say that the silence means waiting for input.
+  if (process.stdin.isTTY === true) log('ready; one JSON message per line (Ctrl-D to end)');
 }
 
 main();
