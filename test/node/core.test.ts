@@ -91,7 +91,7 @@ describe('core exchanges, whole envelopes', () => {
     expect(n.one('c3', allocate(5, { cpu: 1 }))).toMatchObject({ type: 'queued', available: { cpu: 0 } });
   });
 
-  it('submit_job: the protocol's example, then totals that accumulate', () => {
+  it('submit_job: the protocol example, then totals that accumulate', () => {
     const n = new TestNode();
     expect(n.send('c1', { type: 'submit_job', msg_id: 4, category: 'heavy', concurrency_limit: 2, jobs: 3 })).toEqual([
       '{"src":"n1","dest":"c1","body":{"type":"jobs_submitted","in_reply_to":4,"queued":1,"running":2,"waiting":1}}',
