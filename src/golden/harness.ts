@@ -51,6 +51,7 @@ async function drive(c: HarnessCase, proc: NodeProcess): Promise<string[] | unde
           `  sent:     ${line}`,
           `  expected: ${expectedMessage(step.expect[r]!, sent, vars)}`,
           '  hint: does the node write each reply as one line and flush stdout at once (Python: print(json.dumps(msg), flush=True))?',
+          // A second reply, or one to another client, is in practice the grant a release owes.
           ...(r > 0 || step.expect[r]!.dest !== undefined ? ['        and does a release grant the waiting requests that now fit, each by a message to its own client?'] : []),
         ];
       }
