@@ -12,6 +12,7 @@ $(STAMP): package.json package-lock.json
 
 install: $(STAMP)
 
+# The build script does nothing when dist/ is newer than every source, so `make run` starts at once.
 build: $(STAMP)
 	@node scripts/build.mjs
 
@@ -20,7 +21,7 @@ test: build
 	@node node_modules/typescript/bin/tsc -p tsconfig.test.json
 	@node node_modules/vitest/vitest.mjs run
 
-# Flags for the node: make run ARGS="--deterministic --capacity cpu=4"
+# Flags for the node: make run ARGS="--deterministic --capacity cpu=4". On a terminal it says when it is ready.
 run: build
 	@bin/resource-node $(ARGS)
 

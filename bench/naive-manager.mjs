@@ -1,4 +1,4 @@
-// The deep-queue peer: a manager with the same queue semantics (SPEC section 5: priority,
+// The deep-queue peer: a manager with the same queue semantics (docs/protocol.md, the queue: priority,
 // then arrival; backfill; the starvation guard) that keeps one array in queue order and,
 // on every release, walks all of it granting whatever fits. Correct, simple, and O(queue)
 // per release: the straightforward design the indexed queue replaces. Amounts are integer

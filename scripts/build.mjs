@@ -1,10 +1,14 @@
 // The build: schemas -> validators and body types, then one bundled file per program.
-// `node scripts/build.mjs` is all `make build` does.
+// `node scripts/build.mjs` is all `make build` does; it does nothing when the outputs are
+// newer than every source (`--force` builds anyway). npm runs it as `prepare` too.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import * as esbuild from 'esbuild';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { STAMP, staleReason } from './freshness.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
+if (!process.argv.includes('--force') && staleReason(root) === undefined) process.exit(0);
+// Imported only when building, so an up-to-date check costs no esbuild start-up.
+const esbuild = await import('esbuild');
 const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 
 execFileSync(process.execPath, [`${root}scripts/gen-validators.mjs`], { stdio: 'inherit' });
@@ -31,3 +35,5 @@ await esbuild.build({
 
 // Type declarations for the library export; also the strict type check of everything.
 execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', root, '--emitDeclarationOnly'], { stdio: 'inherit' });
+// Written last: a build that failed part-way leaves the old stamp, so the next one runs again.
+writeFileSync(`${root}${STAMP}`, `${new Date().toISOString()}\n`);

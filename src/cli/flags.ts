@@ -19,6 +19,7 @@ stdin, replies on stdout, logs on stderr.
 
 Flags:
   --capacity T=N,...   total capacity per resource type      (default cpu=8,memory=16,gpu=2)
+                       repeatable: repeats merge, a later value for a type wins
   --pool T=M1,M2,...   a resource type made of named members; repeatable
   --deterministic      ids alloc-1, alloc-2, ... and a virtual clock moved by "tick"
   --policy P           backfill | fifo: how the queue drains    (default backfill)
@@ -71,7 +72,7 @@ export function parseFlags(argv: readonly string[]): Command {
         config = { ...config, deterministic: true };
         break;
       case '--capacity':
-        capacity = parseCapacity(value());
+        capacity = mergeCapacity(capacity ?? [], parseCapacity(value()));
         break;
       case '--pool':
         pools.push(parsePool(value(), pools));
@@ -107,6 +108,8 @@ export function parseFlags(argv: readonly string[]): Command {
         break;
       }
       default:
+        // A word without a leading dash is not a misspelt flag: say what it is.
+        if (!arg.startsWith('-')) throw new FlagError(`unexpected argument ${JSON.stringify(arg)}: resource-node takes only flags`);
         throw new FlagError(`unknown flag ${JSON.stringify(arg)}`);
     }
   }
@@ -134,12 +137,24 @@ function parseCapacity(text: string): [string, number][] {
   return out;
 }
 
+/** Later flags add types at the end or replace the amount of a type named before, in place. */
+function mergeCapacity(earlier: readonly [string, number][], later: readonly [string, number][]): [string, number][] {
+  const out = earlier.map(([t, n]): [string, number] => [t, n]);
+  for (const [type, amount] of later) {
+    const at = out.findIndex(([t]) => t === type);
+    if (at < 0) out.push([type, amount]);
+    else out[at] = [type, amount];
+  }
+  return out;
+}
+
 function parsePool(text: string, earlier: readonly [string, string[]][]): [string, string[]] {
   const eq = text.indexOf('=');
   const type = text.slice(0, eq).trim();
   const members = text.slice(eq + 1).split(',').map((m) => m.trim());
   if (eq <= 0 || type === '' || members.some((m) => m === '')) throw new FlagError(`--pool: expected TYPE=MEMBER,MEMBER,..., got ${JSON.stringify(text)}`);
-  if (new Set(members).size !== members.length) throw new FlagError(`--pool ${type}: a member is named twice`);
+  const repeated = members.find((m, i) => members.indexOf(m) !== i);
+  if (repeated !== undefined) throw new FlagError(`--pool ${type}: member ${JSON.stringify(repeated)} is named twice`);
   if (earlier.some(([t]) => t === type)) throw new FlagError(`--pool ${type} is given twice`);
   return [type, members];
 }

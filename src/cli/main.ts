@@ -39,6 +39,8 @@ function main(): void {
   });
   process.on('SIGTERM', io.stop);
   process.on('SIGINT', io.stop);
+  // Someone typing, not a pipe: say that the silence means waiting for input.
+  if (process.stdin.isTTY === true) log('ready; one JSON message per line (Ctrl-D to end)');
 }
 
 /** The exit status for how output ended (docs/protocol.md, "Exit status"), saying why on stderr. */

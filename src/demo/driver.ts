@@ -12,6 +12,8 @@ export interface DriverOptions {
   readonly node: readonly string[];
   /** Hears every event as it happens. */
   readonly onEvent?: (e: DemoEvent) => void;
+  /** Hears the clock reading the jobs are submitted at: every event's `at` counts from it. */
+  readonly onStart?: (start: number) => void;
   /** Milliseconds now (default `performance.now`). */
   readonly clock?: () => number;
 }
@@ -49,6 +51,7 @@ export function runDemo(o: DriverOptions): Promise<DemoRun> {
     };
     const submitAll = (): void => {
       start = clock();
+      o.onStart?.(start);
       client.send(jobs.map((job) => ({ src: job, body: { type: 'allocate', msg_id: 1, requirements: [{ type: 'robot', amount: 1 }] } })));
     };
     const checkOut = (job: string, allocationId: unknown, robot: string): void => {

@@ -1,3 +1,6 @@
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
 /** A demo command line that cannot be run; the program prints it and exits 2. */
 export class DemoFlagError extends Error {}
 
@@ -58,6 +61,7 @@ export function parseDemoFlags(argv: readonly string[]): DemoOptions | undefined
         break;
       }
       default:
+        if (!arg.startsWith('-')) throw new DemoFlagError(`unexpected argument ${JSON.stringify(arg)}: the demo takes only flags`);
         throw new DemoFlagError(`unknown flag ${JSON.stringify(arg)}`);
     }
   }
@@ -68,4 +72,18 @@ function count(flag: string, text: string, min: number, max: number): number {
   const n = Number(text);
   if (!/^[0-9]+$/.test(text) || n < min || n > max) throw new DemoFlagError(`${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
   return n;
+}
+
+/** Why the SVG cannot be written at `path`, or undefined: checked before the run, not after it. */
+export function svgPathProblem(path: string): string | undefined {
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir)) return `no such folder ${dir}`;
+  if (!statSync(dir).isDirectory()) return `${dir} is not a folder`;
+  if (existsSync(path) && statSync(path).isDirectory()) return 'that is a folder; give a file name';
+  try {
+    accessSync(existsSync(path) ? path : dir, constants.W_OK);
+  } catch {
+    return `cannot write ${existsSync(path) ? 'that file' : `in ${dir}`}`;
+  }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runDemo } from './driver.js';
-import { DEMO_USAGE, DemoFlagError, parseDemoFlags } from './flags.js';
+import { DEMO_USAGE, DemoFlagError, parseDemoFlags, svgPathProblem } from './flags.js';
 import { timelineSvg } from './svg.js';
 import { liveView, plainView, type View } from './terminal.js';
 import { count, jobNames, ms, robotNames, stories } from './timeline.js';
@@ -20,6 +20,11 @@ async function main(): Promise<void> {
     process.stdout.write(DEMO_USAGE);
     return;
   }
+  const svgProblem = svgPathProblem(options.svg);
+  if (svgProblem !== undefined) {
+    process.stderr.write(`demo: --svg ${options.svg}: ${svgProblem}\n`);
+    process.exit(2);
+  }
   // This file is bundled to dist/demo.js; the node's launcher sits in bin/ beside dist/.
   const node = [process.execPath, fileURLToPath(new URL('../bin/resource-node', import.meta.url))];
   const write = (text: string): void => {
@@ -32,14 +37,19 @@ async function main(): Promise<void> {
     write(`resource-node demo: ${count(options.jobs, 'job')}, ${count(options.robots, 'robot')}; each job holds a robot for ${ms(options.jobMs)}\n`);
   }
 
-  const started = performance.now();
-  const redraw = live ? setInterval(() => view.tick(performance.now() - started), 100) : undefined;
+  // One clock for the view and the events, from the moment the jobs are submitted: a view
+  // started earlier would run ahead of the events by the node's start-up time.
+  const clock = (): number => performance.now();
+  let redraw: NodeJS.Timeout | undefined;
+  const onStart = (start: number): void => {
+    if (live) redraw = setInterval(() => view.tick(clock() - start), 100);
+  };
   process.on('SIGINT', () => {
     view.finish();
     process.exit(130);
   });
   try {
-    const run = await runDemo({ ...options, node, onEvent: (e) => view.event(e), clock: () => performance.now() });
+    const run = await runDemo({ ...options, node, onEvent: (e) => view.event(e), onStart, clock });
     clearInterval(redraw);
     view.finish();
     writeFileSync(options.svg, timelineSvg(run));

@@ -46,7 +46,10 @@ export function timelineSvg(run: DemoRun): string {
   out.push(`<text x="24" y="34" font-size="19" font-weight="bold" fill="#1d1d1d">${count(run.jobs.length, 'job')}, ${count(run.robots.length, 'robot')}: each job checks out one robot for ${ms(run.jobMs)}</text>`);
   out.push(`<text x="24" y="58" font-size="13" fill="#555555">resource-node demo · ${count(all.length - waited, 'job')} started at once, ${waited} waited for a robot to come back</text>`);
   out.push(`<rect x="24" y="72" width="22" height="12" rx="3" fill="${jobColour(0)}"/><text x="52" y="82" font-size="12" fill="#333333">holds a robot (check-out to check-in)</text>`);
-  out.push(`<rect x="290" y="72" width="22" height="12" rx="3" fill="url(#hatch-${esc(all[0]?.job ?? '')})" stroke="${jobColour(0)}" stroke-dasharray="3 2"/><text x="318" y="82" font-size="12" fill="#333333">waits: queued, every robot busy</text>`);
+  // The wait swatch looks like the first wait bar below, so it uses that job's hatching.
+  const firstWait = all.find((s) => s.waitedFrom >= 0) ?? all[0];
+  const waitColour = firstWait === undefined ? jobColour(0) : colourOf(firstWait);
+  out.push(`<rect x="290" y="72" width="22" height="12" rx="3" fill="url(#hatch-${esc(firstWait?.job ?? '')})" stroke="${waitColour}" stroke-dasharray="3 2"/><text x="318" y="82" font-size="12" fill="#333333">waits: queued, every robot busy</text>`);
 
   // Lane backgrounds and the grid behind the bars.
   for (let i = 0; i < run.robots.length; i++) {

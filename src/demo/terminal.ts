@@ -36,6 +36,8 @@ export function liveView(s: ViewSetup & { readonly colour: boolean; readonly col
   const events: DemoEvent[] = [];
   let drawn = 0;
   let now = 0;
+  /** Once every job has checked in the clock stops, so the last frame never goes back in time. */
+  let over = false;
   const draw = (): void => {
     // A wrapped line would throw off the count of lines to move back over.
     const lines = frame({ ...s, events, now }).map((l) => (l.includes('\x1b') ? l : l.slice(0, s.columns - 1)));
@@ -48,15 +50,17 @@ export function liveView(s: ViewSetup & { readonly colour: boolean; readonly col
     event(e) {
       events.push(e);
       now = Math.max(now, e.at);
+      over ||= events.filter((x) => x.kind === 'checks_in').length === s.jobs.length;
       draw();
     },
     tick(t) {
+      if (over) return;
       now = Math.max(now, t);
       draw();
     },
     finish() {
-      // The last frame stops the clock at the last event, so it shows the whole run.
-      if (events.length > 0) now = events[events.length - 1]!.at;
+      // The last frame shows the whole run, and time never runs backwards into it.
+      if (events.length > 0) now = Math.max(now, events[events.length - 1]!.at);
       draw();
       s.write('\x1b[?25h');
     },

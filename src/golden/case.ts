@@ -1,4 +1,5 @@
 import { checkPatternSyntax, isPlainObject } from './pattern.js';
+import { RULES } from './rules.js';
 import { placeholders, substitute } from './variables.js';
 
 /** One reply a step waits for. `dest`/`src` are patterns for the envelope; `body` for its body. */
@@ -21,6 +22,10 @@ export interface Step {
 /** A harness case: a fresh node, given flags, driven step by step. */
 export interface HarnessCase {
   readonly name: string;
+  /** What the case shows, in a sentence; quoted when it fails. */
+  readonly description?: string;
+  /** Names of the rules in RULES that the case checks; quoted when it fails. */
+  readonly rules: readonly string[];
   readonly timeoutMs: number;
   readonly args: readonly string[];
   readonly steps: readonly Step[];
@@ -28,7 +33,7 @@ export interface HarnessCase {
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 
-const CASE_KEYS = new Set(['name', 'description', 'timeout_ms', 'args', 'steps']);
+const CASE_KEYS = new Set(['name', 'description', 'rules', 'timeout_ms', 'args', 'steps']);
 const STEP_KEYS = new Set(['send', 'expect', 'capture', 'note']);
 const ENVELOPE_KEYS = new Set(['src', 'dest', 'body']);
 
@@ -42,6 +47,10 @@ export function parseCase(value: unknown, fallbackName: string): HarnessCase {
   if (!Number.isSafeInteger(timeoutMs) || (timeoutMs as number) < 1) throw new Error('"timeout_ms" must be a positive integer');
   const args = value.args ?? [];
   if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw new Error('"args" must be an array of strings');
+  if (value.description !== undefined && typeof value.description !== 'string') throw new Error('"description" must be a string');
+  const rules = value.rules ?? [];
+  if (!Array.isArray(rules) || !rules.every((r) => typeof r === 'string')) throw new Error('"rules" must be an array of rule names');
+  for (const r of rules) if (!Object.hasOwn(RULES, r)) throw new Error(`unknown rule "${r}" (known: ${Object.keys(RULES).join(', ')})`);
   if (!Array.isArray(value.steps) || value.steps.length === 0) throw new Error('"steps" must be a non-empty array');
   const captured = new Set<string>();
   const steps = value.steps.map((s, i) => {
@@ -51,7 +60,7 @@ export function parseCase(value: unknown, fallbackName: string): HarnessCase {
       throw new Error(`step ${i + 1}: ${(e as Error).message}`);
     }
   });
-  return { name, timeoutMs: timeoutMs as number, args, steps };
+  return { name, ...(value.description === undefined ? {} : { description: value.description as string }), rules, timeoutMs: timeoutMs as number, args, steps };
 }
 
 function parseStep(value: unknown, captured: Set<string>): Step {

@@ -4,11 +4,12 @@ import { discover, type Fixture } from './discover.js';
 import { NodeProcess, shellQuote } from './node-process.js';
 import { label, runFixture } from './suite.js';
 
-const USAGE = `Usage: golden [--node "CMD"] [--update] [--filter TEXT] [PATH...]
+const USAGE = `Usage: golden [--node "CMD"] [--timeout MS] [--update] [--filter TEXT] [PATH...]
 
 Runs fixtures against a node and prints PASS or FAIL per fixture, then "N passed, N failed".
 
   --node "CMD"    shell command that starts the node to test (default: this project's resource-node)
+  --timeout MS    how long each harness step waits for its replies (default: each case's timeout_ms, 5000)
   --update        rewrite each transcript's expected.jsonl from the node's output (harness cases never change)
   --filter TEXT   run only fixtures whose label, name or path contains TEXT
   PATH...         fixture files or folders (default: every fixture: fixtures/golden and fixtures/harness)
@@ -24,11 +25,12 @@ interface Options {
   nodeGiven: boolean;
   update: boolean;
   filter: string | undefined;
+  timeoutMs: number | undefined;
   paths: string[];
 }
 
 function parseArgs(argv: readonly string[]): Options | 'help' {
-  const o: Options = { node: defaultNode(), nodeGiven: false, update: false, filter: undefined, paths: [] };
+  const o: Options = { node: defaultNode(), nodeGiven: false, update: false, filter: undefined, timeoutMs: undefined, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -44,6 +46,10 @@ function parseArgs(argv: readonly string[]): Options | 'help' {
     } else if (arg.startsWith('--node=')) {
       o.node = arg.slice('--node='.length);
       o.nodeGiven = true;
+    } else if (arg === '--timeout' || arg.startsWith('--timeout=')) {
+      const text = arg === '--timeout' ? value() : arg.slice('--timeout='.length);
+      if (!/^[1-9][0-9]*$/.test(text) || !Number.isSafeInteger(Number(text))) throw new Error(`--timeout must be a whole number of milliseconds, at least 1, got ${JSON.stringify(text)}`);
+      o.timeoutMs = Number(text);
     } else if (arg === '--filter') o.filter = value();
     else if (arg.startsWith('--filter=')) o.filter = arg.slice('--filter='.length);
     else if (arg.startsWith('--')) throw new Error(`unknown flag ${JSON.stringify(arg)}`);
@@ -83,7 +89,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let failedCount = 0;
   let transcriptFailed = false;
   for (const f of fixtures) {
-    const { label: l, name, outcome } = await runFixture(f, options.node, { update: options.update });
+    const { label: l, name, outcome } = await runFixture(f, options.node, { update: options.update, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
     const title = name !== undefined && name !== l.split('/').pop() ? `${l} - ${name}` : l;
     if (outcome.result === 'fail') {
       failedCount++;

@@ -13,7 +13,7 @@ export function label(f: Fixture): string {
 }
 
 /** Runs any fixture against the node command; a case file that cannot be read fails with the reason. */
-export async function runFixture(f: Fixture, node: string, options: { update?: boolean } = {}): Promise<{ label: string; name?: string; outcome: Outcome }> {
+export async function runFixture(f: Fixture, node: string, options: { update?: boolean; timeoutMs?: number } = {}): Promise<{ label: string; name?: string; outcome: Outcome }> {
   if (f.kind === 'transcript') return { label: label(f), outcome: await runTranscript(f.path, node, options) };
   let c;
   try {
@@ -21,5 +21,7 @@ export async function runFixture(f: Fixture, node: string, options: { update?: b
   } catch (e) {
     return { label: label(f), outcome: failed(`bad case file: ${(e as Error).message}`) };
   }
+  // --timeout replaces every case's own timeout_ms, so a node that misses replies fails fast.
+  if (options.timeoutMs !== undefined) c = { ...c, timeoutMs: options.timeoutMs };
   return { label: label(f), name: c.name, outcome: await runHarnessCase(c, node) };
 }

@@ -4,7 +4,7 @@
 /** Units per whole resource. */
 export const SCALE = 1000;
 
-/** Largest amount accepted on the wire (SPEC section 7). */
+/** Largest amount accepted on the wire (docs/protocol.md, allocate limits). */
 export const MAX_AMOUNT = 1e12;
 
 /** A wire amount (already validated: positive, <= 3 decimals) as integer thousandths. */

@@ -1,4 +1,4 @@
-/** Options of an allocate beyond its requirements (SPEC section 8). All optional. */
+/** Options of an allocate beyond its requirements (docs/extensions.md). All optional. */
 export interface AllocateOptions {
   /** Higher waits in front; ties go by arrival. Default 0. */
   readonly priority?: number;

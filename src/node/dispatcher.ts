@@ -1,5 +1,5 @@
 import type { LedgerEvent, ResourceManager } from '../ledger/manager.js';
-import { parseEnvelope, type Request } from '../protocol/envelope.js';
+import { looksLikePartOfMultiLineJson, parseEnvelope, type Request } from '../protocol/envelope.js';
 import { ERRORS, NodeError, fail } from '../protocol/errors.js';
 import { printable } from '../protocol/printable.js';
 import { encode, type Outgoing } from '../protocol/reply.js';
@@ -25,6 +25,8 @@ export class Dispatcher {
   readonly node: NodeState;
   private readonly table: Map<string, Route>;
   private readonly log: (line: string) => void;
+  /** The one-line hint for pasted pretty-printed JSON is given once per run, not per line. */
+  private hintedOneLine = false;
 
   constructor(
     readonly manager: ResourceManager,
@@ -41,6 +43,10 @@ export class Dispatcher {
     const parsed = parseEnvelope(line);
     if ('problem' in parsed) {
       this.log(`line ${lineNo}: ${printable(parsed.problem)}; skipped`);
+      if (!this.hintedOneLine && parsed.problem.startsWith('not JSON') && looksLikePartOfMultiLineJson(line)) {
+        this.hintedOneLine = true;
+        this.log(`line ${lineNo} looks like part of a message written over several lines: each message must be one whole JSON object on one line (print it compactly, e.g. with jq -c)`);
+      }
       return;
     }
     // Deadlines that fell due before this message come first, in the order they happened.
@@ -77,7 +83,10 @@ export class Dispatcher {
     if (type === undefined) return errorResult(new NodeError('malformed-request', 'type is required'));
     if (typeof type !== 'string') return errorResult(new NodeError('malformed-request', 'type must be a string'));
     const route = this.table.get(type);
-    if (route === undefined) return errorResult(new NodeError('not-supported', `unknown message type ${JSON.stringify(type)}`));
+    if (route === undefined) {
+      const near = closestName(type, [...this.table.keys()]);
+      return errorResult(new NodeError('not-supported', `unknown message type ${JSON.stringify(type)}${near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`}`));
+    }
     // Before the schema: a client that may not send this learns nothing about its body.
     if (route.adminOnly && !this.mayAdminister(request.src)) {
       return errorResult(fail.precondition(`only an admin may send ${type}, and ${JSON.stringify(request.src)} is not one (--admin names them)`));
@@ -98,6 +107,34 @@ export class Dispatcher {
 
 function errorResult(e: NodeError): HandlerResult {
   return { type: 'error', fields: { code: ERRORS[e.errorName].code, text: e.message } };
+}
+
+/** The known name a mistyped one most likely meant: the same but for case, `-` for `_`, or a small edit; else undefined. */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  const norm = (s: string): string => s.toLowerCase().replace(/-/g, '_');
+  const n = norm(name);
+  const exact = known.find((k) => norm(k) === n);
+  if (exact !== undefined) return exact;
+  // One edit in a short name, two in a longer one: closer than that is a different word.
+  const allowed = n.length < 6 ? 1 : 2;
+  let best: string | undefined;
+  let bestDistance = allowed + 1;
+  for (const k of known) {
+    const d = editDistance(n, norm(k));
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
+/** Levenshtein distance: inserts, deletes and substitutions. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 function isBlank(line: string): boolean {

@@ -37,3 +37,12 @@ export function parseEnvelope(line: string): Request | Unusable {
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * True for a line that looks like one piece of a JSON object written over several lines
+ * (a lone `{`, a `"key": value,` line, a closing `}`): the sign of pasted pretty-printed JSON.
+ */
+export function looksLikePartOfMultiLineJson(line: string): boolean {
+  const t = line.trim();
+  return /^[{[]$/.test(t) || /^[}\]],?$/.test(t) || /^"[^"]*"\s*:/.test(t) || (t.startsWith('{') && !t.endsWith('}'));
+}

@@ -70,6 +70,49 @@ describe('the demo against the built node', () => {
     expect(parts.waits).toEqual(['job3']);
   });
 
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)('in a terminal, the live view and the events share one clock, which never runs backwards', () => {
+    // `script` runs the demo on a terminal; the frames it draws are read back from its output.
+    const svg = join(mkdtempSync(join(tmpdir(), 'demo-')), 'timeline.svg');
+    const command = `stty cols 200 rows 50; NO_COLOR=1 ${process.execPath} ${join(root, 'dist/demo.js')} --job-ms 200 --svg ${svg}`;
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { input: '', encoding: 'utf8', timeout: 15_000 });
+    expect(r.status).toBe(0);
+    const frames = r.stdout.replace(/\r/g, '').split(/\x1b\[\d+F\x1b\[J/).map((f) => f.split('\n'));
+    const times = frames.map((lines) => Number(/t = (\d+) ms/.exec(lines[0]!)?.[1]));
+    expect(times.length).toBeGreaterThan(3);
+    for (let i = 1; i < times.length; i++) expect(times[i], `frame ${i}`).toBeGreaterThanOrEqual(times[i - 1]!);
+    // From the event log: when each robot was held.
+    const held: { robot: string; from: number; to: number }[] = [];
+    for (const [, at, robot] of r.stdout.matchAll(/\[\s*(\d+) ms\] job\d+ checks out (r\d+)/g)) {
+      const back = new RegExp(`\\[\\s*(\\d+) ms\\] job\\d+ checks in ${robot} after holding it`, 'g');
+      const ins = [...r.stdout.matchAll(back)].map((m) => Number(m[1])).filter((t) => t >= Number(at));
+      if (!held.some((h) => h.robot === robot && h.from === Number(at))) held.push({ robot: robot!, from: Number(at), to: Math.min(...ins) });
+    }
+    expect(held.length).toBe(3);
+    // A frame never shows a robot free at a time the events say it was held.
+    frames.forEach((lines, i) => {
+      for (const line of lines) {
+        const free = /^ {2}(r\d+) +free$/.exec(line);
+        if (free === null) continue;
+        const t = times[i]!;
+        expect(held.filter((h) => h.robot === free[1] && h.from + 1 < t && t + 1 < h.to), `frame ${i} at ${t} ms shows ${free[1]} free`).toEqual([]);
+      }
+    });
+  });
+
+  it('checks the --svg path before running, and refuses a stray argument', () => {
+    const started = Date.now();
+    const r = spawnSync(process.execPath, [join(root, 'dist/demo.js'), '--svg', '/nonexistent/dir/x.svg'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('demo: --svg /nonexistent/dir/x.svg: no such folder /nonexistent/dir\n');
+    expect(Date.now() - started).toBeLessThan(1500);
+    const dir = mkdtempSync(join(tmpdir(), 'demo-'));
+    expect(spawnSync(process.execPath, [join(root, 'dist/demo.js'), '--svg', dir], { encoding: 'utf8' }).stderr).toContain('that is a folder');
+    const stray = spawnSync(process.execPath, [join(root, 'dist/demo.js'), 'robots'], { encoding: 'utf8' });
+    expect(stray.status).toBe(2);
+    expect(stray.stderr).toContain('unexpected argument "robots"');
+  });
+
   it('refuses a bad flag with exit status 2', () => {
     const r = spawnSync(process.execPath, [join(root, 'dist/demo.js'), '--jobs', '0'], { encoding: 'utf8' });
     expect(r.status).toBe(2);

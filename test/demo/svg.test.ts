@@ -29,6 +29,11 @@ describe('the SVG timeline', () => {
       ['job3', 'r1'],
     ]);
     expect(parts.waits).toEqual(['job3']);
+    // The legend's wait swatch is hatched like the wait bar it explains: job3's, not job1's.
+    const swatch = /<rect x="290" y="72"[^>]*fill="url\(#hatch-([^)]+)\)" stroke="([^"]+)"/.exec(svg);
+    const bar = /<rect class="wait-bar"[^>]*fill="url\(#hatch-([^)]+)\)" stroke="([^"]+)"/.exec(svg);
+    expect(swatch?.slice(1)).toEqual(['job3', bar![2]]);
+    expect(bar![1]).toBe('job3');
     expect(parts.ticks).toBeGreaterThanOrEqual(3);
     for (const job of threeJobsTwoRobots.jobs) expect(svg).toContain(`>${job}<`);
     // job3's bar starts where job1's ends, on the same lane.

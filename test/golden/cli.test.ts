@@ -7,7 +7,8 @@ import { parseCase } from '../../src/golden/case.js';
 import { discover } from '../../src/golden/discover.js';
 import { runHarnessCase } from '../../src/golden/harness.js';
 import { label } from '../../src/golden/suite.js';
-import { golden, noDrainNode, root } from './helpers.js';
+import { RULES, SURPRISING_RULES } from '../../src/golden/rules.js';
+import { filteredNode, golden, noDrainNode, ourNode, root } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'golden-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -116,12 +117,51 @@ describe('harness cases through bin/golden', () => {
     expect(r.out).toContain('actual:   "c1"');
   });
 
-  it('say so when a node does not answer in time, with the tail of its stderr', () => {
-    const file = writeCase('silent', { timeout_ms: 1000, steps: [{ send: allocateGpu(1), expect: [grantedGpu(1)] }] });
+  it('say so when a node does not answer in time: the reply that was due, the case, its rules, a hint, the tail of its stderr', () => {
+    const file = writeCase('silent', {
+      description: 'A fresh node grants a gpu.',
+      rules: ['grant'],
+      timeout_ms: 1000,
+      steps: [{ send: allocateGpu(1), expect: [grantedGpu(1)] }],
+    });
     const r = run('--node', `echo starting up >&2; cat >/dev/null`, file);
     expect(r.out).toContain('step 1, reply 1 of 1: timed out after 1000 ms with no reply');
+    expect(r.out).toContain(`      expected: {"src":"n1","dest":"c1","body":${JSON.stringify(grantedGpu(1))}}`);
+    expect(r.out).toContain('      hint: does the node write each reply as one line and flush stdout at once');
+    expect(r.out).toContain('    case: A fresh node grants a gpu.');
+    expect(r.out).toContain(`    rule checked: grant: ${RULES.grant}`);
     expect(r.out).toContain('  | starting up');
     expect(r.status).toBe(1);
+  });
+
+  it('stop a case at its first missing reply, and --timeout replaces every case\'s own timeout', () => {
+    const file = writeCase('silent-long', {
+      timeout_ms: 5000,
+      steps: [1, 2, 3].map((n) => ({ send: allocateGpu(n), expect: [grantedGpu(n)] })),
+    });
+    const started = Date.now();
+    const r = run('--timeout', '300', '--node', 'cat >/dev/null', file);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(r.out.match(/timed out/g)).toEqual(['timed out']);
+    expect(r.out).toContain('step 1, reply 1 of 1: timed out after 300 ms with no reply');
+    expect(run('--timeout', '0', file).status).toBe(2);
+    expect(run('--timeout=1.5', file).status).toBe(2);
+  });
+
+  it('accept a reply\'s own msg_id, and fail any other extra key', () => {
+    const drains = `${root}fixtures/harness/drain-grants-several-in-order.json`;
+    const numbered = run('--node', filteredNode('msg-id'), drains, `${root}fixtures/harness/submit-job-sample.json`);
+    expect(numbered.lines.at(-1)).toBe('2 passed, 0 failed');
+    const extra = run('--node', filteredNode('extra-key'), drains);
+    expect(extra.out).toContain('body /node differs');
+    expect(extra.out).toContain('expected: (no such key)');
+  });
+
+  it('check that a reply comes from the name its request was sent to', () => {
+    const r = run('--node', filteredNode('src-null'), `${root}fixtures/harness/sample-allocate.json`);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain('step 1, reply 1 of 1: envelope "src" differs');
+    expect(r.out).toMatch(/expected: a string matching \/resources\/\n\s+actual: {3}null/);
   });
 
   it('say so when the node exits before replying', () => {
@@ -166,6 +206,7 @@ describe('the command line', () => {
     expect(r.lines).toEqual(['PASS harness/sample-allocate', 'PASS harness/sample-queued', '2 passed, 0 failed']);
     expect(run('no/such/path').status).toBe(2);
     expect(run('--frobnicate').status).toBe(2);
+    expect(run('--help').out).toContain('--timeout MS');
     expect(run('--filter', 'no-fixture-has-this-name').status).toBe(2);
     expect(run('--help').out).toContain('Usage: golden');
   });
@@ -175,15 +216,15 @@ describe('a node that never re-drains its queue', () => {
   it('fails exactly the cases where a release must grant a waiting request', async () => {
     const fixtures = discover([`${root}fixtures/harness`]);
     const failedLabels: string[] = [];
-    // Four at a time with a 2 s timeout: the broken node simply never sends the grant.
+    // Four at a time with a 1 s timeout: the broken node simply never sends the grant.
     for (let i = 0; i < fixtures.length; i += 4) {
       await Promise.all(
         fixtures.slice(i, i + 4).map(async (f) => {
-          const c = { ...parseCase(JSON.parse(readFileSync(f.path, 'utf8')), 'x'), timeoutMs: 2000 };
+          const c = { ...parseCase(JSON.parse(readFileSync(f.path, 'utf8')), 'x'), timeoutMs: 1000 };
           const outcome = await runHarnessCase(c, noDrainNode);
           if (outcome.result === 'fail') {
             failedLabels.push(label(f));
-            expect(outcome.details[0]).toMatch(/^step \d+, reply [2-9] of \d+: timed out after 2000 ms/);
+            expect(outcome.details[0]).toMatch(/^step \d+, reply [2-9] of \d+: timed out after 1000 ms/);
           }
         }),
       );
@@ -210,5 +251,34 @@ describe('a node that never re-drains its queue', () => {
     expect(r.out).toContain('step 3, reply 2 of 2: timed out after 1500 ms');
     expect(r.lines.at(-1)).toBe('0 passed, 1 failed');
     expect(r.status).toBe(1);
+  });
+});
+
+describe('the rules the harness cases check', () => {
+  it('every case names the rules it checks, and --policy fifo fails exactly the cases that name backfill', async () => {
+    const fixtures = discover([`${root}fixtures/harness`]);
+    const cases = fixtures.map((f) => ({ f, c: parseCase(JSON.parse(readFileSync(f.path, 'utf8')), 'x') }));
+    for (const { f, c } of cases) expect(c.rules.length, label(f)).toBeGreaterThan(0);
+    const fifo = `${ourNode} --policy fifo`;
+    const failures = new Map<string, readonly string[]>();
+    for (let i = 0; i < cases.length; i += 8) {
+      await Promise.all(
+        cases.slice(i, i + 8).map(async ({ f, c }) => {
+          const outcome = await runHarnessCase(c, fifo);
+          if (outcome.result === 'fail') failures.set(label(f), outcome.details);
+        }),
+      );
+    }
+    expect(failures.size).toBe(6);
+    for (const [l, details] of failures) expect(details, l).toContain(`rule checked: backfill: ${RULES.backfill}`);
+  });
+
+  it('are listed in docs/golden.md, and the surprising ones at the top of the README\'s "Check your own node"', () => {
+    const guide = readFileSync(`${root}docs/golden.md`, 'utf8');
+    for (const [name, text] of Object.entries(RULES)) expect(guide).toContain(`| \`${name}\` | ${text} |`);
+    const readme = readFileSync(`${root}README.md`, 'utf8');
+    const section = /## Check your own node\n([\s\S]*?)\n## /.exec(readme)![1]!;
+    const top = section.slice(0, section.indexOf('bin/golden --node'));
+    for (const name of SURPRISING_RULES) expect(top).toContain(`(\`${name}\`)`);
   });
 });

@@ -17,3 +17,8 @@ export const noDrainNode = nodeCommand(`${root}test/golden/no-drain-node.mjs`);
 
 /** The bin/golden program. */
 export const golden = `${root}bin/golden`;
+
+/** resource-node with its replies passed through test/golden/reply-filter.mjs in the given mode. */
+export function filteredNode(mode: 'msg-id' | 'extra-key' | 'src-null', args = ''): string {
+  return `${ourNode}${args === '' ? '' : ` ${args}`} | ${nodeCommand(`${root}test/golden/reply-filter.mjs`)} ${mode}`;
+}

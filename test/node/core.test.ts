@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TestNode, allocate, release } from './helpers.js';
 
-describe('core exchanges, whole envelopes (SPEC section 4)', () => {
+describe('core exchanges, whole envelopes', () => {
   it('allocate that fits: allocated with the requested types in request order', () => {
     const n = new TestNode();
     expect(n.send('c1', allocate(1, { cpu: 2, memory: 4 }))).toEqual([
@@ -91,7 +91,7 @@ describe('core exchanges, whole envelopes (SPEC section 4)', () => {
     expect(n.one('c3', allocate(5, { cpu: 1 }))).toMatchObject({ type: 'queued', available: { cpu: 0 } });
   });
 
-  it('submit_job: the spec example, then totals that accumulate', () => {
+  it('submit_job: the protocol example, then totals that accumulate', () => {
     const n = new TestNode();
     expect(n.send('c1', { type: 'submit_job', msg_id: 4, category: 'heavy', concurrency_limit: 2, jobs: 3 })).toEqual([
       '{"src":"n1","dest":"c1","body":{"type":"jobs_submitted","in_reply_to":4,"queued":1,"running":2,"waiting":1}}',

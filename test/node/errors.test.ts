@@ -16,6 +16,22 @@ describe('code 10: unknown message type', () => {
   it.each(['nope', 'status_please', '__proto__', 'constructor', 'toString'])('%s', (type) => {
     expect(reply({ type })).toBe(errorLine('c1', 1, 10, `unknown message type ${JSON.stringify(type)}`));
   });
+
+  it.each([
+    ['Allocate', 'allocate'],
+    ['ALLOCATE', 'allocate'],
+    ['alocate', 'allocate'],
+    ['submit-job', 'submit_job'],
+    ['submitjob', 'submit_job'],
+    ['relase', 'release'],
+    ['Status', 'status'],
+  ])('%s suggests %s', (type, known) => {
+    expect(reply({ type })).toBe(errorLine('c1', 1, 10, `unknown message type ${JSON.stringify(type)} (did you mean ${JSON.stringify(known)}?)`));
+  });
+
+  it.each(['teleport', 'free', 'get'])('%s is too far from every known type to suggest one', (type) => {
+    expect(reply({ type })).toBe(errorLine('c1', 1, 10, `unknown message type ${JSON.stringify(type)}`));
+  });
 });
 
 describe('code 12: malformed requests, the text naming the field', () => {
@@ -83,17 +99,33 @@ describe('code 12: malformed requests, the text naming the field', () => {
   it('a body whose msg_id is not a usable integer gets no reply, only a stderr line', () => {
     const n = new TestNode();
     const bad = ['"1"', '1.5', 'null', 'true', '[1]'];
-    const unsafe = ['1e300', '9007199254740992', '-9007199254740993'];
+    const unsafe = ['1e20', '1e300', '9007199254740992', '-9007199254740993'];
     for (const id of [...bad, ...unsafe]) expect(n.line(`{"src":"c1","dest":"n1","body":{"type":"allocate","msg_id":${id}}}`)).toEqual([]);
     expect(n.line('{"src":"c1","dest":"n1","body":{"type":"allocate"}}')).toEqual([]);
     expect(n.log).toEqual([
       ...bad.map((_, i) => `line ${i + 1}: body "msg_id" must be an integer; skipped`),
       ...unsafe.map((_, i) => `line ${bad.length + i + 1}: body "msg_id" must be a safe integer (from -9007199254740991 to 9007199254740991); skipped`),
-      'line 9: body has no "msg_id", so no reply can be addressed; skipped',
+      'line 10: body has no "msg_id", so no reply can be addressed; skipped',
     ]);
     // Negative and zero msg_ids are integers: answered as usual.
     expect(n.one('c1', allocate(0, { cpu: 1 }))).toMatchObject({ type: 'allocated', in_reply_to: 0 });
     expect(n.one('c1', allocate(-5, { cpu: 1 }))).toMatchObject({ type: 'allocated', in_reply_to: -5 });
+  });
+
+  it('pretty-printed JSON pasted over several lines gets, once, the hint that a message is one line', () => {
+    const n = new TestNode();
+    const pasted = ['{', '  "src": "c1",', '  "dest": "n1",', '  "body": {"type": "status", "msg_id": 1}', '}'];
+    for (const l of [...pasted, ...pasted]) expect(n.line(l)).toEqual([]);
+    const hints = n.log.filter((l) => l.includes('one whole JSON object on one line'));
+    expect(hints).toEqual(['line 1 looks like part of a message written over several lines: each message must be one whole JSON object on one line (print it compactly, e.g. with jq -c)']);
+    expect(n.log).toHaveLength(11);
+    expect(n.log[1]).toBe(hints[0]);
+  });
+
+  it('a line that is simply not JSON gets no such hint', () => {
+    const n = new TestNode();
+    for (const l of ['nonsense', 'allocate cpu 2', '{"src":"c1" "dest":"n1"}']) n.line(l);
+    expect(n.log.filter((l) => l.includes('one line'))).toEqual([]);
   });
 
   it('junk lines get no reply, a numbered stderr line, and the node carries on', () => {

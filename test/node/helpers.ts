@@ -35,7 +35,7 @@ export function expectValidReply(body: Envelope['body']): void {
   const ok = validate!(body);
   expect(ok, `${JSON.stringify(body)} breaks schemas/replies/${body.type}.json: ${JSON.stringify(validate!.errors)}`).toBe(true);
   expect(body).not.toHaveProperty('msg_id');
-  // Keys come in the schema's order (the spec's order), whichever optional ones are present.
+  // Keys come in the schema's order (the protocol's order), whichever optional ones are present.
   const order = keyOrders.get(body.type)!;
   expect(Object.keys(body)).toEqual(order.filter((k) => Object.hasOwn(body, k)));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TestNode, allocate, release } from './helpers.js';
 
-describe('identity and envelopes (SPEC section 3)', () => {
+describe('identity and envelopes', () => {
   it('before init, a reply comes from the dest the request was sent to', () => {
     const n = new TestNode();
     expect(n.send('c1', allocate(1, { cpu: 1 }), 'n1')).toEqual([
@@ -54,7 +54,7 @@ describe('identity and envelopes (SPEC section 3)', () => {
   });
 });
 
-describe('names are plain data (SPEC section 7)', () => {
+describe('names are plain data', () => {
   const capacity: [string, number][] = [
     ['__proto__', 2],
     ['constructor', 3],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expectValidReply } from './helpers.js';
 
 describe('the reply schemas used by these tests', () => {
-  it('accept the core replies as the spec shows them', () => {
+  it('accept the core replies as docs/protocol.md shows them', () => {
     expectValidReply({ type: 'allocated', in_reply_to: 1, allocation_id: 'alloc-1', resources: { cpu: 2, memory: 4 } });
     expectValidReply({ type: 'queued', in_reply_to: 2, reason: 'Insufficient resources', available: { gpu: 2 }, required: 4 });
     expectValidReply({ type: 'released', in_reply_to: 3, allocation_id: 'alloc-1', resources_freed: { cpu: 2 } });

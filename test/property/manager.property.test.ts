@@ -198,7 +198,7 @@ function checkInvariants(manager: ResourceManager, model: ReferenceQueue, pendin
 const opsArb = fc.array(opArb, { minLength: 1, maxLength: 60 });
 
 describe.each(['backfill', 'fifo'] as const)('ResourceManager against the reference queue (%s)', (policy) => {
-  it('grants the same requests in the same order and keeps SPEC section 6 after every step', () => {
+  it('grants the same requests in the same order and keeps allocated + free = capacity after every step', () => {
     fc.assert(
       fc.property(configArb, opsArb, (config, ops) => run(policy, config, ops)),
       { numRuns: 400 },

@@ -1,4 +1,4 @@
-// A deliberately plain model of SPEC section 5, for the property tests to compare the
+// A deliberately plain model of the drain (docs/protocol.md, "The queue"), for the property tests to compare the
 // indexed ResourceManager against: the queue is an array, and every drain walks it from
 // the front in arrival order. Amounts are integer thousandths ("units"), as in the ledger.
 

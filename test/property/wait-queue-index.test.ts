@@ -221,7 +221,7 @@ describe('the wait queue index on complementary demands', () => {
   });
 });
 
-/** The grants SPEC section 5 asks for: a walk in queue order with the starvation guard. */
+/** The grants the protocol's drain asks for: a walk in queue order with the starvation guard. */
 function referenceDrain(waiting: { msgId: number; need: Map<string, number>; reserved: boolean; bypassed: number }[], free: Map<string, number>, maxBypass: number): number[] {
   const granted: number[] = [];
   let head: (typeof waiting)[number] | undefined;

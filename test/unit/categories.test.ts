@@ -5,7 +5,7 @@ import { codeOf } from '../support/errors.js';
 const who = { src: 'c1', via: 'n1' };
 
 describe('Categories', () => {
-  it('starts as many jobs as the cap allows and queues the rest (the spec example)', () => {
+  it('starts as many jobs as the cap allows and queues the rest (the protocol example)', () => {
     const c = new Categories(100);
     expect(c.submit('heavy', 2, 3, who)).toEqual({ queued: 1, running: 2, waiting: 1, startedEarlier: [] });
   });

@@ -19,7 +19,7 @@ function flagError(argv: string[]): string {
 }
 
 describe('parseFlags', () => {
-  it('defaults to the spec defaults', () => {
+  it('defaults to the documented defaults', () => {
     expect(config([])).toEqual(DEFAULT_CONFIG);
     expect(DEFAULT_CONFIG).toEqual({
       capacity: [
@@ -92,8 +92,21 @@ describe('parseFlags', () => {
   });
 
   it('combines flags, the last of a repeated one winning', () => {
-    const c = config(['--deterministic', '--policy', 'fifo', '--max-queue=2', '--capacity', 'gpu=1', '--capacity=cpu=2']);
-    expect(c).toEqual({ ...DEFAULT_CONFIG, deterministic: true, policy: 'fifo', maxQueue: 2, capacity: [['cpu', 2]] });
+    const c = config(['--deterministic', '--policy', 'fifo', '--max-queue=2', '--policy', 'backfill']);
+    expect(c).toEqual({ ...DEFAULT_CONFIG, deterministic: true, policy: 'backfill', maxQueue: 2 });
+  });
+
+  it('merges repeated --capacity: types keep their first place, a later amount wins', () => {
+    expect(config(['--capacity', 'cpu=4', '--capacity', 'gpu=1']).capacity).toEqual([
+      ['cpu', 4],
+      ['gpu', 1],
+    ]);
+    expect(config(['--capacity', 'cpu=4,gpu=1', '--capacity=memory=2,cpu=6']).capacity).toEqual([
+      ['cpu', 6],
+      ['gpu', 1],
+      ['memory', 2],
+    ]);
+    expect(USAGE).toMatch(/--capacity[^\n]*\n[^\n]*repeats merge/);
   });
 
   it('a pool named like a default type replaces that type', () => {
@@ -105,7 +118,8 @@ describe('parseFlags', () => {
 
   it('throws FlagError naming the problem for every bad flag', () => {
     expect(flagError(['--nope'])).toMatch(/unknown flag "--nope"/);
-    expect(flagError(['capacity'])).toMatch(/unknown flag/);
+    expect(flagError(['capacity'])).toMatch(/unexpected argument "capacity": resource-node takes only flags/);
+    expect(flagError(['--deterministic', 'extra'])).toMatch(/unexpected argument "extra"/);
     expect(flagError(['--capacity'])).toMatch(/--capacity needs a value/);
     expect(flagError(['--capacity', 'cpu'])).toMatch(/--capacity: expected TYPE=AMOUNT/);
     expect(flagError(['--capacity', '=4'])).toMatch(/--capacity: expected TYPE=AMOUNT/);
@@ -129,7 +143,7 @@ describe('parseFlags', () => {
     expect(flagError(['--shutdown-grace-ms', '2147483648'])).toMatch(/--shutdown-grace-ms must be at most 2147483647/);
     expect(flagError(['--pool', 'robot'])).toMatch(/--pool: expected TYPE=MEMBER/);
     expect(flagError(['--pool', 'robot=r1,,r2'])).toMatch(/--pool: expected TYPE=MEMBER/);
-    expect(flagError(['--pool', 'robot=r1,r1'])).toMatch(/a member is named twice/);
+    expect(flagError(['--pool', 'robot=r1,r1'])).toMatch(/--pool robot: member "r1" is named twice/);
     expect(flagError(['--pool', 'robot=r1', '--pool', 'robot=r2'])).toMatch(/--pool robot is given twice/);
     expect(flagError(['--capacity', 'robot=2', '--pool', 'robot=r1'])).toMatch(/also in --capacity/);
     expect(flagError(['--admin'])).toMatch(/--admin needs a value/);
