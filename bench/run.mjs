@@ -53,6 +53,21 @@ process.stderr.write('2. deep queue\n');
       peerUs: naive[key],
     });
   }
+  // Many priority levels against one: a search for the front linear in the levels made
+  // 2d and 2e about 1,500x, 2f about 200x (see docs/performance.md, item 12).
+  const lv = ours.levels;
+  const n = fmt(lv.levels);
+  const levels = {
+    grantAll: [`2d release, grants all ${n} waiting: ${n} priorities / 1`, 10],
+    grantPastHead: [`2e the same, past a head that waits: ${n} priorities / 1`, 10],
+    pair: [`2f allocate + cancel in front of ${n}: ${n} priorities / 1`, 1.5],
+  };
+  for (const [key, [figure, target]] of Object.entries(levels)) {
+    const { distinct, one } = lv[key];
+    const r = distinct / one;
+    const valid = distinct > 0 && one > 0;
+    row(figure, us(distinct), `1 priority ${us(one)}`, r, `<= ${fmt(target, 2)}x`, valid && r <= target, { levels: lv.levels, oursUs: distinct, peerUs: one });
+  }
 }
 
 process.stderr.write('3. cold start\n');

@@ -1,5 +1,6 @@
 import { HashBuckets } from './hash-buckets.js';
 import { IdMinTree } from './id-min-tree.js';
+import { IdPairMinTree } from './id-pair-min-tree.js';
 import { MinTree } from './min-tree.js';
 import type { WaitingRequest } from './types.js';
 
@@ -28,6 +29,8 @@ class Group {
   listed = false;
   /** In the queue's list of groups whose tree or published minimums are behind. */
   stale = false;
+  /** In the queue's list of groups whose first request may have changed since the front tree was told. */
+  frontMoved = false;
   /** Slots whose request came or went since the tree was last brought up to date: the first `changes`. */
   private readonly changed: number[] = [];
   private changes = 0;
@@ -173,6 +176,8 @@ const FRESH_SLOTS_EVERY = 256;
 const CHANGED_MAX = 32;
 /** firstFitting calls per window of the per-type peaks of free units (see WaitQueue.reach). */
 const PEAK_WINDOW = 256;
+/** Groups noted in the list of moved fronts before the front tree is brought up to date unasked. */
+const MOVED_FRONTS_MAX = 64;
 
 /**
  * The wait queue, indexed for the drain. Requests are grouped by (priority, ordered
@@ -183,6 +188,11 @@ const PEAK_WINDOW = 256;
  * looked at and does not fit is filed again under a type it is blocked on: a release
  * costs about the number of requests whose filed demand it brings within reach, not the
  * depth of the queue.
+ *
+ * The front is found in O(log G) over G groups, whatever their priorities: a tree over
+ * group ids names the group whose first request stands in front. Like a group's tree, it
+ * is brought up to date only when read: a queue that empties on every grant (a saturated
+ * pool) never reads it.
  */
 export class WaitQueue {
   /** Groups by hash of (priority, types). */
@@ -199,9 +209,16 @@ export class WaitQueue {
   private count = 0;
   /** Numbers firstFitting calls, to take each candidate group once. */
   private calls = 0;
-  /** Reused lists of candidate group ids and groups. */
+  /** Reused list of candidate group ids. */
   private readonly openIds: number[] = [];
+  /**
+   * The candidate groups of the last search, highest priority last, less those it found
+   * holding no fit; while `openKept`, every group holding a request that fits `openAvail`
+   * (what that search was given) is among them.
+   */
   private readonly open: Group[] = [];
+  private readonly openAvail: number[] = [];
+  private openKept = false;
   /** Per dimension count, reused vectors of the free units and the reach of a group's types. */
   private readonly scratch: Float64Array[] = [];
   private readonly scratchReach: Float64Array[] = [];
@@ -217,6 +234,12 @@ export class WaitQueue {
   private lastGroup: Group | undefined;
   /** The front of the queue, or undefined when it must be found again. */
   private front: WaitingRequest | undefined;
+  /** Per group id, (-priority, seq) of its first request, except for the moved fronts: the least pair is the front. */
+  private readonly fronts = new IdPairMinTree();
+  /** Groups whose first request may have changed since `fronts` was told, each listed once. */
+  private readonly movedFronts: Group[] = [];
+  /** Groups head() and firstFitting() have looked at so far: lets tests bound their cost without a clock. */
+  groupsLookedAt = 0;
 
   get size(): number {
     return this.count;
@@ -228,7 +251,11 @@ export class WaitQueue {
     // Every request of a group has the same type list: keep one copy of it.
     (w as { types: readonly number[] }).types = g.types;
     g.append(w);
+    // A newcomer comes last in its group: it is the group's first only in an empty one.
+    if (g.live === 1) this.frontMoved(g);
     this.markStale(g);
+    // A group kept out of the last search's candidates may hold a fit now.
+    this.openKept = false;
     // The cached front stays right: only a newcomer can step in front of it.
     if (this.front !== undefined && ahead(w, this.front)) this.front = w;
     else if (this.count === 0) this.front = w;
@@ -239,6 +266,7 @@ export class WaitQueue {
     const g = w.group as Group | undefined;
     if (g === undefined) return;
     g.remove(w);
+    this.frontMoved(g);
     this.markStale(g);
     this.count--;
     if (w === this.front) this.front = undefined;
@@ -295,7 +323,32 @@ export class WaitQueue {
       this.publish(g);
     }
     this.byId[g.id] = undefined;
+    this.fronts.unset(g.id);
     this.freeIds.push(g.id);
+  }
+
+  /** Notes that the first request of `g` may have changed (each group is listed once). */
+  private frontMoved(g: Group): void {
+    if (g.frontMoved) return;
+    g.frontMoved = true;
+    this.movedFronts.push(g);
+    if (this.movedFronts.length === MOVED_FRONTS_MAX) this.fileFronts();
+  }
+
+  /** Tells the front tree where the first request of each group in the list of moved fronts now is. */
+  private fileFronts(): void {
+    const moved = this.movedFronts;
+    for (let i = 0; i < moved.length; i++) {
+      const g = moved[i]!;
+      g.frontMoved = false;
+      // Dropped since it was listed: drop() took it out of the tree.
+      if (this.byId[g.id] !== g) continue;
+      const w = g.first();
+      if (w === undefined) this.fronts.unset(g.id);
+      else this.fronts.set(g.id, -g.priority, w.seq);
+      this.groupsLookedAt++;
+    }
+    moved.length = 0;
   }
 
   private markStale(g: Group): void {
@@ -340,14 +393,12 @@ export class WaitQueue {
   /** The request at the front of the queue (highest priority, then earliest). */
   head(): WaitingRequest | undefined {
     if (this.count === 0) return undefined;
-    if (this.front !== undefined) return this.front;
-    let best: WaitingRequest | undefined;
-    for (const g of this.byId) {
-      const w = g?.first();
-      if (w !== undefined && (best === undefined || ahead(w, best))) best = w;
+    if (this.front === undefined) {
+      if (this.movedFronts.length > 0) this.fileFronts();
+      this.groupsLookedAt++;
+      this.front = this.byId[this.fronts.least()]!.first();
     }
-    this.front = best;
-    return best;
+    return this.front;
   }
 
   /**
@@ -358,12 +409,6 @@ export class WaitQueue {
   firstFitting(avail: readonly number[]): WaitingRequest | undefined {
     if (this.count === 0) return undefined;
     if (this.stale.length > 0) this.syncAll();
-    // A request fits only if its filed demand does: the candidates are the groups holding
-    // one whose filed demand fits.
-    const ids = this.openIds;
-    const open = this.open;
-    ids.length = 0;
-    open.length = 0;
     const call = ++this.calls;
     if (call % PEAK_WINDOW === 0) {
       this.lastPeak = this.peak;
@@ -375,27 +420,75 @@ export class WaitQueue {
       const p = peak[t];
       if (p === undefined || a > p) peak[t] = a;
     }
+    // A drain asks again and again with less room each time: the groups the last search
+    // ruled out stay ruled out, so its list is searched on instead of collected again.
+    if (!this.narrows(avail)) this.collect(avail, call);
+    const last = this.openAvail;
+    last.length = avail.length;
+    for (let t = 0; t < avail.length; t++) last[t] = avail[t] ?? 0;
+    this.openKept = true;
+    return this.searchOpen(avail);
+  }
+
+  /** True when the kept candidates may be searched for `avail`: it has nowhere more room than the last search. */
+  private narrows(avail: readonly number[]): boolean {
+    if (!this.openKept) return false;
+    const last = this.openAvail;
+    const n = Math.max(avail.length, last.length);
+    for (let t = 0; t < n; t++) if ((avail[t] ?? 0) > (last[t] ?? 0)) return false;
+    return true;
+  }
+
+  /** Makes the candidates the groups holding a request whose filed demand fits `avail` (only those can hold a fit). */
+  private collect(avail: readonly number[], call: number): void {
+    const ids = this.openIds;
+    const open = this.open;
+    ids.length = 0;
+    open.length = 0;
     for (let t = 0; t < this.byType.length; t++) this.byType[t]?.collect(avail[t] ?? 0, ids);
     for (let i = 0; i < ids.length; i++) {
       const g = this.byId[ids[i]!]!;
       if (g.seen === call) continue;
       g.seen = call;
+      this.groupsLookedAt++;
       open.push(g);
     }
-    // Higher priorities first: once one of them has a fit, no lower group can beat it.
+    // Highest priority last, where a search starts and ruled-out groups leave from.
     if (open.length > 1) open.sort(byPriority);
+  }
+
+  /**
+   * The earliest request fitting `avail` among the candidates, looked for from the highest
+   * priority down: once a group has a fit, no lower group can beat it. The groups looked
+   * at that hold no fit leave the list; with less room and no newcomer they cannot hold
+   * one later.
+   */
+  private searchOpen(avail: readonly number[]): WaitingRequest | undefined {
+    const open = this.open;
+    const end = open.length;
     let best: WaitingRequest | undefined;
-    for (let i = 0; i < open.length; i++) {
+    // The groups looked at that hold a fit are moved to open[keep..end).
+    let keep = end;
+    let i = end - 1;
+    for (; i >= 0; i--) {
       const g = open[i]!;
       if (best !== undefined && g.priority < (best.options?.priority ?? 0)) break;
-      best = this.bestIn(g, avail, best);
+      this.groupsLookedAt++;
+      if (g.live === 0) continue;
+      const w = this.firstIn(g, avail);
       this.publish(g);
+      if (w === undefined) continue;
+      open[--keep] = g;
+      if (best === undefined || ahead(w, best)) best = w;
     }
+    const kept = end - keep;
+    for (let j = 0; j < kept; j++) open[i + 1 + j] = open[keep + j]!;
+    open.length = i + 1 + kept;
     return best;
   }
 
-  /** `best`, or the earliest fitting request of `g` when that one stands in front of it. */
-  private bestIn(g: Group, avail: readonly number[], best: WaitingRequest | undefined): WaitingRequest | undefined {
+  /** The earliest request of `g` that fits `avail`, if any. */
+  private firstIn(g: Group, avail: readonly number[]): WaitingRequest | undefined {
     const types = g.types;
     const dimAvail = (this.scratch[types.length] ??= new Float64Array(types.length));
     const dimReach = (this.scratchReach[types.length] ??= new Float64Array(types.length));
@@ -405,8 +498,7 @@ export class WaitQueue {
       dimReach[j] = this.reach(t);
     }
     const slot = g.tree.findFirst(dimAvail, dimReach, g.demandsOf);
-    const w = slot >= 0 ? g.slots[slot] : undefined;
-    return w !== undefined && (best === undefined || ahead(w, best)) ? w : best;
+    return slot >= 0 ? g.slots[slot] : undefined;
   }
 
   /** The most free units of type `t` seen lately (at least one and at most two windows). */
@@ -438,7 +530,7 @@ export function groupHash(priority: number, types: readonly number[]): number {
 }
 
 function byPriority(a: Group, b: Group): number {
-  return b.priority - a.priority;
+  return a.priority - b.priority;
 }
 
 /**

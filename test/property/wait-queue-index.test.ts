@@ -221,6 +221,74 @@ describe('the wait queue index on complementary demands', () => {
   });
 });
 
+describe('the wait queue index with many priority levels', () => {
+  // Requests have priorities from -spread to spread (each run draws its spread, so some
+  // queues have one level and some have up to 81), and searches mostly come with less
+  // room than the one before, as in a drain: the candidates a search keeps for the next
+  // one must never leave out a request that fits, whether requests came, went or room
+  // grew in between.
+  const levelled = (spread: number) =>
+    fc.record({
+      types: fc.shuffledSubarray([0, 1, 2], { minLength: 1, maxLength: 3 }),
+      amounts: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 3, maxLength: 3 }),
+      priority: fc.integer({ min: -spread, max: spread }),
+    });
+  const cut = fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 3, maxLength: 3 });
+  type Step =
+    | { kind: 'add'; d: Demand }
+    | { kind: 'remove'; pick: number }
+    | { kind: 'less'; cut: number[] }
+    | { kind: 'room'; avail: number[] }
+    | { kind: 'drain' };
+  const step = (spread: number): fc.Arbitrary<Step> =>
+    fc.oneof(
+      { weight: 6, arbitrary: levelled(spread).map((d) => ({ kind: 'add' as const, d })) },
+      { weight: 2, arbitrary: fc.nat().map((pick) => ({ kind: 'remove' as const, pick })) },
+      { weight: 4, arbitrary: cut.map((c) => ({ kind: 'less' as const, cut: c })) },
+      { weight: 1, arbitrary: fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 3, maxLength: 3 }).map((avail) => ({ kind: 'room' as const, avail })) },
+      { weight: 1, arbitrary: fc.constant({ kind: 'drain' as const }) },
+    );
+  // Long histories (fast-check keeps arrays to about ten items unless told): the queue must
+  // fill, and its front must leave while its group holds more.
+  const history = fc.integer({ min: 0, max: 40 }).chain((spread) => fc.array(step(spread), { minLength: 1, maxLength: 300, size: 'large' }));
+
+  it('head, firstFitting and drains agree with a plain walk', () => {
+    fc.assert(
+      fc.property(history, (steps) => {
+        const q = new WaitQueue();
+        let live: WaitingRequest[] = [];
+        let avail = [6, 6, 6];
+        for (const st of steps) {
+          if (st.kind === 'add') {
+            const w = request(st.d);
+            q.add(w);
+            live.push(w);
+          } else if (st.kind === 'remove') {
+            if (live.length === 0) continue;
+            const w = live[st.pick % live.length]!;
+            q.remove(w);
+            live = live.filter((x) => x !== w);
+          } else if (st.kind === 'less') {
+            avail = avail.map((x, t) => x - st.cut[t]!);
+          } else if (st.kind === 'room') {
+            avail = st.avail;
+          } else {
+            const { granted, expected } = drainBoth(q, live, avail);
+            expect(granted).toEqual(expected);
+            live = live.filter((w) => !granted.includes(w));
+          }
+          const ordered = inOrder(live);
+          expect(q.head()).toBe(ordered[0]);
+          expect(q.firstFitting(avail)).toBe(ordered.find((w) => fits(w, avail)));
+        }
+        expect(q.size).toBe(live.length);
+        expect(q.toArray()).toEqual(inOrder(live));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 /** The grants the protocol's drain asks for: a walk in queue order with the starvation guard. */
 function referenceDrain(waiting: { msgId: number; need: Map<string, number>; reserved: boolean; bypassed: number }[], free: Map<string, number>, maxBypass: number): number[] {
   const granted: number[] = [];

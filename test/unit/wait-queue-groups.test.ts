@@ -73,6 +73,42 @@ describe('wait queue groups', () => {
     expect(q.head()).toBeUndefined();
   });
 
+  it('leaves no front behind for a group dropped before its move was told to the front tree', () => {
+    // The front tree hears of a group's moved first request when the front is next looked
+    // for, or once 64 groups are noted; idle groups are forgotten, oldest first, once more
+    // than 64 are kept. So: file g's front, empty g, and empty more than 64 groups in all
+    // (some noted before g, so that the list of moved fronts stays short) before looking.
+    const q = new WaitQueue();
+    const low = waitingRequest([1], [1], -1);
+    q.add(low);
+    const gw = request([0]);
+    q.add(gw);
+    const g = gw.group;
+    for (let t = 100; t < 110; t++) {
+      const c = request([t]);
+      q.add(c);
+      q.remove(c);
+    }
+    const top = waitingRequest([2], [1], 5);
+    q.add(top);
+    q.remove(top);
+    expect(q.head()).toBe(gw);
+    const later: WaitingRequest[] = [];
+    for (let t = 200; t < 255; t++) {
+      const h = request([t]);
+      q.add(h);
+      later.push(h);
+    }
+    q.remove(gw);
+    for (const h of later) q.remove(h);
+    expect(q.head()).toBe(low);
+    // g was forgotten: a request of its shape makes a new group.
+    const again = request([0]);
+    q.add(again);
+    expect(again.group).not.toBe(g);
+    expect(q.head()).toBe(again);
+  });
+
   it('answers the same after a group has emptied and filled again many times', () => {
     const q = new WaitQueue();
     const held: WaitingRequest[] = [];
