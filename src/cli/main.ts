@@ -1,4 +1,5 @@
 import { ResourceNode } from '../node/node.js';
+import { printable } from '../protocol/printable.js';
 import { attachStdio, type StdioOutcome } from './stdio.js';
 import { FlagError, USAGE, parseFlags } from './flags.js';
 
@@ -6,15 +7,20 @@ declare const __VERSION__: string;
 
 /** The `resource-node` program: flags, then stdin/stdout/stderr and signals. */
 function main(): void {
+  // Logs are best effort: a stderr that fails (closed, a full disk) must not stop the node.
+  let logging = true;
+  process.stderr.on('error', () => {
+    logging = false;
+  });
   const log = (line: string): void => {
-    process.stderr.write(`resource-node: ${line}\n`);
+    if (logging) process.stderr.write(`resource-node: ${line}\n`);
   };
   let command;
   try {
     command = parseFlags(process.argv.slice(2));
   } catch (e) {
     if (!(e instanceof FlagError)) throw e;
-    process.stderr.write(`resource-node: ${e.message}\nTry 'resource-node --help'.\n`);
+    process.stderr.write(`resource-node: ${printable(e.message)}\nTry 'resource-node --help'.\n`);
     process.exit(2);
   }
   if (command.kind === 'help') {

@@ -129,6 +129,17 @@ export function attachStdio(node: ResourceNode, o: StdioOptions): { stop: () => 
     o.done(outcome);
   };
 
+  // Lines already taken from the input are owed replies too: their senders cannot tell
+  // them from lines the node handled. A partial last line is no message and is dropped.
+  const readWhatWasTaken = (): void => {
+    splitter.drainHeld();
+    if (typeof o.input.read !== 'function') return;
+    for (let chunk = o.input.read() as Buffer | null; chunk !== null; chunk = o.input.read() as Buffer | null) {
+      splitter.push(chunk);
+      splitter.drainHeld();
+    }
+  };
+
   const stop = (): void => {
     if (stopping) {
       // A second stop: give up at once on whatever is still unwritten.
@@ -139,6 +150,7 @@ export function attachStdio(node: ResourceNode, o: StdioOptions): { stop: () => 
     if (timer !== undefined) clearTimeout(timer);
     o.input.off('data', onData);
     o.input.pause();
+    readWhatWasTaken();
     flush();
     if (unconfirmed === 0) {
       end({ undelivered: 0, gaveUp: false });

@@ -1,7 +1,7 @@
 import type { LedgerEvent, ResourceManager } from '../ledger/manager.js';
 import { looksLikePartOfMultiLineJson, parseEnvelope, type Request } from '../protocol/envelope.js';
 import { ERRORS, NodeError, fail } from '../protocol/errors.js';
-import { printable } from '../protocol/printable.js';
+import { printable, quoteShort } from '../protocol/printable.js';
 import { encode, type Outgoing } from '../protocol/reply.js';
 import { eventMessage } from './events.js';
 import type { HandlerResult, NodeState } from './handler.js';
@@ -52,8 +52,19 @@ export class Dispatcher {
     // Deadlines that fell due before this message come first, in the order they happened.
     this.emit(this.manager.advance(), out);
     const result = this.answer(parsed, lineNo);
-    out.push(encode(this.node.nodeId, { dest: parsed.src, via: parsed.via, type: result.type, inReplyTo: parsed.msgId, fields: result.fields }));
+    out.push(this.replyText(parsed, result, lineNo));
     if (result.events !== undefined) this.emit(result.events, out);
+  }
+
+  /** The reply's line; a reply that cannot be written (a bug) becomes code 13, so a reply still goes out. */
+  private replyText(request: Request, result: HandlerResult, lineNo: number): string {
+    const reply = { dest: request.src, via: request.via, inReplyTo: request.msgId };
+    try {
+      return encode(this.node.nodeId, { ...reply, type: result.type, fields: result.fields });
+    } catch (e) {
+      this.log(`line ${lineNo}: crash writing the reply ${JSON.stringify(result.type)}: ${printable(e instanceof Error ? e.message : String(e))}`);
+      return encode(this.node.nodeId, { ...reply, type: 'error', fields: { code: ERRORS.crash.code, text: "internal error writing the reply; see the node's stderr" } });
+    }
   }
 
   /** Fires deadlines due now (the edge calls this from its one timer). */
@@ -85,7 +96,7 @@ export class Dispatcher {
     const route = this.table.get(type);
     if (route === undefined) {
       const near = closestName(type, [...this.table.keys()]);
-      return errorResult(new NodeError('not-supported', `unknown message type ${JSON.stringify(type)}${near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`}`));
+      return errorResult(new NodeError('not-supported', `unknown message type ${quoteShort(type)}${near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`}`));
     }
     // Before the schema: a client that may not send this learns nothing about its body.
     if (route.adminOnly && !this.mayAdminister(request.src)) {
@@ -120,6 +131,8 @@ export function closestName(name: string, known: readonly string[]): string | un
   let best: string | undefined;
   let bestDistance = allowed + 1;
   for (const k of known) {
+    // Lengths further apart than the edits allowed cannot match: no need to compare.
+    if (Math.abs(k.length - n.length) > allowed) continue;
     const d = editDistance(n, norm(k));
     if (d < bestDistance) [best, bestDistance] = [k, d];
   }

@@ -7,6 +7,9 @@ export interface Request {
   readonly body: Record<string, unknown>;
 }
 
+/** Longest `src` and `dest`, as for every other name the node keeps. */
+export const MAX_NAME = 256;
+
 /** Why a line produced no reply: one short sentence for stderr. */
 export type Unusable = { readonly problem: string };
 
@@ -25,6 +28,9 @@ export function parseEnvelope(line: string): Request | Unusable {
   const { src, dest, body } = value;
   if (typeof src !== 'string') return { problem: 'envelope "src" must be a string' };
   if (typeof dest !== 'string') return { problem: 'envelope "dest" must be a string' };
+  // Names are kept (by waiting requests, allocations, jobs): their length bounds that memory.
+  if (src.length > MAX_NAME) return { problem: `envelope "src" is ${src.length} characters, more than ${MAX_NAME}` };
+  if (dest.length > MAX_NAME) return { problem: `envelope "dest" is ${dest.length} characters, more than ${MAX_NAME}` };
   if (!isObject(body)) return { problem: 'envelope "body" must be an object' };
   const msgId = body.msg_id;
   if (msgId === undefined) return { problem: 'body has no "msg_id", so no reply can be addressed' };

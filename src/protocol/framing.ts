@@ -3,6 +3,7 @@ import { isAscii } from 'node:buffer';
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 const BOM = '\ufeff';
+const BOM_BYTES = 3;
 
 export interface FramingSink {
   /** A complete line (without its newline or a trailing carriage return). */
@@ -69,16 +70,20 @@ export class LineSplitter {
     if (start < chunk.length) this.keep(chunk, start, chunk.length);
   }
 
+  /** Reads every complete line held, pausing no more; a partial last line stays pending. */
+  drainHeld(): void {
+    while (this.held !== undefined) {
+      this.paused = false;
+      const held = this.held;
+      this.held = undefined;
+      this.push(held);
+    }
+    this.paused = false;
+  }
+
   /** End of input: what is held, then a last line without a newline, still count. */
   end(): void {
-    this.paused = false;
-    const held = this.held;
-    this.held = undefined;
-    if (held !== undefined) {
-      // Nothing can pause for good at the end: every held line is read.
-      this.push(held);
-      while (this.held !== undefined) this.resume();
-    }
+    this.drainHeld();
     if (this.pendingBytes > 0 || this.skipping >= 0) this.finish(Buffer.alloc(0), 0, 0);
   }
 
@@ -88,8 +93,9 @@ export class LineSplitter {
       this.skipping += n;
       return;
     }
-    // One byte more than the limit may still be the CR of a CRLF, which does not count.
-    if (this.pendingBytes + n > this.maxLineBytes + 1) {
+    // One byte more than the limit may still be the CR of a CRLF, which does not count; nor
+    // does a byte-order mark before the first line.
+    if (this.pendingBytes + n > this.maxLineBytes + 1 + (this.lineNo === 0 ? BOM_BYTES : 0)) {
       this.skipping = this.pendingBytes + n;
       this.pending = [];
       this.pendingBytes = 0;
@@ -109,7 +115,8 @@ export class LineSplitter {
       return;
     }
     const total = this.pendingBytes + (end - start);
-    if (total > this.maxLineBytes && !(total === this.maxLineBytes + 1 && this.lastByte(chunk, start, end) === CR)) {
+    const counted = total - (this.lineNo === 1 && this.startsWithBom(chunk, start, end) ? BOM_BYTES : 0);
+    if (counted > this.maxLineBytes && !(counted === this.maxLineBytes + 1 && this.lastByte(chunk, start, end) === CR)) {
       this.pending = [];
       this.pendingBytes = 0;
       this.sink.oversize(this.lineNo, total);
@@ -128,6 +135,16 @@ export class LineSplitter {
     // A byte-order mark some editors put at the start of a file is not part of the message.
     if (this.lineNo === 1 && text.startsWith(BOM)) text = text.slice(1);
     this.sink.line(text, this.lineNo);
+  }
+
+  /** True when the line held in `pending`, then `chunk[start, end)`, starts with a UTF-8 byte-order mark. */
+  private startsWithBom(chunk: Buffer, start: number, end: number): boolean {
+    const first: number[] = [];
+    for (const b of [...this.pending, chunk.subarray(start, end)]) {
+      for (let i = 0; i < b.length && first.length < BOM_BYTES; i++) first.push(b[i]!);
+      if (first.length === BOM_BYTES) break;
+    }
+    return first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf;
   }
 
   /** The last byte of the line ending at `end`, or -1 for an empty line. */

@@ -10,3 +10,11 @@ export function printable(text: string, keepNewlines = false): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
   });
 }
+
+/** Longest user text quoted whole into a reply's error text. */
+const QUOTED = 64;
+
+/** `s` as JSON text, cut to its first characters (with its length said) when long. */
+export function quoteShort(s: string): string {
+  return s.length <= QUOTED ? JSON.stringify(s) : `${JSON.stringify(s.slice(0, QUOTED))}... (${s.length} characters)`;
+}

@@ -205,6 +205,25 @@ describe('attachStdio', () => {
     });
   });
 
+  it('a stop handles the lines already taken from the input, counting their replies if unwritten', () => {
+    const node = new ResourceNode({ deterministic: true });
+    const { input, output, outcomes, io } = attach(node, { graceMs: 0 });
+    output.full = true;
+    const lines = Array.from({ length: 2000 }, (_, i) => line({ type: 'status', msg_id: i + 1 }));
+    input.emit('data', Buffer.from(`${lines.join('\n')}\n{"src":"c1","dest":"n1","bo`));
+    expect(output.lines).toBeLessThan(2000);
+    io.stop();
+    // Every whole line got its reply written; the partial last line is no message.
+    expect(output.lines).toBe(2000);
+    expect(output.bodies().map((b) => b.in_reply_to)).toEqual(lines.map((_, i) => i + 1));
+    return new Promise<void>((resolve) =>
+      setTimeout(() => {
+        expect(outcomes).toEqual([{ undelivered: 2000, gaveUp: true }]);
+        resolve();
+      }, 10),
+    );
+  });
+
   it('an output error ends it once, with the error and the count of lines it did not confirm', () => {
     const node = new ResourceNode({ deterministic: true });
     const { input, output, outcomes } = attach(node);

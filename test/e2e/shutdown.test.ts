@@ -58,4 +58,27 @@ describe('an output that fails', () => {
     expect(code).toBe(1);
     expect(stderr).toBe('resource-node: cannot write to stdout (ENOSPC); 1 reply not delivered\n');
   });
+
+  it('a stderr that fails loses the logs, not the node', async () => {
+    const child = spawn(process.execPath, [BIN, '--deterministic'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Nobody reads stderr: the node's first log line meets a closed pipe.
+    child.stderr.destroy();
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const lines = ['not json', ...Array.from({ length: 200 }, (_, i) => envelope('c1', { type: 'status', msg_id: i + 1 })), 'junk again'];
+    child.stdin.end(`${lines.join('\n')}\n`);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(stdout.split('\n').filter((l) => l !== '')).toHaveLength(200);
+  });
+
+  it('a bad flag is reported with its control characters escaped', async () => {
+    const child = spawn(process.execPath, [BIN, '--pool', '\u001b]0;pwned\u0007=a,a'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(2);
+    expect(stderr).toContain('\\x1b]0;pwned\\x07');
+    expect(stderr.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
 });

@@ -167,6 +167,22 @@ describe('code 12: malformed requests, the text naming the field', () => {
     expect(n.one('c1', { type: 'cancel', msg_id: 3, request_msg_id: 2 ** 53 - 1 })).toMatchObject({ code: 20 });
   });
 
+  it('names are bounded: long src or dest gets no reply, long fields are 12, a long type is quoted short', () => {
+    const n = new TestNode();
+    const long = 'x'.repeat(257);
+    expect(n.send(long, allocate(1, { cpu: 1 }))).toEqual([]);
+    expect(n.send('c1', allocate(2, { cpu: 1 }), long)).toEqual([]);
+    expect(n.log).toEqual(['line 1: envelope "src" is 257 characters, more than 256; skipped', 'line 2: envelope "dest" is 257 characters, more than 256; skipped']);
+    expect(n.one('x'.repeat(256), allocate(3, { cpu: 1 }))).toMatchObject({ type: 'allocated' });
+    expect(n.one('c1', allocate(4, { [long]: 1 }))).toMatchObject({ code: 12, text: 'requirements[0].type must be at most 256 characters' });
+    expect(n.one('c1', release(5, long))).toMatchObject({ code: 12, text: 'allocation_id must be at most 256 characters' });
+    expect(n.one('c1', { type: 'renew', msg_id: 6, allocation_id: long })).toMatchObject({ code: 12 });
+    expect(n.one('c1', { type: 'init', msg_id: 7, node_id: long, node_ids: [] })).toMatchObject({ code: 12 });
+    expect(n.one('c1', { type: 'init', msg_id: 8, node_id: 'n1', node_ids: Array.from({ length: 1025 }, () => 'n') })).toMatchObject({ code: 12 });
+    const type = 'q'.repeat(100_000);
+    expect(n.one('c1', { type, msg_id: 9 })).toMatchObject({ code: 10, text: `unknown message type "${'q'.repeat(64)}"... (100000 characters)` });
+  });
+
   it('an unknown type lists at most 20 known types and how many more there are', () => {
     const n = new TestNode({ capacity: Array.from({ length: 25 }, (_, i) => [`t${i}`, 1] as const) });
     const r = n.one('c1', allocate(1, { nope: 1 }));
@@ -225,6 +241,17 @@ describe('code 13: a bug in the node', () => {
     expect(n.one('c1', release(3, 'alloc-9'))).toMatchObject({ type: 'error', code: 20 });
     manager.allocate = original;
     expect(n.one('c1', allocate(4, { cpu: 1 }))).toMatchObject({ type: 'allocated', allocation_id: 'alloc-1' });
+  });
+
+  it('a reply that cannot be written is answered 13 all the same', () => {
+    const n = new TestNode();
+    const manager = n.node.manager;
+    const original = manager.submitJobs.bind(manager);
+    manager.submitJobs = (...args) => ({ ...original(...args), running: 10n as unknown as number });
+    expect(n.send('c1', { type: 'submit_job', msg_id: 1, category: 'a', concurrency_limit: 1 })).toEqual([
+      errorLine('c1', 1, 13, "internal error writing the reply; see the node's stderr"),
+    ]);
+    expect(n.log).toEqual([expect.stringMatching(/^line 1: crash writing the reply "jobs_submitted": /)]);
   });
 
   it('a thrown non-Error is a crash too', () => {

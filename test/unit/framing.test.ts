@@ -113,6 +113,16 @@ describe('LineSplitter', () => {
     }
   });
 
+  it('does not count a byte-order mark against the first line\'s limit', () => {
+    const bytes = Buffer.from('\ufeff12345\r\n\ufeff1234\n');
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      expect(feed(5, bytes, [cut])).toEqual([
+        ['line', '12345', 1],
+        ['oversize', 2, 7],
+      ]);
+    }
+  });
+
   it('pauses after the line that asked, keeps the rest of the chunk, and reads it on resume', () => {
     const seen: string[] = [];
     const s: LineSplitter = new LineSplitter(100, {
