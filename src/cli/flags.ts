@@ -1,5 +1,5 @@
-import { capacityProblem } from '../ledger/amounts.js';
-import { DEFAULT_CONFIG, type NodeConfig } from '../node/config.js';
+import { capacityProblem } from '../core/ledger/amounts.js';
+import { DEFAULT_CONFIG, type NodeConfig } from '../server/config.js';
 
 /** The longest --max-line-bytes: a line is decoded into one string, and V8 strings stop short of 512 MiB. */
 export const MAX_LINE_BYTES_LIMIT = 256 * 1024 * 1024;

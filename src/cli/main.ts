@@ -1,6 +1,6 @@
-import { ResourceNode } from '../node/node.js';
+import { ResourceNode } from '../server/node.js';
 import { printable } from '../protocol/printable.js';
-import { attachStdio, type StdioOutcome } from './stdio.js';
+import { attachStdio, type StdioOutcome } from '../adapters/stdio.js';
 import { FlagError, USAGE, parseFlags } from './flags.js';
 
 declare const __VERSION__: string;

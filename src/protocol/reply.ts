@@ -1,4 +1,4 @@
-import { BoundedCache } from './bounded-cache.js';
+import { BoundedCache } from '../lib/bounded-cache.js';
 
 /** A message the node owes a client: a reply, a later grant, an expiry, a job start. */
 export interface Outgoing {

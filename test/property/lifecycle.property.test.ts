@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { NodeConfig } from '../../src/node/config.js';
-import { ResourceNode } from '../../src/node/node.js';
-import { checkReplySchema, type Out } from '../node/lifecycle-support.js';
+import type { NodeConfig } from '../../src/server/config.js';
+import { ResourceNode } from '../../src/server/node.js';
+import { checkReplySchema, type Out } from '../server/lifecycle-support.js';
 
 // Random sequences of every lifecycle operation against a whole node (--deterministic),
 // checked after every step against an independent model of what the node must have done:

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ResourceManager, type Policy } from '../../src/ledger/manager.js';
-import type { Allocation } from '../../src/ledger/types.js';
+import { ResourceManager, type Policy } from '../../src/core/manager.js';
+import type { Allocation } from '../../src/core/model.js';
 import { ReferenceCategories, ReferenceQueue, type ModelAllocation } from './reference-queue.js';
 import { codeOf } from '../support/errors.js';
 

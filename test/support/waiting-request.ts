@@ -1,4 +1,4 @@
-import type { WaitingRequest } from '../../src/ledger/types.js';
+import type { WaitingRequest } from '../../src/core/model.js';
 
 let seq = 0;
 

@@ -1,0 +1,146 @@
+import { fail } from '../../protocol/errors.js';
+import { HeldAllocations } from './held-allocations.js';
+import type { CountingIds } from '../../lib/counting-ids.js';
+import { RecentCounts } from '../../lib/recent-counts.js';
+import { RecentIds } from '../../lib/recent-ids.js';
+import { ResourceTypes } from './resource-types.js';
+import { Shapes, type Shape } from './shapes.js';
+import type { Allocation } from '../model.js';
+
+/** Distinct requirement shapes interned (about 200 bytes each); see Shapes. Below 2^14, so `endedHow` fits 16 bits. */
+const SHAPES_INTERNED = 4096;
+
+/** An allocation that ended, as remembered so that a retried release or renew is answered. */
+export interface EndedAllocation {
+  readonly id: string;
+  /** Its holder: the client whose allocate it answered. */
+  readonly src: string;
+  readonly types: readonly number[];
+  readonly units: readonly number[];
+  /** `revoked`: released by someone other than its holder (an admin). */
+  readonly how: 'released' | 'expired' | 'revoked';
+}
+
+/** How an allocation ended, as the low two bits of its `endedHow` entry. */
+const HOW: readonly EndedAllocation['how'][] = ['released', 'expired', 'revoked'];
+
+/**
+ * Capacity and what is allocated, per resource type, in integer thousandths.
+ * Invariant: allocated + free = capacity for every type, where free is never reported
+ * below 0 even if capacity shrank under what is held.
+ */
+export class Ledger {
+  readonly types = new ResourceTypes();
+  private readonly capacity: number[] = [];
+  private readonly allocated: number[] = [];
+  private readonly live = new HeldAllocations();
+  /** The shapes of requests and allocations (see Shapes). */
+  readonly shapes = new Shapes(SHAPES_INTERNED);
+  /**
+   * Ended allocations by id. What each held, and how it ended, is kept at its slot in
+   * `endedHow`: (shape number + 1) * 4, plus its index in HOW. A shape that is not
+   * interned (0 there) is kept in `endedOwnShapes` by slot. Its holder is kept at the slot
+   * in `endedHolders`, so that only the holder (or an admin) is answered `released` again.
+   * So remembering an ended allocation keeps nothing alive but its id (with counted ids
+   * not even that) and its holder's name, one string shared by all of that client's
+   * allocations whenever the name is short (V8's JSON.parse interns short strings).
+   */
+  private readonly ended: RecentIds | RecentCounts;
+  private readonly endedHow: Uint16Array;
+  private readonly endedHolders: string[];
+  private readonly endedOwnShapes = new Map<number, Shape>();
+
+  /**
+   * @param rememberEnded how many ended allocations are remembered for retried releases.
+   * @param counted the source of every id, when the ids are counted (each is the prefix and the allocation's serial): they are then kept as numbers.
+   */
+  constructor(rememberEnded: number, counted?: CountingIds) {
+    this.ended = counted === undefined ? new RecentIds(rememberEnded) : new RecentCounts(rememberEnded, counted);
+    this.endedHow = new Uint16Array(Math.max(0, rememberEnded));
+    this.endedHolders = new Array<string>(Math.max(0, rememberEnded)).fill('');
+  }
+
+  /** Sets the capacity of `name` (registering a new type), in thousandths. */
+  setCapacity(name: string, units: number): number {
+    const t = this.types.intern(name);
+    this.capacity[t] = units;
+    this.allocated[t] ??= 0;
+    return t;
+  }
+
+  capacityOf(t: number): number {
+    return this.capacity[t] ?? 0;
+  }
+
+  allocatedOf(t: number): number {
+    return this.allocated[t] ?? 0;
+  }
+
+  freeOf(t: number): number {
+    const f = this.capacity[t]! - this.allocated[t]!;
+    return f > 0 ? f : 0;
+  }
+
+  /** Free units of every type, indexed by type: the working vector of a drain. */
+  freeVector(): number[] {
+    const v = new Array<number>(this.types.size);
+    for (let t = 0; t < v.length; t++) v[t] = this.freeOf(t);
+    return v;
+  }
+
+  /** True when every demand fits the free amounts, less `reserve` (units by type) if given. */
+  fits(types: readonly number[], units: readonly number[], reserve?: readonly number[]): boolean {
+    for (let i = 0; i < types.length; i++) {
+      const t = types[i]!;
+      if (units[i]! > this.freeOf(t) - (reserve?.[t] ?? 0)) return false;
+    }
+    return true;
+  }
+
+  get allocationCount(): number {
+    return this.live.size;
+  }
+
+  /** The live allocation with this id. */
+  get(id: string): Allocation | undefined {
+    return this.live.get(id);
+  }
+
+  /** True while `a` is live in this ledger (no lookup: see HeldAllocations). */
+  holds(a: Allocation): boolean {
+    return this.live.holds(a);
+  }
+
+  endedAllocation(id: string): EndedAllocation | undefined {
+    const slot = this.ended.slotOf(id);
+    if (slot < 0) return undefined;
+    const how = this.endedHow[slot]!;
+    const shape = how >= 4 ? this.shapes.at((how >> 2) - 1) : this.endedOwnShapes.get(slot)!;
+    return { id, src: this.endedHolders[slot]!, types: shape.types, units: shape.units, how: HOW[how & 3]! };
+  }
+
+  liveAllocations(): IterableIterator<Allocation> {
+    return this.live.values();
+  }
+
+  /** Records a grant. The caller has checked that it fits. */
+  add(a: Allocation): void {
+    for (let i = 0; i < a.types.length; i++) this.allocated[a.types[i]!]! += a.units[i]!;
+    this.live.add(a);
+  }
+
+  /** Ends live allocation `a`, returning its units to free. */
+  end(a: Allocation, how: EndedAllocation['how']): void {
+    if (!this.live.holds(a)) throw fail.noKey(`no live allocation ${JSON.stringify(a.id)}`);
+    this.live.delete(a);
+    for (let i = 0; i < a.types.length; i++) this.allocated[a.types[i]!]! -= a.units[i]!;
+    // Bounded memory: the oldest ended allocation is forgotten first.
+    const slot = this.ended.add(a);
+    if (slot < 0) return;
+    const shape = this.shapes.numberOf(a.types, a.units);
+    this.endedHow[slot] = (shape + 1) * 4 + (how === 'released' ? 0 : how === 'expired' ? 1 : 2);
+    this.endedHolders[slot] = a.src;
+    if (this.endedOwnShapes.size > 0) this.endedOwnShapes.delete(slot);
+    if (shape < 0) this.endedOwnShapes.set(slot, { types: a.types, units: a.units });
+  }
+}

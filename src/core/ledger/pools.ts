@@ -1,0 +1,131 @@
+import { fail } from '../../protocol/errors.js';
+import { SCALE } from './amounts.js';
+import type { Allocation } from '../model.js';
+
+/** One resource type whose units are named members (`--pool robot=r1,r2`). */
+interface MemberPool {
+  readonly type: number;
+  readonly typeName: string;
+  /** Member names in declaration order. */
+  readonly names: readonly string[];
+  readonly indexOf: ReadonlyMap<string, number>;
+  /** The allocation id holding each member (parallel to `names`), or undefined when free. */
+  readonly holders: (string | undefined)[];
+  free: number;
+}
+
+/**
+ * Which allocation holds which named member. The ledger still counts a member type in
+ * units like any other type (one member = one whole unit); this only adds the names. Free
+ * members are handed out in declaration order, so the lowest-declared free member goes first.
+ */
+export class Pools {
+  /** Pools by type index; sparse, most types are not member types. */
+  private readonly byType: (MemberPool | undefined)[] = [];
+  private readonly order: MemberPool[] = [];
+
+  /** True once any member type is declared. */
+  get declared(): boolean {
+    return this.order.length > 0;
+  }
+
+  /** Declares `names` as the members of type `t` (`typeName` for messages). */
+  declare(t: number, typeName: string, names: readonly string[]): void {
+    if (this.byType[t] !== undefined) throw new Error(`pool ${typeName} declared twice`);
+    const pool: MemberPool = {
+      type: t,
+      typeName,
+      names: [...names],
+      indexOf: new Map(names.map((n, i) => [n, i])),
+      holders: names.map(() => undefined),
+      free: names.length,
+    };
+    this.byType[t] = pool;
+    this.order.push(pool);
+  }
+
+  /** True when type `t` is made of named members. */
+  isMemberType(t: number): boolean {
+    return this.byType[t] !== undefined;
+  }
+
+  /** Member types in declaration order, as type indices. */
+  memberTypes(): number[] {
+    return this.order.map((p) => p.type);
+  }
+
+  /** Member names of type `t` in declaration order (empty for a plain type). */
+  membersOf(t: number): readonly string[] {
+    return this.byType[t]?.names ?? [];
+  }
+
+  /** Free members of type `t`. */
+  freeCount(t: number): number {
+    return this.byType[t]?.free ?? 0;
+  }
+
+  /** Code 12 unless `units` of type `t` (requirement `index` of a request) is a whole number of members. */
+  checkWhole(t: number, units: number, index: number): void {
+    const pool = this.byType[t];
+    if (pool !== undefined && units % SCALE !== 0) {
+      throw fail.malformed(`requirements[${index}].amount must be a whole number for the member type ${JSON.stringify(pool.typeName)}`);
+    }
+  }
+
+  /**
+   * Code 12 when type `t` is a member type: its capacity is its member count, fixed at
+   * start, so capacity changes (set_capacity) may not name it. `field` names the entry.
+   */
+  checkCapacitySettable(t: number, field: string): void {
+    const pool = this.byType[t];
+    if (pool !== undefined) {
+      throw fail.malformed(`${field} cannot be set: ${JSON.stringify(pool.typeName)} is a pool of named members; its capacity is its member count (${pool.names.length})`);
+    }
+  }
+
+  /**
+   * Hands allocation `id` the first free members, in declaration order, for every member
+   * type among `types`. The ledger has already checked that they fit. Undefined when no
+   * requested type is a member type, so such grants look exactly as without pools.
+   */
+  take(id: string, types: readonly number[], units: readonly number[]): Map<number, string[]> | undefined {
+    let taken: Map<number, string[]> | undefined;
+    for (let i = 0; i < types.length; i++) {
+      const pool = this.byType[types[i]!];
+      if (pool === undefined) continue;
+      const want = units[i]! / SCALE;
+      // A mismatch means the ledger and the pool disagree: a bug, never a client error.
+      if (!(want <= pool.free)) throw new Error(`pool ${pool.typeName}: ${want} members wanted, ${pool.free} free`);
+      const names: string[] = [];
+      for (let m = 0; names.length < want; m++) {
+        if (pool.holders[m] !== undefined) continue;
+        pool.holders[m] = id;
+        names.push(pool.names[m]!);
+      }
+      pool.free -= want;
+      (taken ??= new Map()).set(pool.type, names);
+    }
+    return taken;
+  }
+
+  /** Returns the members an ended allocation held. */
+  giveBack(a: Allocation): void {
+    if (a.members === undefined) return;
+    for (const [t, names] of a.members) {
+      const pool = this.byType[t]!;
+      for (const name of names) {
+        const m = pool.indexOf.get(name)!;
+        if (pool.holders[m] !== a.id) continue;
+        pool.holders[m] = undefined;
+        pool.free++;
+      }
+    }
+  }
+
+  /** `[member, allocation id or null]` for member type `t`, in declaration order. */
+  holders(t: number): [string, string | null][] {
+    const pool = this.byType[t];
+    if (pool === undefined) return [];
+    return pool.names.map((name, m) => [name, pool.holders[m] ?? null]);
+  }
+}

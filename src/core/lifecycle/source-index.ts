@@ -1,0 +1,203 @@
+import { Backlog } from '../../lib/backlog.js';
+import { ChurnMap } from '../../lib/churn-map.js';
+import type { Allocation, WaitingRequest } from '../model.js';
+
+type Entry = WaitingRequest | Allocation;
+
+/** Clients whose entries may empty before empty ones are swept (see SourceIndex.delete). */
+const SWEEP_AFTER = 1024;
+
+/** Entries a client keeps in plain arrays before they move to a map. */
+const LISTED = 8;
+
+/** Every current entry under one msg_id that its client sent more than once. */
+class Reused {
+  constructor(readonly entries: Entry[]) {}
+}
+
+type Slot = Entry | Reused;
+
+/** True when cancel names `e` before `than`: a waiting request before any allocation, then the newer. */
+function before(e: Entry, than: Entry): boolean {
+  const waits = !('id' in e);
+  if (waits !== !('id' in than)) return waits;
+  return 'id' in e ? e.serial > (than as Allocation).serial : e.seq > (than as WaitingRequest).seq;
+}
+
+/**
+ * The entry cancel names in a slot: of the entries sharing the msg_id, the newest waiting
+ * request (latest arrival), or when none waits the newest live allocation (latest grant).
+ */
+function named(slot: Slot): Entry {
+  if (!(slot instanceof Reused)) return slot;
+  let best = slot.entries[0]!;
+  for (let i = 1; i < slot.entries.length; i++) if (before(slot.entries[i]!, best)) best = slot.entries[i]!;
+  return best;
+}
+
+/**
+ * One client's entries by msg_id. A client usually has one or two requests outstanding, so
+ * they are kept in two short arrays searched in order; past LISTED they move to a map. A
+ * small Map would do, but a Map emptied and refilled on every request rebuilds its table
+ * each time (see ChurnMap); the arrays are reused.
+ */
+class ClientEntries {
+  private readonly msgIds: number[] = [];
+  private readonly entries: Slot[] = [];
+  private map: ChurnMap<number, Slot> | undefined;
+
+  get size(): number {
+    return this.map === undefined ? this.msgIds.length : this.map.size;
+  }
+
+  get(msgId: number): Slot | undefined {
+    if (this.map !== undefined) return this.map.get(msgId);
+    const i = this.msgIds.indexOf(msgId);
+    return i < 0 ? undefined : this.entries[i];
+  }
+
+  set(msgId: number, v: Slot): void {
+    if (this.map !== undefined) {
+      this.map.set(msgId, v);
+      return;
+    }
+    const i = this.msgIds.indexOf(msgId);
+    if (i >= 0) {
+      this.entries[i] = v;
+    } else if (this.msgIds.length < LISTED) {
+      this.msgIds.push(msgId);
+      this.entries.push(v);
+    } else {
+      this.map = new ChurnMap();
+      for (let j = 0; j < this.msgIds.length; j++) this.map.set(this.msgIds[j]!, this.entries[j]!);
+      this.msgIds.length = 0;
+      this.entries.length = 0;
+      this.map.set(msgId, v);
+    }
+  }
+
+  delete(msgId: number): void {
+    if (this.map !== undefined) {
+      this.map.delete(msgId);
+      // Emptied: back to the arrays, for a client that now has one request at a time.
+      if (this.map.size === 0) this.map = undefined;
+      return;
+    }
+    const i = this.msgIds.indexOf(msgId);
+    if (i < 0) return;
+    // Order does not matter: the last entry fills the gap.
+    const last = this.msgIds.length - 1;
+    this.msgIds[i] = this.msgIds[last]!;
+    this.entries[i] = this.entries[last]!;
+    this.msgIds.pop();
+    this.entries.pop();
+  }
+}
+
+/**
+ * Waiting requests and live allocations by client and msg_id, so that `cancel` can find
+ * a client's request by the msg_id it sent. Two levels, so a msg_id is a number key. A
+ * client may send a msg_id again: every entry under it is kept, and `get` names one by a
+ * rule of their own (see `named`), never by the order they were filed in.
+ */
+export class SourceIndex {
+  private readonly bySource = new Map<string, ClientEntries>();
+  /** Times a client's entries became empty since the last sweep. */
+  private emptied = 0;
+
+  /** The entry cancel names for `msgId` from `src` (see `named`). */
+  get(src: string, msgId: number): Entry | undefined {
+    const slot = this.bySource.get(src)?.get(msgId);
+    return slot === undefined ? undefined : named(slot);
+  }
+
+  /** Files `v` under `msgId`, beside any entries already there. */
+  add(src: string, msgId: number, v: Entry): void {
+    let c = this.bySource.get(src);
+    if (c === undefined) {
+      c = new ClientEntries();
+      this.bySource.set(src, c);
+    }
+    const slot = c.get(msgId);
+    if (slot === undefined) c.set(msgId, v);
+    else if (slot instanceof Reused) slot.entries.push(v);
+    else c.set(msgId, new Reused([slot, v]));
+  }
+
+  /** Forgets `v`, filed under `msgId`; the other entries under it stay. */
+  delete(src: string, msgId: number, v: Entry): void {
+    const c = this.bySource.get(src);
+    if (c === undefined) return;
+    const slot = c.get(msgId);
+    if (slot instanceof Reused) {
+      const list = slot.entries;
+      const i = list.indexOf(v);
+      if (i < 0) return;
+      // Order does not matter: `named` chooses by arrival and grant, not by place.
+      list[i] = list[list.length - 1]!;
+      list.pop();
+      if (list.length === 1) c.set(msgId, list[0]!);
+      return;
+    }
+    if (slot !== v) return;
+    c.delete(msgId);
+    // A client whose one request ends usually sends the next at once: its empty entries
+    // are kept for it. Empty ones are swept once more emptied than half of all there are
+    // (empty ones included): sweeps cost O(1) per emptying, and empty ones never outnumber
+    // SWEEP_AFTER or the clients with something live, whichever is more.
+    if (c.size === 0 && ++this.emptied > SWEEP_AFTER && 2 * this.emptied > this.bySource.size) this.sweep();
+  }
+
+  /** Clients with entries, empty ones not yet swept included. */
+  get clients(): number {
+    return this.bySource.size;
+  }
+
+  private sweep(): void {
+    for (const [src, c] of this.bySource) if (c.size === 0) this.bySource.delete(src);
+    this.emptied = 0;
+  }
+}
+
+/**
+ * Waiting requests and live allocations by client and msg_id, for cancel: a SourceIndex
+ * filled only when a cancel first needs it (see Backlog). Cancels are rare next to
+ * allocates and releases, so most requests and allocations come and go unfiled.
+ *
+ * Every current entry is filed, whenever that happens, so what `get` names depends only on
+ * what waits and what is live: the same history gives the same answer.
+ */
+export class LazySourceIndex {
+  private readonly index = new SourceIndex();
+  private readonly unfiled: Backlog<Entry>;
+  private readonly file = (e: Entry): void => {
+    e.filedBySource = true;
+    this.index.add(e.src, e.msgId, e);
+  };
+  private count = 0;
+
+  /** @param isCurrent true while a request waits or an allocation is live. */
+  constructor(private readonly isCurrent: (e: Entry) => boolean) {
+    this.unfiled = new Backlog(isCurrent);
+  }
+
+  /** `e` now waits or is live. */
+  add(e: Entry): void {
+    this.unfiled.add(e, ++this.count);
+  }
+
+  /** `e`, added before, no longer waits or is live. */
+  remove(e: Entry): void {
+    this.count--;
+    if (!e.filedBySource) return;
+    e.filedBySource = false;
+    this.index.delete(e.src, e.msgId, e);
+  }
+
+  /** The entry cancel names for `msgId` from `src`: see SourceIndex. */
+  get(src: string, msgId: number): Entry | undefined {
+    if (this.unfiled.length > 0) this.unfiled.fileAll(this.file);
+    const e = this.index.get(src, msgId);
+    return e !== undefined && this.isCurrent(e) ? e : undefined;
+  }
+}

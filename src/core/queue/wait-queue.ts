@@ -1,0 +1,545 @@
+import { HashBuckets } from '../../lib/hash-buckets.js';
+import { IdMinTree } from '../../lib/id-min-tree.js';
+import { IdPairMinTree } from '../../lib/id-pair-min-tree.js';
+import { MinTree } from '../../lib/min-tree.js';
+import type { WaitingRequest } from '../model.js';
+
+/**
+ * Waiting requests that share a priority and an ordered list of resource types. Within a
+ * group, slots are in arrival order, so "earliest in the group" is "leftmost slot".
+ * Each request is filed in the group's tree under one of its types (see MinTree).
+ *
+ * The tree is brought up to date only when it is read (see `sync`): a request that comes
+ * and goes before the next search costs the tree nothing, and the common case, a request
+ * that waits until the head's release grants it, is that one.
+ */
+class Group {
+  /** Requests by slot; slots at and after `end` are unused. */
+  slots: (WaitingRequest | undefined)[] = [];
+  /** Times the group emptied: every FRESH_SLOTS_EVERY-th emptying takes a new slots array. */
+  private emptied = 0;
+  /** Slots in use (live ones and holes): the next request takes slot `end`. */
+  end = 0;
+  readonly tree: MinTree;
+  /** First slot that may still be live. */
+  head = 0;
+  live = 0;
+
+  /** In the queue's list of idle groups (perhaps in use again since). */
+  listed = false;
+  /** In the queue's list of groups whose tree or published minimums are behind. */
+  stale = false;
+  /** In the queue's list of groups whose first request may have changed since the front tree was told. */
+  frontMoved = false;
+  /** Slots whose request came or went since the tree was last brought up to date: the first `changes`. */
+  private readonly changed: number[] = [];
+  private changes = 0;
+  /** True while no slot is filed in the tree: every leaf is empty. */
+  private treeEmpty = true;
+  /** Per dimension, the tree's lowest filed demand as last told to the queue's type index. */
+  readonly published: Float64Array;
+  /** The last firstFitting call that took this group as a candidate. */
+  seen = 0;
+
+  /** The demands of the request in a live slot, for the tree. */
+  readonly demandsOf = (slot: number): readonly number[] => this.slots[slot]!.units;
+
+  constructor(
+    readonly hash: number,
+    readonly priority: number,
+    /** The group's resource type indices, in request order (shared by its requests). */
+    readonly types: readonly number[],
+    /** Dense number of the group in the queue's type index. */
+    readonly id: number,
+  ) {
+    this.tree = new MinTree(types.length);
+    this.published = new Float64Array(types.length).fill(Infinity);
+  }
+
+  first(): WaitingRequest | undefined {
+    const slots = this.slots;
+    while (this.head < this.end && slots[this.head] === undefined) this.head++;
+    return this.head < this.end ? slots[this.head] : undefined;
+  }
+
+  /** True when this group holds requests of `priority` and exactly `types`. */
+  holds(priority: number, types: readonly number[]): boolean {
+    if (this.priority !== priority) return false;
+    const mine = this.types;
+    if (mine === types) return true;
+    if (mine.length !== types.length) return false;
+    for (let i = 0; i < types.length; i++) if (mine[i] !== types[i]) return false;
+    return true;
+  }
+
+  append(w: WaitingRequest): void {
+    if (this.end === this.tree.capacity) this.makeRoom();
+    w.slot = this.end++;
+    w.group = this;
+    this.slots[w.slot] = w;
+    this.live++;
+    this.changedSlot(w.slot);
+  }
+
+  remove(w: WaitingRequest): void {
+    this.slots[w.slot] = undefined;
+    this.live--;
+    w.group = undefined;
+    if (this.live === 0) {
+      // Nothing is left to file: start over at slot 0 with an empty tree, a small one. The
+      // slots array keeps its room (every used slot is a hole now) unless the tree shrinks.
+      this.end = 0;
+      this.head = 0;
+      this.changes = 0;
+      if (this.tree.capacity > SMALL_TREE) {
+        this.tree.rebuild(SMALL_TREE, []);
+        this.slots.length = 0;
+      } else if (!this.treeEmpty) {
+        this.tree.clear();
+      }
+      // A group that empties often (a saturated pool's, after every grant) stores each new
+      // request into its slots array. Storing a young object into an old array costs a
+      // write barrier (see Backlog), so the array is replaced while it is still young.
+      if (++this.emptied === FRESH_SLOTS_EVERY) {
+        this.emptied = 0;
+        this.slots = [];
+      }
+      this.treeEmpty = true;
+      return;
+    }
+    this.changedSlot(w.slot);
+  }
+
+  private changedSlot(slot: number): void {
+    this.changed[this.changes++] = slot;
+    // Bounded memory for a group that fills for long with no search.
+    if (this.changes === CHANGED_MAX) this.sync();
+  }
+
+  /**
+   * Files every request that came since the last call (under its largest demand, see
+   * initialFiling) and empties the slots of those that went. What was learnt about where
+   * the others are blocked stays.
+   */
+  sync(): void {
+    const changed = this.changed;
+    for (let i = 0; i < this.changes; i++) {
+      const slot = changed[i]!;
+      const w = this.slots[slot];
+      if (w === undefined) {
+        this.tree.set(slot, -1, 0);
+      } else {
+        // A slot is taken again only after a makeRoom or an emptying, which start afresh:
+        // a request in a changed slot came after the last call.
+        const dim = initialFiling(w.units);
+        this.tree.set(slot, dim, w.units[dim]!);
+        this.treeEmpty = false;
+      }
+    }
+    this.changes = 0;
+  }
+
+  // Slots only ever grow at the end; when the tree is full, either squeeze out the holes
+  // (if at most half are live) or double it. Both are O(size), so appends stay amortised O(log n).
+  private makeRoom(): void {
+    this.sync();
+    const liveOnes = this.slots.slice(0, this.end).filter((w): w is WaitingRequest => w !== undefined);
+    let size = this.tree.capacity;
+    if (liveOnes.length * 2 > size) size *= 2;
+    // Each request keeps its filing: what was learnt about where it is blocked stays.
+    const from = liveOnes.map((w) => w.slot);
+    this.slots.length = 0;
+    for (const w of liveOnes) {
+      w.slot = this.slots.length;
+      this.slots.push(w);
+    }
+    this.end = liveOnes.length;
+    this.head = 0;
+    this.tree.rebuild(size, from);
+  }
+}
+
+/** True when `a` stands in front of `b` in queue order: higher priority, then earlier arrival. */
+export function ahead(a: WaitingRequest, b: WaitingRequest): boolean {
+  const pa = a.options?.priority ?? 0;
+  const pb = b.options?.priority ?? 0;
+  return pa !== pb ? pa > pb : a.seq < b.seq;
+}
+
+/** Empty groups kept for reuse, so a shape that keeps coming back does not rebuild its group. */
+const IDLE_GROUPS = 64;
+/** Leaves of the tree an emptied group keeps. */
+const SMALL_TREE = 16;
+/** Emptyings of a group between two new slots arrays: few enough that one is still young when replaced. */
+const FRESH_SLOTS_EVERY = 256;
+/** Changed slots a group notes before it brings its tree up to date unasked. */
+const CHANGED_MAX = 32;
+/** firstFitting calls per window of the per-type peaks of free units (see WaitQueue.reach). */
+const PEAK_WINDOW = 256;
+/** Groups noted in the list of moved fronts before the front tree is brought up to date unasked. */
+const MOVED_FRONTS_MAX = 64;
+
+/**
+ * The wait queue, indexed for the drain. Requests are grouped by (priority, ordered
+ * types); each group keeps a MinTree in which every request is filed under one type it
+ * was last found blocked on. Per resource type, an IdMinTree holds each group's lowest
+ * demand filed under that type, so a drain looks only into groups holding a request whose
+ * filed demand fits, and within them only into subtrees holding one. A request that is
+ * looked at and does not fit is filed again under a type it is blocked on: a release
+ * costs about the number of requests whose filed demand it brings within reach, not the
+ * depth of the queue.
+ *
+ * The front is found in O(log G) over G groups, whatever their priorities: a tree over
+ * group ids names the group whose first request stands in front. Like a group's tree, it
+ * is brought up to date only when read: a queue that empties on every grant (a saturated
+ * pool) never reads it.
+ */
+export class WaitQueue {
+  /** Groups by hash of (priority, types). */
+  private readonly byHash = new HashBuckets<Group>();
+  /** Groups by id; ids of dropped groups are reused. */
+  private readonly byId: (Group | undefined)[] = [];
+  private readonly freeIds: number[] = [];
+  /** Per resource type index: each group's lowest demand filed under that type. */
+  private readonly byType: (IdMinTree | undefined)[] = [];
+  /** Groups that became empty, oldest first (an entry is stale if its group was used again). */
+  private idle: Group[] = [];
+  /** Groups whose tree or published minimums are behind, to bring up to date before a search. */
+  private stale: Group[] = [];
+  private count = 0;
+  /** Numbers firstFitting calls, to take each candidate group once. */
+  private calls = 0;
+  /** Reused list of candidate group ids. */
+  private readonly openIds: number[] = [];
+  /**
+   * The candidate groups of the last search, highest priority last, less those it found
+   * holding no fit; while `openKept`, every group holding a request that fits `openAvail`
+   * (what that search was given) is among them.
+   */
+  private readonly open: Group[] = [];
+  private readonly openAvail: number[] = [];
+  private openKept = false;
+  /** Per dimension count, reused vectors of the free units and the reach of a group's types. */
+  private readonly scratch: Float64Array[] = [];
+  private readonly scratchReach: Float64Array[] = [];
+  /**
+   * Per type, the most free units seen in this window of firstFitting calls and in the
+   * one before. A request is filed, when it can be, under a demand above both, one that
+   * the releases of late have not met, so that a run of releases like those does not
+   * wake it again (two types freed by turns would otherwise hand it back and forth).
+   */
+  private peak: number[] = [];
+  private lastPeak: number[] = [];
+  /** The group found last, unless dropped since. */
+  private lastGroup: Group | undefined;
+  /** The front of the queue, or undefined when it must be found again. */
+  private front: WaitingRequest | undefined;
+  /** Per group id, (-priority, seq) of its first request, except for the moved fronts: the least pair is the front. */
+  private readonly fronts = new IdPairMinTree();
+  /** Groups whose first request may have changed since `fronts` was told, each listed once. */
+  private readonly movedFronts: Group[] = [];
+  /** Groups head() and firstFitting() have looked at so far: lets tests bound their cost without a clock. */
+  groupsLookedAt = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(w: WaitingRequest): void {
+    const priority = w.options?.priority ?? 0;
+    const g = this.groupFor(priority, w.types);
+    // Every request of a group has the same type list: keep one copy of it.
+    (w as { types: readonly number[] }).types = g.types;
+    g.append(w);
+    // A newcomer comes last in its group: it is the group's first only in an empty one.
+    if (g.live === 1) this.frontMoved(g);
+    this.markStale(g);
+    // A group kept out of the last search's candidates may hold a fit now.
+    this.openKept = false;
+    // The cached front stays right: only a newcomer can step in front of it.
+    if (this.front !== undefined && ahead(w, this.front)) this.front = w;
+    else if (this.count === 0) this.front = w;
+    this.count++;
+  }
+
+  remove(w: WaitingRequest): void {
+    const g = w.group as Group | undefined;
+    if (g === undefined) return;
+    g.remove(w);
+    this.frontMoved(g);
+    this.markStale(g);
+    this.count--;
+    if (w === this.front) this.front = undefined;
+    // An empty group is kept for reuse. One that keeps emptying and filling again is
+    // listed once, not once per emptying.
+    if (g.live === 0 && !g.listed) {
+      g.listed = true;
+      this.idle.push(g);
+      if (this.idle.length > IDLE_GROUPS) this.trimIdle();
+    }
+  }
+
+  /** The group of `priority` and `types`, made when there is none. */
+  private groupFor(priority: number, types: readonly number[]): Group {
+    // Most requests come in a shape seen just before (shapes are interned: same array).
+    const last = this.lastGroup;
+    if (last !== undefined && last.types === types && last.priority === priority) return last;
+    const g = this.findGroup(priority, types);
+    this.lastGroup = g;
+    return g;
+  }
+
+  private findGroup(priority: number, types: readonly number[]): Group {
+    const hash = groupHash(priority, types);
+    const bucket = this.byHash.bucket(hash);
+    for (let i = 0; i < bucket.length; i++) if (bucket[i]!.holds(priority, types)) return bucket[i]!;
+    const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.byId.length;
+    const g = new Group(hash, priority, types, id);
+    this.byId[id] = g;
+    this.byHash.add(hash, g);
+    return g;
+  }
+
+  /** Forgets the oldest idle groups, keeping half of IDLE_GROUPS, so trims are rare. */
+  private trimIdle(): void {
+    const stillIdle: Group[] = [];
+    for (const g of this.idle) {
+      if (g.live === 0) stillIdle.push(g);
+      else g.listed = false;
+    }
+    const excess = stillIdle.length - IDLE_GROUPS / 2;
+    for (let i = 0; i < excess; i++) this.drop(stillIdle[i]!);
+    this.idle = excess > 0 ? stillIdle.slice(excess) : stillIdle;
+  }
+
+  private drop(g: Group): void {
+    g.listed = false;
+    if (g === this.lastGroup) this.lastGroup = undefined;
+    this.byHash.delete(g.hash, g);
+    // Its id may go to a new group: it must publish +infinity (it is empty) before it goes.
+    if (g.stale) {
+      g.stale = false;
+      g.sync();
+      this.publish(g);
+    }
+    this.byId[g.id] = undefined;
+    this.fronts.unset(g.id);
+    this.freeIds.push(g.id);
+  }
+
+  /** Notes that the first request of `g` may have changed (each group is listed once). */
+  private frontMoved(g: Group): void {
+    if (g.frontMoved) return;
+    g.frontMoved = true;
+    this.movedFronts.push(g);
+    if (this.movedFronts.length === MOVED_FRONTS_MAX) this.fileFronts();
+  }
+
+  /** Tells the front tree where the first request of each group in the list of moved fronts now is. */
+  private fileFronts(): void {
+    const moved = this.movedFronts;
+    for (let i = 0; i < moved.length; i++) {
+      const g = moved[i]!;
+      g.frontMoved = false;
+      // Dropped since it was listed: drop() took it out of the tree.
+      if (this.byId[g.id] !== g) continue;
+      const w = g.first();
+      if (w === undefined) this.fronts.unset(g.id);
+      else this.fronts.set(g.id, -g.priority, w.seq);
+      this.groupsLookedAt++;
+    }
+    moved.length = 0;
+  }
+
+  private markStale(g: Group): void {
+    if (g.stale) return;
+    g.stale = true;
+    this.stale.push(g);
+  }
+
+  /** Brings every group's tree and the type index up to date. */
+  private syncAll(): void {
+    const stale = this.stale;
+    for (let i = 0; i < stale.length; i++) {
+      const g = stale[i]!;
+      // Dropped since it was listed: it published +infinity then.
+      if (!g.stale) continue;
+      g.stale = false;
+      g.sync();
+      this.publish(g);
+    }
+    stale.length = 0;
+  }
+
+  /** Tells the type index where the lowest filed demands of `g` now stand. */
+  private publish(g: Group): void {
+    const types = g.types;
+    for (let j = 0; j < types.length; j++) {
+      const low = g.tree.lowest(j);
+      if (low === g.published[j]) continue;
+      g.published[j] = low;
+      const t = types[j]!;
+      // A type listed twice in one request (the manager refuses it) shares one entry.
+      let v = low;
+      for (let i = 0; i < types.length; i++) if (i !== j && types[i] === t && g.published[i]! < v) v = g.published[i]!;
+      (this.byType[t] ??= new IdMinTree()).set(g.id, v);
+    }
+  }
+
+  has(w: WaitingRequest): boolean {
+    return w.group !== undefined;
+  }
+
+  /** The request at the front of the queue (highest priority, then earliest). */
+  head(): WaitingRequest | undefined {
+    if (this.count === 0) return undefined;
+    if (this.front === undefined) {
+      if (this.movedFronts.length > 0) this.fileFronts();
+      this.groupsLookedAt++;
+      this.front = this.byId[this.fronts.least()]!.first();
+    }
+    return this.front;
+  }
+
+  /**
+   * The earliest request in queue order whose every demand fits `avail` (units indexed
+   * by resource type; a missing entry counts as 0). Requests looked at on the way that do
+   * not fit are filed again under a type they are blocked on in `avail`.
+   */
+  firstFitting(avail: readonly number[]): WaitingRequest | undefined {
+    if (this.count === 0) return undefined;
+    if (this.stale.length > 0) this.syncAll();
+    const call = ++this.calls;
+    if (call % PEAK_WINDOW === 0) {
+      this.lastPeak = this.peak;
+      this.peak = [];
+    }
+    const peak = this.peak;
+    for (let t = 0; t < avail.length; t++) {
+      const a = avail[t] ?? 0;
+      const p = peak[t];
+      if (p === undefined || a > p) peak[t] = a;
+    }
+    // A drain asks again and again with less room each time: the groups the last search
+    // ruled out stay ruled out, so its list is searched on instead of collected again.
+    if (!this.narrows(avail)) this.collect(avail, call);
+    const last = this.openAvail;
+    last.length = avail.length;
+    for (let t = 0; t < avail.length; t++) last[t] = avail[t] ?? 0;
+    this.openKept = true;
+    return this.searchOpen(avail);
+  }
+
+  /** True when the kept candidates may be searched for `avail`: it has nowhere more room than the last search. */
+  private narrows(avail: readonly number[]): boolean {
+    if (!this.openKept) return false;
+    const last = this.openAvail;
+    const n = Math.max(avail.length, last.length);
+    for (let t = 0; t < n; t++) if ((avail[t] ?? 0) > (last[t] ?? 0)) return false;
+    return true;
+  }
+
+  /** Makes the candidates the groups holding a request whose filed demand fits `avail` (only those can hold a fit). */
+  private collect(avail: readonly number[], call: number): void {
+    const ids = this.openIds;
+    const open = this.open;
+    ids.length = 0;
+    open.length = 0;
+    for (let t = 0; t < this.byType.length; t++) this.byType[t]?.collect(avail[t] ?? 0, ids);
+    for (let i = 0; i < ids.length; i++) {
+      const g = this.byId[ids[i]!]!;
+      if (g.seen === call) continue;
+      g.seen = call;
+      this.groupsLookedAt++;
+      open.push(g);
+    }
+    // Highest priority last, where a search starts and ruled-out groups leave from.
+    if (open.length > 1) open.sort(byPriority);
+  }
+
+  /**
+   * The earliest request fitting `avail` among the candidates, looked for from the highest
+   * priority down: once a group has a fit, no lower group can beat it. The groups looked
+   * at that hold no fit leave the list; with less room and no newcomer they cannot hold
+   * one later.
+   */
+  private searchOpen(avail: readonly number[]): WaitingRequest | undefined {
+    const open = this.open;
+    const end = open.length;
+    let best: WaitingRequest | undefined;
+    // The groups looked at that hold a fit are moved to open[keep..end).
+    let keep = end;
+    let i = end - 1;
+    for (; i >= 0; i--) {
+      const g = open[i]!;
+      if (best !== undefined && g.priority < (best.options?.priority ?? 0)) break;
+      this.groupsLookedAt++;
+      if (g.live === 0) continue;
+      const w = this.firstIn(g, avail);
+      this.publish(g);
+      if (w === undefined) continue;
+      open[--keep] = g;
+      if (best === undefined || ahead(w, best)) best = w;
+    }
+    const kept = end - keep;
+    for (let j = 0; j < kept; j++) open[i + 1 + j] = open[keep + j]!;
+    open.length = i + 1 + kept;
+    return best;
+  }
+
+  /** The earliest request of `g` that fits `avail`, if any. */
+  private firstIn(g: Group, avail: readonly number[]): WaitingRequest | undefined {
+    const types = g.types;
+    const dimAvail = (this.scratch[types.length] ??= new Float64Array(types.length));
+    const dimReach = (this.scratchReach[types.length] ??= new Float64Array(types.length));
+    for (let j = 0; j < types.length; j++) {
+      const t = types[j]!;
+      dimAvail[j] = avail[t] ?? 0;
+      dimReach[j] = this.reach(t);
+    }
+    const slot = g.tree.findFirst(dimAvail, dimReach, g.demandsOf);
+    return slot >= 0 ? g.slots[slot] : undefined;
+  }
+
+  /** The most free units of type `t` seen lately (at least one and at most two windows). */
+  private reach(t: number): number {
+    const a = this.peak[t] ?? -Infinity;
+    const b = this.lastPeak[t] ?? -Infinity;
+    return a > b ? a : b;
+  }
+
+  /** Every waiting request in queue order. O(n log n): for status, tests and tools. */
+  toArray(): WaitingRequest[] {
+    const all: WaitingRequest[] = [];
+    for (const g of this.byId) {
+      if (g === undefined) continue;
+      for (let s = g.head; s < g.end; s++) {
+        const w = g.slots[s];
+        if (w !== undefined) all.push(w);
+      }
+    }
+    return all.sort((a, b) => (ahead(a, b) ? -1 : ahead(b, a) ? 1 : 0));
+  }
+}
+
+/** The hash a group of `priority` and `types` is found by (groups that share one are told apart). */
+export function groupHash(priority: number, types: readonly number[]): number {
+  let hash = Math.imul(priority | 0, 0x9e3779b1);
+  for (let i = 0; i < types.length; i++) hash = Math.imul(hash ^ types[i]!, 0x85ebca6b) ^ (hash >>> 13);
+  return hash;
+}
+
+function byPriority(a: Group, b: Group): number {
+  return a.priority - b.priority;
+}
+
+/**
+ * Where a newcomer is first filed: under its largest demand, the one most likely to be
+ * blocked. Any choice is correct (a request fits only if its filed demand does); a wrong
+ * guess costs one look, after which the request is filed where it was found blocked.
+ */
+function initialFiling(units: readonly number[]): number {
+  let dim = 0;
+  for (let j = 1; j < units.length; j++) if (units[j]! > units[dim]!) dim = j;
+  return dim;
+}

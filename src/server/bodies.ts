@@ -1,0 +1,55 @@
+import { fromUnits } from '../core/ledger/amounts.js';
+import type { Ledger } from '../core/ledger/ledger.js';
+import type { ResourceTypes } from '../core/ledger/resource-types.js';
+import type { Allocation } from '../core/model.js';
+import { BoundedCache } from '../lib/bounded-cache.js';
+import { JsonText, numberText, orderedRecord } from '../protocol/reply.js';
+
+/** `{type: amount}` for parallel type indices and units, in the given order, as JSON text. */
+export function amountsByName(names: ResourceTypes, types: readonly number[], units: readonly number[]): JsonText {
+  // Written directly: a name-keyed object would need a null prototype (for names such as
+  // `__proto__`), which V8 keeps in slow dictionary mode, and would then be stringified.
+  // Object keys made of digits would also come out first, whatever their order.
+  let text = '{';
+  for (let i = 0; i < types.length; i++) text += `${i === 0 ? '' : ','}${names.jsonKey(types[i]!)}${amountText(units[i]!)}`;
+  return new JsonText(`${text}}`);
+}
+
+const amountTexts = new BoundedCache<number, string>(1024);
+
+/** The wire text of an amount in units; clients ask for few distinct amounts, so they are kept. */
+function amountText(units: number): string {
+  // Kept rather than made on each reply: a fresh text per amount is garbage on every
+  // message, and V8's own number cache would keep them until promoted.
+  return amountTexts.get(units) ?? amountTexts.keep(units, numberText(fromUnits(units)));
+}
+
+const heldTexts = new BoundedCache<readonly number[], JsonText>(4096);
+
+/**
+ * `{type: amount}` of what an allocation holds, as JSON text. The ledger shares one units
+ * array among the allocations of a shape (see Shapes), so the text is kept by that array:
+ * the arrays are never changed, and a type's name never changes either.
+ */
+export function heldAmounts(names: ResourceTypes, types: readonly number[], units: readonly number[]): JsonText {
+  return heldTexts.get(units) ?? heldTexts.keep(units, amountsByName(names, types, units));
+}
+
+/** The fields of `allocated` after `in_reply_to`: the same for an immediate and a later grant. */
+export function allocatedFields(names: ResourceTypes, a: Allocation): object {
+  const resources = heldAmounts(names, a.types, a.units);
+  if (a.members === undefined) return { allocation_id: a.id, resources };
+  const members = orderedRecord(Array.from(a.members, ([t, list]) => [names.name(t), list] as const));
+  return { allocation_id: a.id, resources, members };
+}
+
+/** `{type: amount}` over every resource type of the ledger, in declaration order, as JSON text. */
+export function amountsPerType(ledger: Ledger, units: (t: number) => number): JsonText {
+  const all = new Array<number>(ledger.types.size);
+  const values = new Array<number>(all.length);
+  for (let t = 0; t < all.length; t++) {
+    all[t] = t;
+    values[t] = units(t);
+  }
+  return amountsByName(ledger.types, all, values);
+}

@@ -1,0 +1,43 @@
+import type { Policy } from '../core/manager.js';
+
+/** Everything that shapes a node; the CLI flags map onto it one to one. */
+export interface NodeConfig {
+  /** Total capacity per resource type, in declaration order. */
+  readonly capacity: readonly (readonly [string, number])[];
+  /** Sequential ids (`alloc-N`) and a virtual clock moved only by `tick`. */
+  readonly deterministic: boolean;
+  readonly maxLineBytes: number;
+  readonly maxQueue: number;
+  /** Most jobs kept at once, running and waiting together. */
+  readonly maxJobs: number;
+  /** Most allocations held at once. */
+  readonly maxAllocations: number;
+  readonly policy: Policy;
+  readonly maxBypass: number;
+  /** Resource types made of named members, in declaration order. */
+  readonly pools: readonly (readonly [string, readonly string[]])[];
+  /**
+   * Clients who may release or renew any allocation; when there are any, only they may
+   * send set_capacity, init and tick. None: every client may send those.
+   */
+  readonly admins: readonly string[];
+}
+
+export const DEFAULT_CAPACITY: readonly (readonly [string, number])[] = [
+  ['cpu', 8],
+  ['memory', 16],
+  ['gpu', 2],
+];
+
+export const DEFAULT_CONFIG: NodeConfig = {
+  capacity: DEFAULT_CAPACITY,
+  deterministic: false,
+  maxLineBytes: 1024 * 1024,
+  maxQueue: 100_000,
+  maxJobs: 1_000_000,
+  maxAllocations: 1_000_000,
+  policy: 'backfill',
+  maxBypass: 100,
+  pools: [],
+  admins: [],
+};

@@ -1,0 +1,159 @@
+import type { LedgerEvent, ResourceManager } from '../core/manager.js';
+import { looksLikePartOfMultiLineJson, parseEnvelope, type Request } from '../protocol/envelope.js';
+import { ERRORS, NodeError, fail } from '../protocol/errors.js';
+import { printable, quoteShort } from '../protocol/printable.js';
+import { encode, type Outgoing } from '../protocol/reply.js';
+import { eventMessage } from './events.js';
+import type { HandlerResult, NodeState } from './handler.js';
+import type { LineSink } from './node.js';
+import { routes, type Route } from './routes.js';
+import { describeError } from './validation.js';
+
+export interface DispatcherOptions {
+  readonly deterministic: boolean;
+  /** The virtual clock, in --deterministic mode. */
+  readonly virtualClock?: { now: number };
+  /** One line for stderr (bad input, crashes). */
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Turns input lines into output lines: envelope, schema, handler, reply. The only caller
+ * of `encode`, so the only place that writes envelopes and `in_reply_to`.
+ */
+export class Dispatcher {
+  readonly node: NodeState;
+  private readonly table: Map<string, Route>;
+  private readonly log: (line: string) => void;
+  /** The one-line hint for pasted pretty-printed JSON is given once per run, not per line. */
+  private hintedOneLine = false;
+
+  constructor(
+    readonly manager: ResourceManager,
+    options: DispatcherOptions,
+  ) {
+    this.node = { nodeId: undefined, nodeIds: [], virtualClock: options.virtualClock };
+    this.table = routes({ deterministic: options.deterministic });
+    this.log = options.log;
+  }
+
+  /** Handles one input line, appending every line it owes to `out`. */
+  handleLine(line: string, lineNo: number, out: LineSink): void {
+    if (isBlank(line)) return;
+    const parsed = parseEnvelope(line);
+    if ('problem' in parsed) {
+      this.log(`line ${lineNo}: ${printable(parsed.problem)}; skipped`);
+      if (!this.hintedOneLine && parsed.problem.startsWith('not JSON') && looksLikePartOfMultiLineJson(line)) {
+        this.hintedOneLine = true;
+        this.log(`line ${lineNo} looks like part of a message written over several lines: each message must be one whole JSON object on one line (print it compactly, e.g. with jq -c)`);
+      }
+      return;
+    }
+    // Deadlines that fell due before this message come first, in the order they happened.
+    this.emit(this.manager.advance(), out);
+    const result = this.answer(parsed, lineNo);
+    out.push(this.replyText(parsed, result, lineNo));
+    if (result.events !== undefined) this.emit(result.events, out);
+  }
+
+  /** The reply's line; a reply that cannot be written (a bug) becomes code 13, so a reply still goes out. */
+  private replyText(request: Request, result: HandlerResult, lineNo: number): string {
+    const reply = { dest: request.src, via: request.via, inReplyTo: request.msgId };
+    try {
+      return encode(this.node.nodeId, { ...reply, type: result.type, fields: result.fields });
+    } catch (e) {
+      this.log(`line ${lineNo}: crash writing the reply ${JSON.stringify(result.type)}: ${printable(e instanceof Error ? e.message : String(e))}`);
+      return encode(this.node.nodeId, { ...reply, type: 'error', fields: { code: ERRORS.crash.code, text: "internal error writing the reply; see the node's stderr" } });
+    }
+  }
+
+  /** Fires deadlines due now (the edge calls this from its one timer). */
+  fireDeadlines(out: LineSink): void {
+    this.emit(this.manager.advance(), out);
+  }
+
+  /** Messages caused by the ledger, encoded in order. */
+  emit(events: readonly LedgerEvent[], out: LineSink): void {
+    const names = this.manager.ledger.types;
+    for (let i = 0; i < events.length; i++) out.push(encode(this.node.nodeId, eventMessage(events[i]!, names)));
+  }
+
+  /** True when `src` may send what changes the node for all: anyone, unless --admin named some. */
+  private mayAdminister(src: string): boolean {
+    const admins = this.manager.admins;
+    return admins.size === 0 || admins.has(src);
+  }
+
+  /** Encodes an arbitrary outgoing message (for the library's own use). */
+  encode(m: Outgoing): string {
+    return encode(this.node.nodeId, m);
+  }
+
+  private answer(request: Request, lineNo: number): HandlerResult {
+    const type = request.body.type;
+    if (type === undefined) return errorResult(new NodeError('malformed-request', 'type is required'));
+    if (typeof type !== 'string') return errorResult(new NodeError('malformed-request', 'type must be a string'));
+    const route = this.table.get(type);
+    if (route === undefined) {
+      const near = closestName(type, [...this.table.keys()]);
+      return errorResult(new NodeError('not-supported', `unknown message type ${quoteShort(type)}${near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`}`));
+    }
+    // Before the schema: a client that may not send this learns nothing about its body.
+    if (route.adminOnly && !this.mayAdminister(request.src)) {
+      return errorResult(fail.precondition(`only an admin may send ${type}, and ${JSON.stringify(request.src)} is not one (--admin names them)`));
+    }
+    if (!route.validate(request.body)) {
+      const first = route.validate.errors?.[0];
+      return errorResult(new NodeError('malformed-request', first === undefined ? 'body is invalid' : describeError(first)));
+    }
+    try {
+      return route.handle(request.body as never, { manager: this.manager, request, node: this.node });
+    } catch (e) {
+      if (e instanceof NodeError) return errorResult(e);
+      this.log(`line ${lineNo}: crash handling ${JSON.stringify(type)}: ${printable(e instanceof Error ? (e.stack ?? e.message) : String(e), true)}`);
+      return errorResult(new NodeError('crash', `internal error handling ${JSON.stringify(type)}; see the node's stderr`));
+    }
+  }
+}
+
+function errorResult(e: NodeError): HandlerResult {
+  return { type: 'error', fields: { code: ERRORS[e.errorName].code, text: e.message } };
+}
+
+/** The known name a mistyped one most likely meant: the same but for case, `-` for `_`, or a small edit; else undefined. */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  const norm = (s: string): string => s.toLowerCase().replace(/-/g, '_');
+  const n = norm(name);
+  const exact = known.find((k) => norm(k) === n);
+  if (exact !== undefined) return exact;
+  // One edit in a short name, two in a longer one: closer than that is a different word.
+  const allowed = n.length < 6 ? 1 : 2;
+  let best: string | undefined;
+  let bestDistance = allowed + 1;
+  for (const k of known) {
+    // Lengths further apart than the edits allowed cannot match: no need to compare.
+    if (Math.abs(k.length - n.length) > allowed) continue;
+    const d = editDistance(n, norm(k));
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
+/** Levenshtein distance: inserts, deletes and substitutions. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}

@@ -1,0 +1,29 @@
+import type { LedgerEvent } from '../core/manager.js';
+import type { ResourceTypes } from '../core/ledger/resource-types.js';
+import { ERRORS } from '../protocol/errors.js';
+import type { Outgoing } from '../protocol/reply.js';
+import { allocatedFields, heldAmounts } from './bodies.js';
+
+/** The message a ledger event owes its client. */
+export function eventMessage(e: LedgerEvent, names: ResourceTypes): Outgoing {
+  switch (e.kind) {
+    case 'granted': {
+      const a = e.allocation;
+      return { dest: a.src, via: a.via, type: 'allocated', inReplyTo: a.msgId, fields: allocatedFields(names, a) };
+    }
+    case 'timed_out': {
+      const w = e.request;
+      const text = `allocate timed out after ${w.options?.timeoutMs ?? 0} ms waiting for resources`;
+      return { dest: w.src, via: w.via, type: 'error', inReplyTo: w.msgId, fields: { code: ERRORS.timeout.code, text } };
+    }
+    case 'lease_expired': {
+      const a = e.allocation;
+      const fields = { allocation_id: a.id, resources_freed: heldAmounts(names, a.types, a.units) };
+      return { dest: a.src, via: a.via, type: 'lease_expired', fields };
+    }
+    case 'job_started': {
+      const j = e.job;
+      return { dest: j.src, via: j.via, type: 'job_started', fields: { category: j.category, job_id: j.id } };
+    }
+  }
+}

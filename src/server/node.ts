@@ -1,0 +1,82 @@
+import { v7 as uuidv7 } from 'uuid';
+import { ResourceManager } from '../core/manager.js';
+import { DEFAULT_CONFIG, type NodeConfig } from './config.js';
+import { Dispatcher } from './dispatcher.js';
+
+/** Where a node puts the lines it owes: an array, or an edge that writes as they come. */
+export interface LineSink {
+  push(line: string): void;
+}
+
+export interface NodeIo {
+  /** Real milliseconds (monotonic); ignored in --deterministic mode. */
+  readonly clock?: () => number;
+  /** Fresh allocation ids; ignored in --deterministic mode. */
+  readonly newId?: () => string;
+  /** Lines for stderr. */
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * A whole node without I/O: feed it lines, get the lines it writes. The stdio program,
+ * the golden tests and the library all drive this same object.
+ */
+export class ResourceNode {
+  readonly config: NodeConfig;
+  readonly manager: ResourceManager;
+  readonly dispatcher: Dispatcher;
+  private lineNo = 0;
+
+  constructor(config: Partial<NodeConfig> = {}, io: NodeIo = {}) {
+    this.config = { ...DEFAULT_CONFIG, ...config };
+    const virtualClock = this.config.deterministic ? { now: 0 } : undefined;
+    this.manager = new ResourceManager({
+      capacity: this.config.capacity,
+      clock: virtualClock !== undefined ? () => virtualClock.now : (io.clock ?? (() => performance.now())),
+      ...(this.config.deterministic ? { idPrefix: 'alloc-' } : { newId: io.newId ?? (() => uuidv7()) }),
+      policy: this.config.policy,
+      maxBypass: this.config.maxBypass,
+      maxQueue: this.config.maxQueue,
+      maxJobs: this.config.maxJobs,
+      maxAllocations: this.config.maxAllocations,
+      pools: this.config.pools,
+      admins: this.config.admins,
+    });
+    this.dispatcher = new Dispatcher(this.manager, {
+      deterministic: this.config.deterministic,
+      virtualClock,
+      log: io.log ?? (() => {}),
+    });
+  }
+
+  /** Handles one line (numbered in order of calls) and returns the lines it owes. */
+  handle(line: string): string[] {
+    const out: string[] = [];
+    this.dispatcher.handleLine(line, ++this.lineNo, out);
+    return out;
+  }
+
+  /** Handles one line with a caller-kept line number, appending output to `out`. */
+  handleLine(line: string, lineNo: number, out: LineSink): void {
+    this.lineNo = lineNo;
+    this.dispatcher.handleLine(line, lineNo, out);
+  }
+
+  /** Fires deadlines due now; returns what they owe, or puts it into `out`. */
+  fireDeadlines(): string[];
+  fireDeadlines(out: LineSink): void;
+  fireDeadlines(out?: LineSink): string[] | void {
+    if (out !== undefined) {
+      this.dispatcher.fireDeadlines(out);
+      return;
+    }
+    const lines: string[] = [];
+    this.dispatcher.fireDeadlines(lines);
+    return lines;
+  }
+
+  /** The earliest pending deadline on the node's clock, or Infinity. */
+  nextDeadline(): number {
+    return this.manager.nextDeadline();
+  }
+}

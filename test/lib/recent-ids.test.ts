@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { BoundedMap } from '../../src/lib/bounded-map.js';
+import { RecentIds } from '../../src/lib/recent-ids.js';
+
+// Ids of varied lengths, so that batches split the joined text at uneven places.
+const idOf = (i: number): string => (i % 3 === 0 ? `k${i}` : i % 3 === 1 ? `id-${i}-${'x'.repeat(i % 7)}` : `${i}`);
+
+describe('RecentIds', () => {
+  it('remembers exactly what a BoundedMap does for keys added once, however reads interleave', () => {
+    for (const limit of [0, 1, 2, 3, 7, 64, 1023, 1024, 1025, 3000]) {
+      for (const readEvery of [1, 2, 5, 13, 1000]) {
+        const log = new RecentIds(limit);
+        const values: number[] = [];
+        const map = new BoundedMap<string, number>(limit);
+        const get = (k: string): number | undefined => {
+          const slot = log.slotOf(k);
+          return slot < 0 ? undefined : values[slot];
+        };
+        for (let i = 0; i < 5000; i++) {
+          const slot = log.add({ id: idOf(i) });
+          if (slot >= 0) values[slot] = i;
+          map.set(idOf(i), i);
+          if (i % readEvery === 0) {
+            // Look up recent, just-forgotten and never-added keys.
+            for (const j of [i, i - 1, i - limit + 1, i - limit, i - limit - 1, i - 2 * limit, i + 1]) expect(get(idOf(j))).toBe(map.get(idOf(j)));
+          }
+          expect(log.size).toBe(map.size);
+        }
+        for (let j = 0; j < 5000; j++) expect(get(idOf(j))).toBe(map.get(idOf(j)));
+      }
+    }
+  });
+});
