@@ -14,6 +14,7 @@ export { SCALE, fromUnits, toUnits } from './core/ledger/amounts.js';
 export { ResourceNode } from './server/node.js';
 export type { NodeIo } from './server/node.js';
 export { DEFAULT_CONFIG, type NodeConfig } from './server/config.js';
-export { ERRORS, NodeError, type ErrorName } from './protocol/errors.js';
+export { CoreError, type ErrorKind } from './core/errors.js';
+export { ERRORS, ERROR_OF_KIND, NodeError, wireError, type ErrorName } from './protocol/errors.js';
 export { LineSplitter } from './protocol/framing.js';
 export type * from './generated/bodies.js';

@@ -1,4 +1,4 @@
-import { fail } from '../protocol/errors.js';
+import { input, refuse, words } from './errors.js';
 import { SCALE, capacityProblem, toUnits } from './ledger/amounts.js';
 import { Categories, type CompleteResult, type Job, type SubmitResult, type Submitter } from './jobs/categories.js';
 import { CountingIds } from '../lib/counting-ids.js';
@@ -76,7 +76,7 @@ export type AllocateOutcome =
 export const JOB_STATUSES_COUNTED = 1000;
 export const OTHER_JOB_STATUS = '(other)';
 
-/** Most resource types: a set_capacity naming new ones past this many is refused (code 11). */
+/** Most resource types: a capacity change naming new ones past this many is refused (limit). */
 export const MAX_RESOURCE_TYPES = 1024;
 
 type Deadline = { readonly kind: 'timeout'; readonly request: WaitingRequest } | { readonly kind: 'lease'; readonly allocation: Allocation; readonly at: number };
@@ -211,7 +211,7 @@ export class ResourceManager {
 
   private enqueue(w: WaitingRequest, reason: typeof REASON_INSUFFICIENT | typeof REASON_BEHIND, reserve?: readonly number[]): AllocateOutcome {
     if (this.queue.size >= this.maxQueue) {
-      throw fail.unavailable(`queue is full: ${this.queue.size} requests waiting, limit ${this.maxQueue}`);
+      throw refuse.limit(`queue is full: ${this.queue.size} requests waiting, limit ${this.maxQueue}`);
     }
     const timeoutMs = w.options?.timeoutMs;
     if (timeoutMs !== undefined) {
@@ -275,7 +275,7 @@ export class ResourceManager {
     return { allocation: a, events: this.drain(undefined) ?? NO_EVENTS };
   }
 
-  /** How `a` ends when `by`, who does not hold it, releases it: revoked, if `by` is an admin (else code 22). */
+  /** How `a` ends when `by`, who does not hold it, releases it: revoked, if `by` is an admin (else a conflict). */
   private revokedBy(a: Allocation, by: string): 'revoked' {
     this.checkAdmin(a.id, a.src, by, 'release', 'is');
     return 'revoked';
@@ -287,23 +287,23 @@ export class ResourceManager {
     const id = JSON.stringify(ended.id);
     // A stranger learns nothing of how another client's allocation ended.
     if (by !== undefined && by !== ended.src) this.checkAdmin(ended.id, ended.src, by, 'release', 'was');
-    else if (by !== undefined && ended.how === 'revoked') throw fail.precondition(`allocation ${id} was released by an admin, not by its holder`);
-    if (ended.how === 'expired') throw fail.precondition(`allocation ${id} was reclaimed when its lease expired`);
+    else if (by !== undefined && ended.how === 'revoked') throw refuse.conflict(`allocation ${id} was released by an admin, not by its holder`);
+    if (ended.how === 'expired') throw refuse.conflict(`allocation ${id} was reclaimed when its lease expired`);
     return ended;
   }
 
-  /** Code 22 unless `by`, who does not hold allocation `id`, is an admin. */
+  /** A conflict unless `by`, who does not hold allocation `id`, is an admin. */
   private checkAdmin(id: string, holder: string, by: string, verb: 'release' | 'renew', tense: 'is' | 'was'): void {
     if (this.admins.has(by)) return;
     const who = this.admins.size > 0 ? 'its holder or an admin' : 'its holder';
-    throw fail.precondition(`allocation ${JSON.stringify(id)} ${tense} held by ${JSON.stringify(holder)}: only ${who} may ${verb} it`);
+    throw refuse.conflict(`allocation ${JSON.stringify(id)} ${tense} held by ${JSON.stringify(holder)}: only ${who} may ${verb} it`);
   }
 
-  /** What is remembered of the ended allocation `target` names (not a live one); code 20 when nothing is. */
+  /** What is remembered of the ended allocation `target` names (not a live one); unknown when nothing is. */
   private ended(target: string | Allocation): EndedAllocation {
     const id = typeof target === 'string' ? target : target.id;
     const ended = this.ledger.endedAllocation(id);
-    if (ended === undefined) throw fail.noKey(`no allocation ${JSON.stringify(id)}`);
+    if (ended === undefined) throw refuse.unknown(`no allocation ${JSON.stringify(id)}`);
     return ended;
   }
 
@@ -316,8 +316,8 @@ export class ResourceManager {
   /** Withdraws a waiting allocate sent by `src` with `msgId`. */
   cancel(src: string, msgId: number): { request: WaitingRequest; events: readonly LedgerEvent[] } {
     const found = this.bySource.get(src, msgId);
-    if (found === undefined) throw fail.noKey(`no waiting request with msg_id ${msgId} from ${JSON.stringify(src)}`);
-    if ('id' in found) throw fail.precondition(`request ${msgId} was already granted as ${JSON.stringify(found.id)}: release it instead`);
+    if (found === undefined) throw refuse.unknown(words`no waiting request with ${input('msgId')} ${msgId} from ${JSON.stringify(src)}`);
+    if ('id' in found) throw refuse.conflict(`request ${msgId} was already granted as ${JSON.stringify(found.id)}: release it instead`);
     this.withdraw(found);
     const key = found.options?.requestId;
     if (key !== undefined) this.requestKeys.settle(RequestKeys.of(src, key), { cancelled: found });
@@ -331,11 +331,11 @@ export class ResourceManager {
       const ended = this.ended(target);
       if (by !== undefined && by !== ended.src) this.checkAdmin(ended.id, ended.src, by, 'renew', 'was');
       const how = ended.how === 'expired' ? 'reclaimed when its lease expired' : ended.how === 'revoked' ? 'released by an admin' : 'released';
-      throw fail.precondition(`allocation ${JSON.stringify(ended.id)} was already ${how}`);
+      throw refuse.conflict(`allocation ${JSON.stringify(ended.id)} was already ${how}`);
     }
     if (by !== undefined && by !== a.src) this.checkAdmin(a.id, a.src, by, 'renew', 'is');
     const ms = leaseMs ?? (a.leaseMs > 0 ? a.leaseMs : undefined);
-    if (ms === undefined) throw fail.precondition(`allocation ${JSON.stringify(a.id)} has no lease: give lease_ms to start one`);
+    if (ms === undefined) throw refuse.conflict(words`allocation ${JSON.stringify(a.id)} has no lease: give ${input('leaseMs')} to start one`);
     this.startLease(a, ms);
     return a;
   }
@@ -348,21 +348,21 @@ export class ResourceManager {
     for (const [name, amount] of list) {
       this.checkCapacitySettable(name);
       const problem = capacityProblem(amount);
-      if (problem !== undefined) throw fail.malformed(`resources.${name} ${problem}`);
+      if (problem !== undefined) throw refuse.invalid(words`${input('capacity')}.${name} ${problem}`);
       if (this.ledger.types.indexOf(name) < 0) added++;
     }
     const types = this.ledger.types.size;
     if (added > 0 && types + added > MAX_RESOURCE_TYPES) {
-      throw fail.unavailable(`too many resource types: ${types} known and ${added} new, limit ${MAX_RESOURCE_TYPES}`);
+      throw refuse.limit(`too many resource types: ${types} known and ${added} new, limit ${MAX_RESOURCE_TYPES}`);
     }
     for (const [name, amount] of list) this.ledger.setCapacity(name, toUnits(amount));
     return this.drain(undefined) ?? NO_EVENTS;
   }
 
-  /** Code 12 when `name` is a member type: a pool's capacity is its member count. */
-  checkCapacitySettable(name: string, field = `resources.${name}`): void {
+  /** Refuses (invalid) when `name` is a member type: a pool's capacity is its member count. */
+  checkCapacitySettable(name: string): void {
     const t = this.ledger.types.indexOf(name);
-    if (t >= 0) this.pools.checkCapacitySettable(t, field);
+    if (t >= 0) this.pools.checkCapacitySettable(t, name);
   }
 
   submitJobs(who: Submitter, category: string, limit: number | undefined, jobs: number): SubmitResult {
@@ -474,10 +474,10 @@ export class ResourceManager {
     return events;
   }
 
-  /** Code 11 when a grant now would pass the limit of live allocations. */
+  /** A limit refusal when a grant now would pass the limit of live allocations. */
   private checkAllocationLimit(): void {
     const live = this.ledger.allocationCount;
-    if (live >= this.maxAllocations) throw fail.unavailable(`too many allocations: ${live} held, limit ${this.maxAllocations}`);
+    if (live >= this.maxAllocations) throw refuse.limit(`too many allocations: ${live} held, limit ${this.maxAllocations}`);
   }
 
   /** A later request was granted while `head` waited in front of it. */
@@ -533,9 +533,9 @@ export class ResourceManager {
   private replay(seen: KeyOutcome, types: readonly number[], units: readonly number[], requestId: string): AllocateOutcome {
     const original = 'timedOut' in seen ? seen.timedOut : 'cancelled' in seen ? seen.cancelled : seen;
     const same = original.types.length === types.length && original.types.every((t, i) => t === types[i] && original.units[i] === units[i]);
-    if (!same) throw fail.precondition(`request_id ${JSON.stringify(requestId)} was used before with other requirements`);
-    if ('timedOut' in seen) throw fail.precondition(`request_id ${JSON.stringify(requestId)} timed out while waiting`);
-    if ('cancelled' in seen) throw fail.precondition(`request_id ${JSON.stringify(requestId)} was cancelled`);
+    if (!same) throw refuse.conflict(words`${input('requestId')} ${JSON.stringify(requestId)} was used before with other requirements`);
+    if ('timedOut' in seen) throw refuse.conflict(words`${input('requestId')} ${JSON.stringify(requestId)} timed out while waiting`);
+    if ('cancelled' in seen) throw refuse.conflict(words`${input('requestId')} ${JSON.stringify(requestId)} was cancelled`);
     if ('id' in seen) return { kind: 'granted', allocation: seen };
     const reason = this.ledger.fits(seen.types, seen.units) ? REASON_BEHIND : REASON_INSUFFICIENT;
     const head = this.queue.head();

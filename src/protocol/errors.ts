@@ -1,3 +1,5 @@
+import { render, type CoreError, type ErrorKind } from '../core/errors.js';
+
 /**
  * The one error table. Numbers and names follow Maelstrom's `errors.edn`; `definite`
  * says whether the request certainly had no effect (a client may retry it safely).
@@ -40,3 +42,28 @@ export const fail = {
   noKey: (text: string) => new NodeError('key-does-not-exist', text),
   precondition: (text: string) => new NodeError('precondition-failed', text),
 };
+
+/** The wire error each kind of core refusal becomes: the one place kinds become codes. */
+export const ERROR_OF_KIND: Readonly<Record<ErrorKind, ErrorName>> = {
+  invalid: 'malformed-request',
+  limit: 'temporarily-unavailable',
+  unknown: 'key-does-not-exist',
+  conflict: 'precondition-failed',
+};
+
+/** Inputs the core names in its errors, as the wire names them (others are the same on both). */
+const WIRE_NAMES: Readonly<Record<string, string>> = {
+  capacity: 'resources',
+  concurrencyLimit: 'concurrency_limit',
+  leaseMs: 'lease_ms',
+  msgId: 'msg_id',
+  requestId: 'request_id',
+};
+
+/** A core refusal as the error reply it becomes, its inputs worded as on the wire. */
+export function wireError(e: CoreError): NodeError {
+  return new NodeError(
+    ERROR_OF_KIND[e.kind],
+    render(e.words, (name) => WIRE_NAMES[name] ?? name),
+  );
+}

@@ -1,6 +1,7 @@
 import type { LedgerEvent, ResourceManager } from '../core/manager.js';
 import { looksLikePartOfMultiLineJson, parseEnvelope, type Request } from '../protocol/envelope.js';
-import { ERRORS, NodeError, fail } from '../protocol/errors.js';
+import { CoreError } from '../core/errors.js';
+import { ERRORS, NodeError, fail, wireError } from '../protocol/errors.js';
 import { printable, quoteShort } from '../protocol/printable.js';
 import { encode, type Outgoing } from '../protocol/reply.js';
 import { eventMessage } from './events.js';
@@ -109,6 +110,7 @@ export class Dispatcher {
     try {
       return route.handle(request.body as never, { manager: this.manager, request, node: this.node });
     } catch (e) {
+      if (e instanceof CoreError) return errorResult(wireError(e));
       if (e instanceof NodeError) return errorResult(e);
       this.log(`line ${lineNo}: crash handling ${JSON.stringify(type)}: ${printable(e instanceof Error ? (e.stack ?? e.message) : String(e), true)}`);
       return errorResult(new NodeError('crash', `internal error handling ${JSON.stringify(type)}; see the node's stderr`));

@@ -33,6 +33,6 @@ describe('the built library', () => {
     expect(events.map((e) => e.kind === 'granted' && e.allocation.msgId)).toEqual([2]);
     expect(lib.toUnits(0.001)).toBe(1);
     expect(lib.ERRORS['key-does-not-exist'].code).toBe(20);
-    expect(() => m.release('nope')).toThrow(lib.NodeError);
+    expect(() => m.release('nope')).toThrow(lib.CoreError);
   });
 });

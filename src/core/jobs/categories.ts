@@ -1,4 +1,4 @@
-import { fail } from '../../protocol/errors.js';
+import { input, refuse, words } from '../errors.js';
 import { ChurnMap } from '../../lib/churn-map.js';
 
 /** A job: `<category>#<n>`, numbered from 1 per category in submission order. */
@@ -95,7 +95,7 @@ export interface CategoryStatus {
   readonly waiting: number;
 }
 
-/** Most categories kept: a submit_job naming a new one past this many is refused (code 11). */
+/** Most categories kept: a new one past this many is refused (limit). */
 export const MAX_CATEGORIES = 10_000;
 
 /** Job categories with concurrency caps (submit_job, complete_job). */
@@ -122,7 +122,7 @@ export class Categories {
     const existing = this.byName.get(name);
     const cap = limit ?? existing?.limit;
     if (cap === undefined) {
-      throw fail.malformed(`concurrency_limit is required for the new category ${JSON.stringify(name)}`);
+      throw refuse.invalid(words`${input('concurrencyLimit')} is required for the new category ${JSON.stringify(name)}`);
     }
     // Work out the outcome before touching anything, so a refused batch changes nothing.
     const running = existing?.running.size ?? 0;
@@ -131,13 +131,13 @@ export class Categories {
     const startNow = Math.min(jobs, Math.max(0, cap - running - earlierStart));
     const queued = jobs - startNow;
     if (queued > 0 && this.waitingTotal - earlierStart + queued > this.maxWaiting) {
-      throw fail.unavailable(`job queue is full: ${this.waitingTotal} jobs waiting, limit ${this.maxWaiting}`);
+      throw refuse.limit(`job queue is full: ${this.waitingTotal} jobs waiting, limit ${this.maxWaiting}`);
     }
     if (jobs > 0 && this.jobs + jobs > this.maxJobs) {
-      throw fail.unavailable(`too many jobs: ${this.jobs} kept (running and waiting), ${jobs} more would pass the limit ${this.maxJobs}`);
+      throw refuse.limit(`too many jobs: ${this.jobs} kept (running and waiting), ${jobs} more would pass the limit ${this.maxJobs}`);
     }
     if (existing === undefined && this.byName.size >= MAX_CATEGORIES) {
-      throw fail.unavailable(`too many categories: ${this.byName.size} known, limit ${MAX_CATEGORIES}`);
+      throw refuse.limit(`too many categories: ${this.byName.size} known, limit ${MAX_CATEGORIES}`);
     }
     let c = existing;
     if (c === undefined) {
@@ -160,18 +160,18 @@ export class Categories {
 
   complete(name: string, jobId: string | undefined): CompleteResult {
     const c = this.byName.get(name);
-    if (c === undefined) throw fail.noKey(`no category ${JSON.stringify(name)}`);
+    if (c === undefined) throw refuse.unknown(`no category ${JSON.stringify(name)}`);
     let n: number;
     if (jobId === undefined) {
       const oldest = c.running.keys().next();
-      if (oldest.done === true) throw fail.precondition(`category ${JSON.stringify(name)} has no running job`);
+      if (oldest.done === true) throw refuse.conflict(`category ${JSON.stringify(name)} has no running job`);
       n = oldest.value;
     } else {
       n = jobNumber(name, jobId);
-      if (!(n >= 1 && n < c.next)) throw fail.noKey(`no job ${JSON.stringify(jobId)} in category ${JSON.stringify(name)}`);
+      if (!(n >= 1 && n < c.next)) throw refuse.unknown(`no job ${JSON.stringify(jobId)} in category ${JSON.stringify(name)}`);
       if (!c.running.has(n)) {
         const why = c.isWaiting(n) ? 'is waiting, not running' : 'has already completed';
-        throw fail.precondition(`job ${JSON.stringify(jobId)} ${why}`);
+        throw refuse.conflict(`job ${JSON.stringify(jobId)} ${why}`);
       }
     }
     const job = c.job(n, c.running.get(n)!);

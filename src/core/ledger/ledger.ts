@@ -1,4 +1,4 @@
-import { fail } from '../../protocol/errors.js';
+import { refuse } from '../errors.js';
 import { HeldAllocations } from './held-allocations.js';
 import type { CountingIds } from '../../lib/counting-ids.js';
 import { RecentCounts } from '../../lib/recent-counts.js';
@@ -131,7 +131,7 @@ export class Ledger {
 
   /** Ends live allocation `a`, returning its units to free. */
   end(a: Allocation, how: EndedAllocation['how']): void {
-    if (!this.live.holds(a)) throw fail.noKey(`no live allocation ${JSON.stringify(a.id)}`);
+    if (!this.live.holds(a)) throw refuse.unknown(`no live allocation ${JSON.stringify(a.id)}`);
     this.live.delete(a);
     for (let i = 0; i < a.types.length; i++) this.allocated[a.types[i]!]! -= a.units[i]!;
     // Bounded memory: the oldest ended allocation is forgotten first.

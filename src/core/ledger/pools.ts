@@ -1,4 +1,4 @@
-import { fail } from '../../protocol/errors.js';
+import { input, refuse, words } from '../errors.js';
 import { SCALE } from './amounts.js';
 import type { Allocation } from '../model.js';
 
@@ -64,22 +64,19 @@ export class Pools {
     return this.byType[t]?.free ?? 0;
   }
 
-  /** Code 12 unless `units` of type `t` (requirement `index` of a request) is a whole number of members. */
+  /** Refuses (invalid) unless `units` of type `t` (requirement `index` of a request) is a whole number of members. */
   checkWhole(t: number, units: number, index: number): void {
     const pool = this.byType[t];
     if (pool !== undefined && units % SCALE !== 0) {
-      throw fail.malformed(`requirements[${index}].amount must be a whole number for the member type ${JSON.stringify(pool.typeName)}`);
+      throw refuse.invalid(`requirements[${index}].amount must be a whole number for the member type ${JSON.stringify(pool.typeName)}`);
     }
   }
 
-  /**
-   * Code 12 when type `t` is a member type: its capacity is its member count, fixed at
-   * start, so capacity changes (set_capacity) may not name it. `field` names the entry.
-   */
-  checkCapacitySettable(t: number, field: string): void {
+  /** Refuses (invalid) a capacity change of member type `t` (named `name`): its capacity is its member count. */
+  checkCapacitySettable(t: number, name: string): void {
     const pool = this.byType[t];
     if (pool !== undefined) {
-      throw fail.malformed(`${field} cannot be set: ${JSON.stringify(pool.typeName)} is a pool of named members; its capacity is its member count (${pool.names.length})`);
+      throw refuse.invalid(words`${input('capacity')}.${name} cannot be set: ${JSON.stringify(pool.typeName)} is a pool of named members; its capacity is its member count (${pool.names.length})`);
     }
   }
 

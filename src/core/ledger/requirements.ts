@@ -1,4 +1,4 @@
-import { fail } from '../../protocol/errors.js';
+import { refuse } from '../errors.js';
 import { amountProblem, toUnits } from './amounts.js';
 import type { Pools } from './pools.js';
 import type { ResourceTypes } from './resource-types.js';
@@ -26,7 +26,7 @@ export class Requirements {
     private readonly shapes: Shapes,
   ) {}
 
-  /** Wire requirements to an interned shape; bad amounts, unknown and duplicate types are code 12. */
+  /** Requirements to an interned shape; bad amounts, unknown and duplicate types are refused (invalid). */
   resolve(requirements: readonly Requirement[]): Shape {
     // Most clients ask for what they asked for before. Types are never forgotten and pools
     // never change, so requirements that resolved once resolve the same way again.
@@ -38,14 +38,14 @@ export class Requirements {
     for (let i = 0; i < requirements.length; i++) {
       const r = requirements[i]!;
       const problem = amountProblem(r.amount);
-      if (problem !== undefined) throw fail.malformed(`requirements[${i}].amount ${problem}`);
+      if (problem !== undefined) throw refuse.invalid(`requirements[${i}].amount ${problem}`);
       const t = ledgerTypes.indexOf(r.type);
       if (t < 0) {
         const known = listSome(ledgerTypes.list());
-        throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} is not a known resource type (known: ${known})`);
+        throw refuse.invalid(`requirements[${i}].type ${JSON.stringify(r.type)} is not a known resource type (known: ${known})`);
       }
       for (let j = 0; j < i; j++) {
-        if (types[j] === t) throw fail.malformed(`requirements[${i}].type ${JSON.stringify(r.type)} appears twice in one request`);
+        if (types[j] === t) throw refuse.invalid(`requirements[${i}].type ${JSON.stringify(r.type)} appears twice in one request`);
       }
       const u = toUnits(r.amount);
       this.pools.checkWhole(t, u, i);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../../src/core/ledger/ledger.js';
-import { NodeError } from '../../../src/protocol/errors.js';
+import { CoreError } from '../../../src/core/errors.js';
 import type { Allocation } from '../../../src/core/model.js';
 import { CountingIds } from '../../../src/lib/counting-ids.js';
 import type { Shape } from '../../../src/core/ledger/shapes.js';
@@ -64,8 +64,8 @@ describe('Ledger', () => {
         l.end(again, 'released');
         expect.unreachable();
       } catch (e) {
-        expect(e).toBeInstanceOf(NodeError);
-        expect((e as NodeError).code).toBe(20);
+        expect(e).toBeInstanceOf(CoreError);
+        expect((e as CoreError).kind).toBe('unknown');
       }
     }
     expect(l.freeOf(0)).toBe(8000);
@@ -160,7 +160,7 @@ describe('Ledger', () => {
     l.end(a, 'released');
     expect(l.holds(a)).toBe(false);
     expect(l.get('a')).toBeUndefined();
-    expect(() => l.end(b, 'released')).toThrow(NodeError);
+    expect(() => l.end(b, 'released')).toThrow(CoreError);
   });
 
   it('lists and counts live allocations in grant order, whether or not one was looked up by id', () => {

@@ -45,7 +45,7 @@ describe('request_id keys are remembered within bounds, and waiting ones never f
     m.release(first.allocation.id);
     const g = m.allocate({ src: 'c', msgId: 4, via: 'n' }, cpu, { requestId: 'g' });
     expect(g.kind === 'granted' && g.allocation.id).toBe('a2');
-    expect(() => m.allocate({ src: 'c', msgId: 5, via: 'n' }, gpu, { requestId: 'x' })).toThrow('request_id "x" was cancelled');
+    expect(() => m.allocate({ src: 'c', msgId: 5, via: 'n' }, gpu, { requestId: 'x' })).toThrow('requestId "x" was cancelled');
   });
 
   it('keys are unambiguous: no two (client, request_id) pairs share one', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ResourceManager } from '../../../src/core/manager.js';
-import { NodeError } from '../../../src/protocol/errors.js';
+import { CoreError } from '../../../src/core/errors.js';
 import { errorOf } from '../../support/errors.js';
 
 // Which request a cancel names when a client reused a msg_id: the newest of its requests
@@ -19,7 +19,7 @@ function cancelAnswer(m: ResourceManager, src: string, msgId: number): string {
   try {
     return `cancelled seq ${m.cancel(src, msgId).request.seq}`;
   } catch (e) {
-    if (e instanceof NodeError) return `error ${e.code}: ${e.message}`;
+    if (e instanceof CoreError) return `${e.kind}: ${e.message}`;
     throw e;
   }
 }
@@ -88,9 +88,9 @@ describe('cancel of a reused msg_id', () => {
     const waiting = m.waitingRequests().filter((w) => w.src === src && w.msgId === msgId);
     if (waiting.length > 0) return `cancelled seq ${Math.max(...waiting.map((w) => w.seq))}`;
     const live = [...m.ledger.liveAllocations()].filter((a) => a.src === src && a.msgId === msgId);
-    if (live.length === 0) return `error 20: no waiting request with msg_id ${msgId} from ${JSON.stringify(src)}`;
+    if (live.length === 0) return `unknown: no waiting request with msgId ${msgId} from ${JSON.stringify(src)}`;
     const newest = live.reduce((x, y) => (y.serial > x.serial ? y : x));
-    return `error 22: request ${msgId} was already granted as ${JSON.stringify(newest.id)}: release it instead`;
+    return `conflict: request ${msgId} was already granted as ${JSON.stringify(newest.id)}: release it instead`;
   }
 
   it('answers as a linear scan does, whenever the index happens to be filled', () => {
