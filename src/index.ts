@@ -4,8 +4,11 @@
  * - `ResourceManager`: the pure ledger, wait queue and categories (pass a clock and ids).
  * - `ResourceNode`: a whole node; feed it protocol lines, get the lines it writes.
  */
-export { ResourceManager, REASON_BEHIND, REASON_INSUFFICIENT } from './core/manager.js';
-export type { AllocateOutcome, LedgerEvent, ManagerOptions, Policy, Requirement } from './core/manager.js';
+export { ResourceManager } from './core/manager.js';
+export type { AllocateOutcome, ManagerOptions, Requirement } from './core/manager.js';
+export type { CoreEvent, OwedEvent } from './core/events.js';
+export type { Policy, PolicyName, WaitReason } from './core/policy/index.js';
+export { MemoryStore, type Store } from './core/store.js';
 export type { AllocateOptions, Allocation, Requester, WaitingRequest } from './core/model.js';
 export type { EndedAllocation } from './core/ledger/ledger.js';
 export type { Shape } from './core/ledger/shapes.js';

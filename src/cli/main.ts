@@ -32,7 +32,8 @@ function main(): void {
     return;
   }
   const { config } = command;
-  const clock = () => performance.now();
+  // Wall-clock milliseconds: deadlines are moments in time, which a journal could keep.
+  const clock = Date.now;
   const node = new ResourceNode(config, { clock, log });
   const io = attachStdio(node, {
     input: process.stdin,

@@ -31,15 +31,6 @@ export interface WaitingRequest extends Requester {
   readonly options: AllocateOptions | undefined;
   /** When the request times out (clock ms), or -1. */
   readonly deadline: number;
-  /** Later grants that passed over this request while it was the head of the queue. */
-  bypassed: number;
-  /** Set by the starvation guard: no later request may take what this one still needs. */
-  reserved: boolean;
-  /** Queue bookkeeping, owned by WaitQueue. */
-  slot: number;
-  group: unknown;
-  /** Manager bookkeeping: filed in its index by client and msg_id. */
-  filedBySource: boolean;
 }
 
 /** A granted allocation. */
@@ -52,13 +43,36 @@ export interface Allocation extends Requester {
   /** Named members held, per member type index, when the grant touched member types. */
   readonly members: ReadonlyMap<number, readonly string[]> | undefined;
   /** Lease length in ms, or -1 when the allocation has no lease. */
-  leaseMs: number;
+  readonly leaseMs: number;
   /** When the lease runs out (clock ms), or -1. */
+  readonly leaseDeadline: number;
+}
+
+// The core's own records: the public ones plus the bookkeeping of the structures that hold
+// them, kept on the object itself (no side table to look up on the hot path).
+
+/** A waiting request as the core keeps it. */
+export interface QueuedRequest extends WaitingRequest {
+  deadline: number;
+  /** Starvation guard: later grants that passed this request while it was the front. */
+  bypassed: number;
+  /** Starvation guard: no later request may take what this one still needs. */
+  reserved: boolean;
+  /** Wait queue: its slot and group. */
+  slot: number;
+  group: unknown;
+  /** Cancel index: filed by client and msg_id. */
+  filedBySource: boolean;
+}
+
+/** An allocation as the core keeps it. */
+export interface HeldAllocation extends Allocation {
+  leaseMs: number;
   leaseDeadline: number;
-  /** Ledger bookkeeping: which ledger holds it while it is live, 0 once it ended. */
+  /** Ledger: which ledger holds it while it is live, 0 once it ended. */
   held: number;
-  /** Ledger bookkeeping: filed in the ledger's index by id. */
+  /** Ledger: filed in its index by id. */
   filedById: boolean;
-  /** Manager bookkeeping: filed in its index by client and msg_id. */
+  /** Cancel index: filed by client and msg_id. */
   filedBySource: boolean;
 }

@@ -1,12 +1,21 @@
 import { fromUnits } from '../core/ledger/amounts.js';
-import type { Ledger } from '../core/ledger/ledger.js';
-import type { ResourceTypes } from '../core/ledger/resource-types.js';
+import type { ResourceManager } from '../core/manager.js';
+import type { WaitReason } from '../core/policy/index.js';
 import type { Allocation } from '../core/model.js';
 import { BoundedCache } from '../lib/bounded-cache.js';
 import { JsonText, numberText, orderedRecord } from '../protocol/reply.js';
 
+/** Resource type names by index, as the manager shows them. */
+export type TypeNames = ResourceManager['types'];
+
+/** The wire `reason` of a `queued` reply, by why the core says the request waits. */
+export const WAIT_REASON_TEXT: Readonly<Record<WaitReason, string>> = {
+  resources: 'Insufficient resources',
+  order: 'Waiting behind earlier requests',
+};
+
 /** `{type: amount}` for parallel type indices and units, in the given order, as JSON text. */
-export function amountsByName(names: ResourceTypes, types: readonly number[], units: readonly number[]): JsonText {
+export function amountsByName(names: TypeNames, types: readonly number[], units: readonly number[]): JsonText {
   // Written directly: a name-keyed object would need a null prototype (for names such as
   // `__proto__`), which V8 keeps in slow dictionary mode, and would then be stringified.
   // Object keys made of digits would also come out first, whatever their order.
@@ -31,25 +40,25 @@ const heldTexts = new BoundedCache<readonly number[], JsonText>(4096);
  * array among the allocations of a shape (see Shapes), so the text is kept by that array:
  * the arrays are never changed, and a type's name never changes either.
  */
-export function heldAmounts(names: ResourceTypes, types: readonly number[], units: readonly number[]): JsonText {
+export function heldAmounts(names: TypeNames, types: readonly number[], units: readonly number[]): JsonText {
   return heldTexts.get(units) ?? heldTexts.keep(units, amountsByName(names, types, units));
 }
 
 /** The fields of `allocated` after `in_reply_to`: the same for an immediate and a later grant. */
-export function allocatedFields(names: ResourceTypes, a: Allocation): object {
+export function allocatedFields(names: TypeNames, a: Allocation): object {
   const resources = heldAmounts(names, a.types, a.units);
   if (a.members === undefined) return { allocation_id: a.id, resources };
   const members = orderedRecord(Array.from(a.members, ([t, list]) => [names.name(t), list] as const));
   return { allocation_id: a.id, resources, members };
 }
 
-/** `{type: amount}` over every resource type of the ledger, in declaration order, as JSON text. */
-export function amountsPerType(ledger: Ledger, units: (t: number) => number): JsonText {
-  const all = new Array<number>(ledger.types.size);
+/** `{type: amount}` over every resource type, in declaration order, as JSON text. */
+export function amountsPerType(names: TypeNames, units: (t: number) => number): JsonText {
+  const all = new Array<number>(names.size);
   const values = new Array<number>(all.length);
   for (let t = 0; t < all.length; t++) {
     all[t] = t;
     values[t] = units(t);
   }
-  return amountsByName(ledger.types, all, values);
+  return amountsByName(names, all, values);
 }

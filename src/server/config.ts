@@ -1,4 +1,4 @@
-import type { Policy } from '../core/manager.js';
+import type { PolicyName } from '../core/policy/index.js';
 
 /** Everything that shapes a node; the CLI flags map onto it one to one. */
 export interface NodeConfig {
@@ -12,7 +12,7 @@ export interface NodeConfig {
   readonly maxJobs: number;
   /** Most allocations held at once. */
   readonly maxAllocations: number;
-  readonly policy: Policy;
+  readonly policy: PolicyName;
   readonly maxBypass: number;
   /** Resource types made of named members, in declaration order. */
   readonly pools: readonly (readonly [string, readonly string[]])[];

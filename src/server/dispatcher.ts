@@ -1,10 +1,11 @@
-import type { LedgerEvent, ResourceManager } from '../core/manager.js';
+import type { OwedEvent } from '../core/events.js';
+import type { ResourceManager } from '../core/manager.js';
 import { looksLikePartOfMultiLineJson, parseEnvelope, type Request } from '../protocol/envelope.js';
 import { CoreError } from '../core/errors.js';
 import { ERRORS, NodeError, fail, wireError } from '../protocol/errors.js';
 import { printable, quoteShort } from '../protocol/printable.js';
 import { encode, type Outgoing } from '../protocol/reply.js';
-import { eventMessage } from './events.js';
+import { eventMessage } from './messages.js';
 import type { HandlerResult, NodeState } from './handler.js';
 import type { LineSink } from './node.js';
 import { routes, type Route } from './routes.js';
@@ -74,8 +75,8 @@ export class Dispatcher {
   }
 
   /** Messages caused by the ledger, encoded in order. */
-  emit(events: readonly LedgerEvent[], out: LineSink): void {
-    const names = this.manager.ledger.types;
+  emit(events: readonly OwedEvent[], out: LineSink): void {
+    const names = this.manager.types;
     for (let i = 0; i < events.length; i++) out.push(encode(this.node.nodeId, eventMessage(events[i]!, names)));
   }
 

@@ -1,4 +1,5 @@
-import type { LedgerEvent, ResourceManager } from '../core/manager.js';
+import type { OwedEvent } from '../core/events.js';
+import type { ResourceManager } from '../core/manager.js';
 import type { Request } from '../protocol/envelope.js';
 
 /** What the dispatcher knows about the node beyond the ledger. */
@@ -21,7 +22,7 @@ export interface HandlerResult {
   readonly type: string;
   readonly fields?: object;
   /** Grants, expiries and job starts caused by this request, written after the reply. */
-  readonly events?: readonly LedgerEvent[];
+  readonly events?: readonly OwedEvent[];
 }
 
 /** A handler receives a body its schema already accepted; it checks only state. */

@@ -9,7 +9,7 @@ export interface LineSink {
 }
 
 export interface NodeIo {
-  /** Real milliseconds (monotonic); ignored in --deterministic mode. */
+  /** Wall-clock milliseconds (default `Date.now`); ignored in --deterministic mode. */
   readonly clock?: () => number;
   /** Fresh allocation ids; ignored in --deterministic mode. */
   readonly newId?: () => string;
@@ -32,7 +32,7 @@ export class ResourceNode {
     const virtualClock = this.config.deterministic ? { now: 0 } : undefined;
     this.manager = new ResourceManager({
       capacity: this.config.capacity,
-      clock: virtualClock !== undefined ? () => virtualClock.now : (io.clock ?? (() => performance.now())),
+      clock: virtualClock !== undefined ? () => virtualClock.now : (io.clock ?? Date.now),
       ...(this.config.deterministic ? { idPrefix: 'alloc-' } : { newId: io.newId ?? (() => uuidv7()) }),
       policy: this.config.policy,
       maxBypass: this.config.maxBypass,

@@ -8,12 +8,10 @@ import { type JsonText, orderedRecord } from '../protocol/reply.js';
  * A member type (`--pool`) also says which allocation holds each member (null when free).
  */
 export function poolCounts(manager: ResourceManager): JsonText {
-  const { ledger, pools } = manager;
-  const names = ledger.types.list();
   return orderedRecord(
-    names.map((name, t) => {
-      const counts = { total: fromUnits(ledger.capacityOf(t)), free: fromUnits(ledger.freeOf(t)), acquired: fromUnits(ledger.allocatedOf(t)) };
-      return [name, pools.isMemberType(t) ? { ...counts, members: orderedRecord(pools.holders(t)) } : counts] as const;
+    manager.types.list().map((name, t) => {
+      const counts = { total: fromUnits(manager.capacityOf(t)), free: fromUnits(manager.freeOf(t)), acquired: fromUnits(manager.allocatedOf(t)) };
+      return [name, manager.isMemberType(t) ? { ...counts, members: orderedRecord(manager.memberHolders(t)) } : counts] as const;
     }),
   );
 }

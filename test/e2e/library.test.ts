@@ -28,7 +28,7 @@ describe('the built library', () => {
     const m = new lib.ResourceManager({ capacity: [['cpu', 2]], clock: () => 0, newId: () => `id-${++n}` });
     const who = (msgId: number) => ({ src: 'c', msgId, via: 'n' });
     expect(m.allocate(who(1), [{ type: 'cpu', amount: 1.5 }])).toMatchObject({ kind: 'granted', allocation: { id: 'id-1', units: [1500] } });
-    expect(m.allocate(who(2), [{ type: 'cpu', amount: 1 }])).toMatchObject({ kind: 'queued', reason: lib.REASON_INSUFFICIENT, available: [500], required: 1000 });
+    expect(m.allocate(who(2), [{ type: 'cpu', amount: 1 }])).toMatchObject({ kind: 'queued', reason: 'resources', available: [500], required: 1000 });
     const { events } = m.release('id-1');
     expect(events.map((e) => e.kind === 'granted' && e.allocation.msgId)).toEqual([2]);
     expect(lib.toUnits(0.001)).toBe(1);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ResourceManager, type Policy } from '../../src/core/manager.js';
+import { ResourceManager } from '../../src/core/manager.js';
+import type { PolicyName as Policy } from '../../src/core/policy/index.js';
 import type { Allocation } from '../../src/core/model.js';
 import { ReferenceCategories, ReferenceQueue, type ModelAllocation } from './reference-queue.js';
 import { codeOf } from '../support/errors.js';
@@ -146,11 +147,11 @@ function run(policy: Policy, config: RunConfig, ops: Op[]): void {
           expect(codeOf(() => manager.submitJobs(who, op.category, op.limit, op.jobs))).toBe(expected.code);
           break;
         }
-        const before = manager.categories.status().get(op.category);
+        const before = manager.categoryStatus().get(op.category);
         const r = manager.submitJobs(who, op.category, op.limit, op.jobs);
         expect({ queued: r.queued, running: r.running, waiting: r.waiting, startedEarlier: r.startedEarlier.map((j) => j.id) }).toEqual(expected);
         // A category never runs more than its limit, unless the limit was lowered under what already ran.
-        const after = manager.categories.status().get(op.category)!;
+        const after = manager.categoryStatus().get(op.category)!;
         if (after.running > after.limit) {
           expect(before).toBeDefined();
           expect(after.running).toBe(before!.running);
@@ -170,7 +171,7 @@ function run(policy: Policy, config: RunConfig, ops: Op[]): void {
 }
 
 function checkInvariants(manager: ResourceManager, model: ReferenceQueue, pending: Set<number>, categories: ReferenceCategories): void {
-  const ledger = manager.ledger;
+  const ledger = manager;
   const live = [...ledger.liveAllocations()];
   for (let t = 0; t < TYPES.length; t++) {
     const capacity = ledger.capacityOf(t);
@@ -191,7 +192,7 @@ function checkInvariants(manager: ResourceManager, model: ReferenceQueue, pendin
   expect(new Set(waiting)).toEqual(pending);
   expect(manager.waiting).toBe(pending.size);
   for (const [name, c] of categories.byName) {
-    expect(manager.categories.status().get(name)).toEqual({ limit: c.limit, running: c.running, waiting: c.waiting });
+    expect(manager.categoryStatus().get(name)).toEqual({ limit: c.limit, running: c.running, waiting: c.waiting });
   }
 }
 
@@ -248,7 +249,7 @@ describe('the starvation guard, by example', () => {
     expect(m.allocate(who(5), [{ type: 'cpu', amount: 1 }]).kind).toBe('granted');
     m.release('a3');
     const held = m.allocate(who(7), [{ type: 'cpu', amount: 1 }]);
-    expect(held).toMatchObject({ kind: 'queued', reason: 'Waiting behind earlier requests', available: [1000], required: 1000 });
+    expect(held).toMatchObject({ kind: 'queued', reason: 'order', available: [1000], required: 1000 });
     expect(m.allocate(who(8), [{ type: 'gpu', amount: 1 }]).kind).toBe('granted');
     const { events } = m.release('a1');
     expect(events.map((e) => (e.kind === 'granted' ? e.allocation.msgId : -1))).toEqual([2, 7]);
@@ -261,7 +262,7 @@ describe('the starvation guard, by example', () => {
     m.allocate(who(1), [{ type: 'cpu', amount: 3 }]);
     expect(m.allocate(who(2), [{ type: 'cpu', amount: 2 }]).kind).toBe('queued');
     // 1 cpu is free, but the head needs 2 of it: nothing may pass.
-    expect(m.allocate(who(3), [{ type: 'cpu', amount: 1 }])).toMatchObject({ kind: 'queued', reason: 'Waiting behind earlier requests' });
+    expect(m.allocate(who(3), [{ type: 'cpu', amount: 1 }])).toMatchObject({ kind: 'queued', reason: 'order' });
     const { events } = m.release('a1');
     expect(events.map((e) => (e.kind === 'granted' ? e.allocation.msgId : -1))).toEqual([2, 3]);
   });

@@ -4,8 +4,9 @@
 
 export type Policy = 'backfill' | 'fifo';
 
-export const INSUFFICIENT = 'Insufficient resources';
-export const BEHIND = 'Waiting behind earlier requests';
+// Why a request waits, in the core's words: not enough is free, or others stand in front.
+export const INSUFFICIENT = 'resources';
+export const BEHIND = 'order';
 
 export interface ModelRequest {
   readonly msgId: number;

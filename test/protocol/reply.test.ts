@@ -23,7 +23,7 @@ describe('name-keyed records written as JSON text', () => {
       expect(amountsByName(types, order, units).text).toBe(asRecord(order.map((t, i) => [NAMES[t]!, units[i]! / 1000])));
     }
     expect(amountsByName(types, [], []).text).toBe('{}');
-    expect(amountsPerType(ledger, (t) => ledger.capacityOf(t)).text).toBe(asRecord(NAMES.map((n, t) => [n, ((t + 1) * 1005) / 1000])));
+    expect(amountsPerType(ledger.types, (t) => ledger.capacityOf(t)).text).toBe(asRecord(NAMES.map((n, t) => [n, ((t + 1) * 1005) / 1000])));
   });
 
   it('are spliced into the envelope as JSON.stringify would write the whole of it', () => {

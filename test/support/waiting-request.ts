@@ -1,9 +1,9 @@
-import type { WaitingRequest } from '../../src/core/model.js';
+import type { QueuedRequest } from '../../src/core/model.js';
 
 let seq = 0;
 
 /** A waiting request as the manager would build it, numbered in arrival order. */
-export function waitingRequest(types: readonly number[], units: readonly number[], priority = 0, src = 'c'): WaitingRequest {
+export function waitingRequest(types: readonly number[], units: readonly number[], priority = 0, src = 'c'): QueuedRequest {
   seq++;
   return {
     src,

@@ -113,6 +113,11 @@ export class Categories {
     private readonly maxJobs = Infinity,
   ) {}
 
+  /** The concurrency limit of category `name`, if there is one. */
+  limitOf(name: string): number | undefined {
+    return this.byName.get(name)?.limit;
+  }
+
   /** Jobs kept now: running and waiting, over all categories. */
   get jobs(): number {
     return this.runningTotal + this.waitingTotal;

@@ -1,6 +1,6 @@
 import { Backlog } from '../../lib/backlog.js';
 import { ChurnMap } from '../../lib/churn-map.js';
-import type { Allocation } from '../model.js';
+import type { HeldAllocation } from '../model.js';
 
 /** Numbers the ledgers of this process, so an allocation names the ledger that holds it. */
 let ledgers = 0;
@@ -18,9 +18,9 @@ let ledgers = 0;
  */
 export class HeldAllocations {
   readonly token = ++ledgers;
-  private readonly byId = new ChurnMap<string, Allocation>();
-  private readonly unfiled = new Backlog<Allocation>((a) => a.held === this.token);
-  private readonly file = (a: Allocation): void => {
+  private readonly byId = new ChurnMap<string, HeldAllocation>();
+  private readonly unfiled = new Backlog<HeldAllocation>((a) => a.held === this.token);
+  private readonly file = (a: HeldAllocation): void => {
     a.filedById = true;
     this.byId.set(a.id, a);
   };
@@ -30,30 +30,30 @@ export class HeldAllocations {
     return this.count;
   }
 
-  holds(a: Allocation): boolean {
+  holds(a: HeldAllocation): boolean {
     return a.held === this.token;
   }
 
-  add(a: Allocation): void {
+  add(a: HeldAllocation): void {
     a.held = this.token;
     this.unfiled.add(a, ++this.count);
   }
 
   /** Forgets `a`, which must be held here. */
-  delete(a: Allocation): void {
+  delete(a: HeldAllocation): void {
     a.held = 0;
     this.count--;
     // An id given twice by the id source: only the later allocation is filed under it.
     if (a.filedById && this.byId.get(a.id) === a) this.byId.delete(a.id);
   }
 
-  get(id: string): Allocation | undefined {
+  get(id: string): HeldAllocation | undefined {
     if (this.unfiled.length > 0) this.unfiled.fileAll(this.file);
     return this.byId.get(id);
   }
 
   /** Every live allocation, in the order added. */
-  values(): IterableIterator<Allocation> {
+  values(): IterableIterator<HeldAllocation> {
     if (this.unfiled.length > 0) this.unfiled.fileAll(this.file);
     return this.byId.values();
   }

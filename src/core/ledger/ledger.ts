@@ -5,7 +5,7 @@ import { RecentCounts } from '../../lib/recent-counts.js';
 import { RecentIds } from '../../lib/recent-ids.js';
 import { ResourceTypes } from './resource-types.js';
 import { Shapes, type Shape } from './shapes.js';
-import type { Allocation } from '../model.js';
+import type { HeldAllocation } from '../model.js';
 
 /** Distinct requirement shapes interned (about 200 bytes each); see Shapes. Below 2^14, so `endedHow` fits 16 bits. */
 const SHAPES_INTERNED = 4096;
@@ -102,12 +102,12 @@ export class Ledger {
   }
 
   /** The live allocation with this id. */
-  get(id: string): Allocation | undefined {
+  get(id: string): HeldAllocation | undefined {
     return this.live.get(id);
   }
 
   /** True while `a` is live in this ledger (no lookup: see HeldAllocations). */
-  holds(a: Allocation): boolean {
+  holds(a: HeldAllocation): boolean {
     return this.live.holds(a);
   }
 
@@ -119,18 +119,18 @@ export class Ledger {
     return { id, src: this.endedHolders[slot]!, types: shape.types, units: shape.units, how: HOW[how & 3]! };
   }
 
-  liveAllocations(): IterableIterator<Allocation> {
+  liveAllocations(): IterableIterator<HeldAllocation> {
     return this.live.values();
   }
 
   /** Records a grant. The caller has checked that it fits. */
-  add(a: Allocation): void {
+  add(a: HeldAllocation): void {
     for (let i = 0; i < a.types.length; i++) this.allocated[a.types[i]!]! += a.units[i]!;
     this.live.add(a);
   }
 
   /** Ends live allocation `a`, returning its units to free. */
-  end(a: Allocation, how: EndedAllocation['how']): void {
+  end(a: HeldAllocation, how: EndedAllocation['how']): void {
     if (!this.live.holds(a)) throw refuse.unknown(`no live allocation ${JSON.stringify(a.id)}`);
     this.live.delete(a);
     for (let i = 0; i < a.types.length; i++) this.allocated[a.types[i]!]! -= a.units[i]!;

@@ -1,6 +1,6 @@
 import { input, refuse, words } from '../errors.js';
 import { SCALE } from './amounts.js';
-import type { Allocation } from '../model.js';
+import type { HeldAllocation } from '../model.js';
 
 /** One resource type whose units are named members (`--pool robot=r1,r2`). */
 interface MemberPool {
@@ -106,7 +106,7 @@ export class Pools {
   }
 
   /** Returns the members an ended allocation held. */
-  giveBack(a: Allocation): void {
+  giveBack(a: HeldAllocation): void {
     if (a.members === undefined) return;
     for (const [t, names] of a.members) {
       const pool = this.byType[t]!;

@@ -1,9 +1,9 @@
 import { BoundedMap } from '../../lib/bounded-map.js';
 import { ChurnMap } from '../../lib/churn-map.js';
-import type { Allocation, WaitingRequest } from '../model.js';
+import type { HeldAllocation, QueuedRequest } from '../model.js';
 
 /** What an allocate with a request_id led to, for answering its retries alike. */
-export type KeyOutcome = WaitingRequest | Allocation | { readonly timedOut: WaitingRequest } | { readonly cancelled: WaitingRequest };
+export type KeyOutcome = QueuedRequest | HeldAllocation | { readonly timedOut: QueuedRequest } | { readonly cancelled: QueuedRequest };
 
 /**
  * Idempotency keys: (client, request_id) -> outcome. Keys of requests still waiting are
@@ -12,7 +12,7 @@ export type KeyOutcome = WaitingRequest | Allocation | { readonly timedOut: Wait
  * latest `limit` keys.
  */
 export class RequestKeys {
-  private readonly waiting = new ChurnMap<string, WaitingRequest>();
+  private readonly waiting = new ChurnMap<string, QueuedRequest>();
   private readonly settled: BoundedMap<string, KeyOutcome>;
 
   constructor(limit: number) {
@@ -29,7 +29,7 @@ export class RequestKeys {
   }
 
   /** The request waits under `key`. */
-  wait(key: string, w: WaitingRequest): void {
+  wait(key: string, w: QueuedRequest): void {
     this.waiting.set(key, w);
   }
 

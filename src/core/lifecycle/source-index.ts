@@ -1,8 +1,8 @@
 import { Backlog } from '../../lib/backlog.js';
 import { ChurnMap } from '../../lib/churn-map.js';
-import type { Allocation, WaitingRequest } from '../model.js';
+import type { HeldAllocation, QueuedRequest } from '../model.js';
 
-type Entry = WaitingRequest | Allocation;
+type Entry = QueuedRequest | HeldAllocation;
 
 /** Clients whose entries may empty before empty ones are swept (see SourceIndex.delete). */
 const SWEEP_AFTER = 1024;
@@ -21,7 +21,7 @@ type Slot = Entry | Reused;
 function before(e: Entry, than: Entry): boolean {
   const waits = !('id' in e);
   if (waits !== !('id' in than)) return waits;
-  return 'id' in e ? e.serial > (than as Allocation).serial : e.seq > (than as WaitingRequest).seq;
+  return 'id' in e ? e.serial > (than as HeldAllocation).serial : e.seq > (than as QueuedRequest).seq;
 }
 
 /**

@@ -2,7 +2,7 @@ import { HashBuckets } from '../../lib/hash-buckets.js';
 import { IdMinTree } from '../../lib/id-min-tree.js';
 import { IdPairMinTree } from '../../lib/id-pair-min-tree.js';
 import { MinTree } from '../../lib/min-tree.js';
-import type { WaitingRequest } from '../model.js';
+import type { QueuedRequest } from '../model.js';
 
 /**
  * Waiting requests that share a priority and an ordered list of resource types. Within a
@@ -15,7 +15,7 @@ import type { WaitingRequest } from '../model.js';
  */
 class Group {
   /** Requests by slot; slots at and after `end` are unused. */
-  slots: (WaitingRequest | undefined)[] = [];
+  slots: (QueuedRequest | undefined)[] = [];
   /** Times the group emptied: every FRESH_SLOTS_EVERY-th emptying takes a new slots array. */
   private emptied = 0;
   /** Slots in use (live ones and holes): the next request takes slot `end`. */
@@ -56,7 +56,7 @@ class Group {
     this.published = new Float64Array(types.length).fill(Infinity);
   }
 
-  first(): WaitingRequest | undefined {
+  first(): QueuedRequest | undefined {
     const slots = this.slots;
     while (this.head < this.end && slots[this.head] === undefined) this.head++;
     return this.head < this.end ? slots[this.head] : undefined;
@@ -72,7 +72,7 @@ class Group {
     return true;
   }
 
-  append(w: WaitingRequest): void {
+  append(w: QueuedRequest): void {
     if (this.end === this.tree.capacity) this.makeRoom();
     w.slot = this.end++;
     w.group = this;
@@ -81,7 +81,7 @@ class Group {
     this.changedSlot(w.slot);
   }
 
-  remove(w: WaitingRequest): void {
+  remove(w: QueuedRequest): void {
     this.slots[w.slot] = undefined;
     this.live--;
     w.group = undefined;
@@ -143,7 +143,7 @@ class Group {
   // (if at most half are live) or double it. Both are O(size), so appends stay amortised O(log n).
   private makeRoom(): void {
     this.sync();
-    const liveOnes = this.slots.slice(0, this.end).filter((w): w is WaitingRequest => w !== undefined);
+    const liveOnes = this.slots.slice(0, this.end).filter((w): w is QueuedRequest => w !== undefined);
     let size = this.tree.capacity;
     if (liveOnes.length * 2 > size) size *= 2;
     // Each request keeps its filing: what was learnt about where it is blocked stays.
@@ -160,7 +160,7 @@ class Group {
 }
 
 /** True when `a` stands in front of `b` in queue order: higher priority, then earlier arrival. */
-export function ahead(a: WaitingRequest, b: WaitingRequest): boolean {
+export function ahead(a: QueuedRequest, b: QueuedRequest): boolean {
   const pa = a.options?.priority ?? 0;
   const pb = b.options?.priority ?? 0;
   return pa !== pb ? pa > pb : a.seq < b.seq;
@@ -233,7 +233,7 @@ export class WaitQueue {
   /** The group found last, unless dropped since. */
   private lastGroup: Group | undefined;
   /** The front of the queue, or undefined when it must be found again. */
-  private front: WaitingRequest | undefined;
+  private front: QueuedRequest | undefined;
   /** Per group id, (-priority, seq) of its first request, except for the moved fronts: the least pair is the front. */
   private readonly fronts = new IdPairMinTree();
   /** Groups whose first request may have changed since `fronts` was told, each listed once. */
@@ -245,7 +245,7 @@ export class WaitQueue {
     return this.count;
   }
 
-  add(w: WaitingRequest): void {
+  add(w: QueuedRequest): void {
     const priority = w.options?.priority ?? 0;
     const g = this.groupFor(priority, w.types);
     // Every request of a group has the same type list: keep one copy of it.
@@ -262,7 +262,7 @@ export class WaitQueue {
     this.count++;
   }
 
-  remove(w: WaitingRequest): void {
+  remove(w: QueuedRequest): void {
     const g = w.group as Group | undefined;
     if (g === undefined) return;
     g.remove(w);
@@ -386,12 +386,12 @@ export class WaitQueue {
     }
   }
 
-  has(w: WaitingRequest): boolean {
+  has(w: QueuedRequest): boolean {
     return w.group !== undefined;
   }
 
   /** The request at the front of the queue (highest priority, then earliest). */
-  head(): WaitingRequest | undefined {
+  head(): QueuedRequest | undefined {
     if (this.count === 0) return undefined;
     if (this.front === undefined) {
       if (this.movedFronts.length > 0) this.fileFronts();
@@ -406,7 +406,7 @@ export class WaitQueue {
    * by resource type; a missing entry counts as 0). Requests looked at on the way that do
    * not fit are filed again under a type they are blocked on in `avail`.
    */
-  firstFitting(avail: readonly number[]): WaitingRequest | undefined {
+  firstFitting(avail: readonly number[]): QueuedRequest | undefined {
     if (this.count === 0) return undefined;
     if (this.stale.length > 0) this.syncAll();
     const call = ++this.calls;
@@ -463,10 +463,10 @@ export class WaitQueue {
    * at that hold no fit leave the list; with less room and no newcomer they cannot hold
    * one later.
    */
-  private searchOpen(avail: readonly number[]): WaitingRequest | undefined {
+  private searchOpen(avail: readonly number[]): QueuedRequest | undefined {
     const open = this.open;
     const end = open.length;
-    let best: WaitingRequest | undefined;
+    let best: QueuedRequest | undefined;
     // The groups looked at that hold a fit are moved to open[keep..end).
     let keep = end;
     let i = end - 1;
@@ -488,7 +488,7 @@ export class WaitQueue {
   }
 
   /** The earliest request of `g` that fits `avail`, if any. */
-  private firstIn(g: Group, avail: readonly number[]): WaitingRequest | undefined {
+  private firstIn(g: Group, avail: readonly number[]): QueuedRequest | undefined {
     const types = g.types;
     const dimAvail = (this.scratch[types.length] ??= new Float64Array(types.length));
     const dimReach = (this.scratchReach[types.length] ??= new Float64Array(types.length));
@@ -509,8 +509,8 @@ export class WaitQueue {
   }
 
   /** Every waiting request in queue order. O(n log n): for status, tests and tools. */
-  toArray(): WaitingRequest[] {
-    const all: WaitingRequest[] = [];
+  toArray(): QueuedRequest[] {
+    const all: QueuedRequest[] = [];
     for (const g of this.byId) {
       if (g === undefined) continue;
       for (let s = g.head; s < g.end; s++) {

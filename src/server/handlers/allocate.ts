@@ -1,18 +1,18 @@
 import type { AllocateBody } from '../../generated/bodies.js';
 import type { AllocateOptions } from '../../core/model.js';
 import { fromUnits } from '../../core/ledger/amounts.js';
-import { allocatedFields, amountsByName } from '../bodies.js';
+import { WAIT_REASON_TEXT, allocatedFields, amountsByName } from '../bodies.js';
 import type { Handler } from '../handler.js';
 
 export const allocate: Handler<AllocateBody> = (body, { manager, request }) => {
   const outcome = manager.allocate(request, body.requirements, optionsOf(body));
-  const names = manager.ledger.types;
+  const names = manager.types;
   if (outcome.kind === 'granted') return { type: 'allocated', fields: allocatedFields(names, outcome.allocation) };
   const w = outcome.request;
   return {
     type: 'queued',
     fields: {
-      reason: outcome.reason,
+      reason: WAIT_REASON_TEXT[outcome.reason],
       available: amountsByName(names, w.types, outcome.available),
       required: fromUnits(outcome.required),
     },

@@ -6,7 +6,7 @@ export const release: Handler<ReleaseBody> = (body, { manager, request }) => {
   const { allocation, events } = manager.release(body.allocation_id, body.job_status, request.src);
   return {
     type: 'released',
-    fields: { allocation_id: allocation.id, resources_freed: heldAmounts(manager.ledger.types, allocation.types, allocation.units) },
+    fields: { allocation_id: allocation.id, resources_freed: heldAmounts(manager.types, allocation.types, allocation.units) },
     events,
   };
 };

@@ -4,6 +4,5 @@ import type { Handler } from '../handler.js';
 
 export const setCapacity: Handler<SetCapacityBody> = (body, { manager }) => {
   const events = manager.setCapacity(Object.entries(body.resources));
-  const ledger = manager.ledger;
-  return { type: 'capacity_updated', fields: { capacity: amountsPerType(ledger, (t) => ledger.capacityOf(t)) }, events };
+  return { type: 'capacity_updated', fields: { capacity: amountsPerType(manager.types, (t) => manager.capacityOf(t)) }, events };
 };

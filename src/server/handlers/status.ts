@@ -6,14 +6,14 @@ import type { Handler } from '../handler.js';
 import { poolCounts } from '../pool-counts.js';
 
 export const status: Handler<StatusBody> = (_body, { manager }) => {
-  const ledger = manager.ledger;
+  const names = manager.types;
   return {
     type: 'status_ok',
     fields: {
-      capacity: amountsPerType(ledger, (t) => ledger.capacityOf(t)),
-      free: amountsPerType(ledger, (t) => ledger.freeOf(t)),
-      allocated: amountsPerType(ledger, (t) => ledger.allocatedOf(t)),
-      allocations: ledger.allocationCount,
+      capacity: amountsPerType(names, (t) => manager.capacityOf(t)),
+      free: amountsPerType(names, (t) => manager.freeOf(t)),
+      allocated: amountsPerType(names, (t) => manager.allocatedOf(t)),
+      allocations: manager.allocationCount,
       queued: manager.waiting,
       categories: categories(manager),
       pools: poolCounts(manager),
@@ -23,7 +23,7 @@ export const status: Handler<StatusBody> = (_body, { manager }) => {
 };
 
 function categories(manager: ResourceManager): JsonText {
-  return orderedRecord(Array.from(manager.categories.status(), ([name, c]) => [name, { limit: c.limit, running: c.running, waiting: c.waiting }] as const));
+  return orderedRecord(Array.from(manager.categoryStatus(), ([name, c]) => [name, { limit: c.limit, running: c.running, waiting: c.waiting }] as const));
 }
 
 function jobStatuses(manager: ResourceManager): JsonText {

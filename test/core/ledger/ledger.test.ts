@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../../src/core/ledger/ledger.js';
 import { CoreError } from '../../../src/core/errors.js';
-import type { Allocation } from '../../../src/core/model.js';
+import type { HeldAllocation } from '../../../src/core/model.js';
 import { CountingIds } from '../../../src/lib/counting-ids.js';
 import type { Shape } from '../../../src/core/ledger/shapes.js';
 
-function allocation(id: string, types: number[], units: number[]): Allocation {
+function allocation(id: string, types: number[], units: number[]): HeldAllocation {
   return { id, serial: 0, src: 'c1', msgId: 1, via: 'n1', types, units, members: undefined, leaseMs: -1, leaseDeadline: -1, held: 0, filedById: false, filedBySource: false };
 }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ResourceManager, type LedgerEvent } from '../../../src/core/manager.js';
+import type { OwedEvent } from '../../../src/core/events.js';
+import { ResourceManager } from '../../../src/core/manager.js';
 import type { Allocation } from '../../../src/core/model.js';
 
 const MEMBERS = ['r1', 'r2', 'r3', 'r4'];
@@ -18,9 +19,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 
 /** Every member's holder, read from the live allocations alone. */
 function heldBy(m: ResourceManager): Map<string, string> {
-  const robot = m.ledger.types.indexOf('robot');
+  const robot = m.types.indexOf('robot');
   const held = new Map<string, string>();
-  for (const a of m.ledger.liveAllocations()) {
+  for (const a of m.liveAllocations()) {
     const names = a.members?.get(robot) ?? [];
     const units = a.units[a.types.indexOf(robot)] ?? 0;
     expect(names.length).toBe(units / 1000);
@@ -34,17 +35,17 @@ function heldBy(m: ResourceManager): Map<string, string> {
 }
 
 function check(m: ResourceManager): Map<string, string> {
-  const robot = m.ledger.types.indexOf('robot');
+  const robot = m.types.indexOf('robot');
   const held = heldBy(m);
-  const holders = new Map(m.pools.holders(robot));
+  const holders = new Map(m.memberHolders(robot));
   for (const n of MEMBERS) expect(holders.get(n)).toBe(held.get(n) ?? null);
-  expect(m.pools.freeCount(robot) * 1000).toBe(m.ledger.freeOf(robot));
+  expect(m.freeMembers(robot) * 1000).toBe(m.freeOf(robot));
   return held;
 }
 
 /** Members handed to grants among `events`. */
-function regranted(m: ResourceManager, events: readonly LedgerEvent[]): Set<string> {
-  const robot = m.ledger.types.indexOf('robot');
+function regranted(m: ResourceManager, events: readonly OwedEvent[]): Set<string> {
+  const robot = m.types.indexOf('robot');
   return new Set(events.flatMap((e) => (e.kind === 'granted' ? (e.allocation.members?.get(robot) ?? []) : [])));
 }
 
@@ -55,18 +56,18 @@ describe('pool invariants under random traffic', () => {
         const clock = { now: 0 };
         let n = 0;
         const m = new ResourceManager({ capacity: [['cpu', 4]], pools: [['robot', MEMBERS]], clock: () => clock.now, newId: () => `a${++n}` });
-        const robot = m.ledger.types.indexOf('robot');
+        const robot = m.types.indexOf('robot');
         let msgId = 0;
         for (const o of ops) {
           const before = check(m);
-          let events: readonly LedgerEvent[] = [];
+          let events: readonly OwedEvent[] = [];
           let ended: Allocation[] = [];
           if (o.kind === 'allocate') {
             const reqs = [{ type: 'robot', amount: o.robots }, ...(o.cpu > 0 ? [{ type: 'cpu', amount: o.cpu }] : [])];
             const outcome = m.allocate({ src: 'c', msgId: ++msgId, via: 'n1' }, reqs, o.leaseMs === undefined ? undefined : { leaseMs: o.leaseMs });
-            if (outcome.kind === 'granted') events = [{ kind: 'granted', allocation: outcome.allocation }];
+            if (outcome.kind === 'granted') events = [{ kind: 'granted', allocation: outcome.allocation, request: undefined }];
           } else if (o.kind === 'release') {
-            const live = [...m.ledger.liveAllocations()];
+            const live = [...m.liveAllocations()];
             if (live.length === 0) continue;
             const a = live[o.pick % live.length]!;
             const r = m.release(a.id);

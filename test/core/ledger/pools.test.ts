@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ResourceManager, type LedgerEvent } from '../../../src/core/manager.js';
+import { ResourceManager, type OwedEvent } from '../../../src/core/manager.js';
 import { Pools } from '../../../src/core/ledger/pools.js';
 import { errorOf } from '../../support/errors.js';
 
@@ -17,14 +17,14 @@ function granted(outcome: ReturnType<ResourceManager['allocate']>) {
   return outcome.allocation;
 }
 
-function grantsIn(events: readonly LedgerEvent[]) {
+function grantsIn(events: readonly OwedEvent[]) {
   return events.flatMap((e) => (e.kind === 'granted' ? [e.allocation] : []));
 }
 
 /** Per member type, in declaration order, which allocation holds each member. */
 function memberHolders(m: ResourceManager): Record<string, Record<string, string | null>> {
   const out: Record<string, Record<string, string | null>> = {};
-  for (const t of m.pools.memberTypes()) out[m.ledger.types.name(t)] = Object.fromEntries(m.pools.holders(t));
+  for (const t of m.memberTypes()) out[m.types.name(t)] = Object.fromEntries(m.memberHolders(t));
   return out;
 }
 
@@ -62,14 +62,14 @@ describe('Pools on its own', () => {
 describe('ResourceManager with a robot pool', () => {
   it('gives the pool a capacity equal to its member count', () => {
     const { m } = manager([['robot', ['r1', 'r2', 'r3']]]);
-    const t = m.ledger.types.indexOf('robot');
-    expect(m.ledger.capacityOf(t)).toBe(3000);
-    expect(m.ledger.types.list()).toEqual(['cpu', 'robot']);
+    const t = m.types.indexOf('robot');
+    expect(m.capacityOf(t)).toBe(3000);
+    expect(m.types.list()).toEqual(['cpu', 'robot']);
   });
 
   it('names the members of a grant, in declaration order, only for member types', () => {
     const { m } = manager();
-    const robot = m.ledger.types.indexOf('robot');
+    const robot = m.types.indexOf('robot');
     const a = granted(m.allocate(who('job1'), [{ type: 'cpu', amount: 1 }, { type: 'robot', amount: 1 }]));
     expect(a.members).toEqual(new Map([[robot, ['r1']]]));
     const b = granted(m.allocate(who('job2'), [{ type: 'cpu', amount: 2 }]));
@@ -99,7 +99,7 @@ describe('ResourceManager with a robot pool', () => {
     granted(m.allocate(who('job2'), [{ type: 'robot', amount: 1 }]));
     m.release('alloc-1');
     expect(memberHolders(m)).toEqual({ robot: { r1: 'alloc-2', r2: null } });
-    expect(m.pools.freeCount(m.ledger.types.indexOf('robot'))).toBe(1);
+    expect(m.freeMembers(m.types.indexOf('robot'))).toBe(1);
   });
 
   it('returns the members of an allocation whose lease expired', () => {
@@ -118,7 +118,7 @@ describe('ResourceManager with a robot pool', () => {
     const e = errorOf(() => m.allocate(who('job1'), [{ type: 'cpu', amount: 0.5 }, { type: 'robot', amount: 1.5 }]));
     expect(e.code).toBe(12);
     expect(e.message).toBe('requirements[1].amount must be a whole number for the member type "robot"');
-    expect(m.ledger.allocationCount).toBe(0);
+    expect(m.allocationCount).toBe(0);
     expect(m.waiting).toBe(0);
   });
 
@@ -127,7 +127,7 @@ describe('ResourceManager with a robot pool', () => {
     const e = errorOf(() => m.setCapacity([['cpu', 4], ['robot', 5]]));
     expect(e.code).toBe(12);
     expect(e.message).toBe('resources.robot cannot be set: "robot" is a pool of named members; its capacity is its member count (2)');
-    expect(m.ledger.capacityOf(m.ledger.types.indexOf('cpu'))).toBe(8000);
+    expect(m.capacityOf(m.types.indexOf('cpu'))).toBe(8000);
     expect(() => m.setCapacity([['cpu', 4]])).not.toThrow();
   });
 

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SourceIndex } from '../../../src/core/lifecycle/source-index.js';
-import type { Allocation, WaitingRequest } from '../../../src/core/model.js';
+import type { HeldAllocation, QueuedRequest } from '../../../src/core/model.js';
 import { waitingRequest } from '../../support/waiting-request.js';
 
 /** A waiting request from `src` (the index files it under whatever msg_id it is given). */
-const entry = (src: string): WaitingRequest => waitingRequest([0], [1000], 0, src);
+const entry = (src: string): QueuedRequest => waitingRequest([0], [1000], 0, src);
 
 /** Clients (empty maps included) at most, while `passing` clients each send one request that ends. */
 function mostClients(index: SourceIndex, passing: number): number {
@@ -62,10 +62,10 @@ describe('SourceIndex', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 100, maxLength: 600 }), (list) => {
         const index = new SourceIndex();
-        const model = new Map<string, Map<number, WaitingRequest[]>>();
+        const model = new Map<string, Map<number, QueuedRequest[]>>();
         for (const { client, msgId, add, pick } of list) {
           const src = `c${client}`;
-          const byId = model.get(src) ?? new Map<number, WaitingRequest[]>();
+          const byId = model.get(src) ?? new Map<number, QueuedRequest[]>();
           model.set(src, byId);
           const filed = byId.get(msgId) ?? [];
           byId.set(msgId, filed);
@@ -91,7 +91,7 @@ describe('SourceIndex', () => {
   it('names a waiting request before a live allocation under the same msg_id, whichever was filed first', () => {
     const index = new SourceIndex();
     const waiting = entry('c1');
-    const allocation = { ...entry('c1'), id: 'a1', serial: 1 } as unknown as Allocation;
+    const allocation = { ...entry('c1'), id: 'a1', serial: 1 } as unknown as HeldAllocation;
     index.add('c1', 3, allocation);
     index.add('c1', 3, waiting);
     expect(index.get('c1', 3)).toBe(waiting);

@@ -87,7 +87,7 @@ describe('cancel of a reused msg_id', () => {
   function reference(m: ResourceManager, src: string, msgId: number): string {
     const waiting = m.waitingRequests().filter((w) => w.src === src && w.msgId === msgId);
     if (waiting.length > 0) return `cancelled seq ${Math.max(...waiting.map((w) => w.seq))}`;
-    const live = [...m.ledger.liveAllocations()].filter((a) => a.src === src && a.msgId === msgId);
+    const live = [...m.liveAllocations()].filter((a) => a.src === src && a.msgId === msgId);
     if (live.length === 0) return `unknown: no waiting request with msgId ${msgId} from ${JSON.stringify(src)}`;
     const newest = live.reduce((x, y) => (y.serial > x.serial ? y : x));
     return `conflict: request ${msgId} was already granted as ${JSON.stringify(newest.id)}: release it instead`;
@@ -105,7 +105,7 @@ describe('cancel of a reused msg_id', () => {
               m.allocate({ src: o.src, msgId: o.msgId, via: 'n' }, gpu(o.amount / 2), { timeoutMs: o.timeout, leaseMs: o.lease });
               break;
             case 'release': {
-              const live = [...m.ledger.liveAllocations()];
+              const live = [...m.liveAllocations()];
               if (live.length > 0) m.release(live[o.pick % live.length]!.id);
               break;
             }

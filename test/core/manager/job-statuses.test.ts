@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JOB_STATUSES_COUNTED, OTHER_JOB_STATUS, ResourceManager } from '../../../src/core/manager.js';
+import { JOB_STATUSES_COUNTED, OTHER_JOB_STATUS } from '../../../src/core/ledger/job-statuses.js';
+import { ResourceManager } from '../../../src/core/manager.js';
 
 describe('job_status counts', () => {
   it('count each status by name, and statuses first seen past the limit together', () => {

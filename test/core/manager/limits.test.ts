@@ -19,13 +19,13 @@ describe('what the node keeps is bounded', () => {
     const m = new ResourceManager({ capacity: [['cpu', 1]], clock: () => 0, newId: () => 'a' });
     const names = Array.from({ length: MAX_RESOURCE_TYPES - 1 }, (_, i) => [`t${i}`, 1] as const);
     m.setCapacity(names);
-    expect(m.ledger.types.size).toBe(MAX_RESOURCE_TYPES);
+    expect(m.types.size).toBe(MAX_RESOURCE_TYPES);
     expect(codeOf(() => m.setCapacity([['cpu', 5], ['new-one', 1]]))).toBe(11);
-    expect(m.ledger.types.size).toBe(MAX_RESOURCE_TYPES);
-    expect(m.ledger.capacityOf(m.ledger.types.indexOf('cpu'))).toBe(1000);
+    expect(m.types.size).toBe(MAX_RESOURCE_TYPES);
+    expect(m.capacityOf(m.types.indexOf('cpu'))).toBe(1000);
     // Known types can still be changed.
     m.setCapacity([['cpu', 5]]);
-    expect(m.ledger.capacityOf(m.ledger.types.indexOf('cpu'))).toBe(5000);
+    expect(m.capacityOf(m.types.indexOf('cpu'))).toBe(5000);
   });
 
   it('bounds jobs kept, running and waiting together, with code 11; jobs 0 changes only the cap', () => {
@@ -53,12 +53,12 @@ describe('what the node keeps is bounded', () => {
     const a1 = m.allocate(who(1), one);
     m.allocate(who(2), one);
     expect(codeOf(() => m.allocate(who(3), one))).toBe(11);
-    expect(m.ledger.allocationCount).toBe(2);
+    expect(m.allocationCount).toBe(2);
     // One that does not fit still waits; it is granted when an allocation ends.
     expect(m.allocate(who(4), [{ type: 'cpu', amount: 9 }]).kind).toBe('queued');
     if (a1.kind !== 'granted') throw new Error('expected a grant');
     const released = m.release(a1.allocation.id);
     expect(released.events.map((e) => e.kind)).toEqual(['granted']);
-    expect(m.ledger.allocationCount).toBe(2);
+    expect(m.allocationCount).toBe(2);
   });
 });

@@ -28,7 +28,7 @@ describe('who may release and renew an allocation', () => {
     expect([release.code, release.message]).toEqual([22, 'allocation "a1" is held by "c1": only its holder may release it']);
     const renew = errorOf(() => m.renew(id, 50, 'c2'));
     expect([renew.code, renew.message]).toEqual([22, 'allocation "a1" is held by "c1": only its holder may renew it']);
-    expect([m.ledger.allocationCount, m.ledger.get(id)?.leaseMs, m.jobStatusCounts().size]).toEqual([1, 100, 0]);
+    expect([m.allocationCount, m.allocation(id)?.leaseMs, m.jobStatusCounts().size]).toEqual([1, 100, 0]);
     expect(m.renew(id, 50, 'c1').leaseMs).toBe(50);
     expect(m.release(id, undefined, 'c1').allocation.id).toBe(id);
   });

@@ -27,7 +27,7 @@ describe('releasing an allocation as itself', () => {
       expect(again.allocation).toMatchObject({ id: 'a1', how: 'released' });
       expect(again.events).toEqual([]);
     }
-    expect(m.ledger.freeOf(0)).toBe(0);
+    expect(m.freeOf(0)).toBe(0);
     expect(codeOf(() => m.renew(a, 10))).toBe(22);
   });
 
@@ -39,7 +39,7 @@ describe('releasing an allocation as itself', () => {
     // Same id, other manager: this manager's a1 is released, never theirs.
     expect(theirs.id).toBe(mine.id);
     expect(m.release(theirs).allocation).toBe(mine);
-    expect(other.ledger.holds(theirs)).toBe(true);
+    expect(other.allocation(theirs.id)).toBe(theirs);
     const stranger = granted(manager('x'), 1);
     expect(codeOf(() => m.release(stranger))).toBe(20);
   });

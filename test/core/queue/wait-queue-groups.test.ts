@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { WaitingRequest } from '../../../src/core/model.js';
+import type { QueuedRequest } from '../../../src/core/model.js';
 import { WaitQueue, groupHash } from '../../../src/core/queue/wait-queue.js';
 import { waitingRequest } from '../../support/waiting-request.js';
 
-function request(types: readonly number[], amount = 1): WaitingRequest {
+function request(types: readonly number[], amount = 1): QueuedRequest {
   return waitingRequest(types, types.map(() => amount));
 }
 
@@ -65,7 +65,7 @@ describe('wait queue groups', () => {
     expect(q.toArray()).toEqual([wy, wx2]);
     expect(wx2.group).not.toBe(wy.group);
     // Whatever x and y share, the index answers as a walk in queue order does.
-    const walk = (avail: readonly number[]): WaitingRequest | undefined => q.toArray().find((w) => w.types.every((t, i) => w.units[i]! <= (avail[t] ?? 0)));
+    const walk = (avail: readonly number[]): QueuedRequest | undefined => q.toArray().find((w) => w.types.every((t, i) => w.units[i]! <= (avail[t] ?? 0)));
     for (const avail of [only(x, 2), only(y, 1), only(x, 1), only(y, 2)]) expect(q.firstFitting(avail)).toBe(walk(avail));
     q.remove(wy);
     q.remove(wx2);
@@ -93,7 +93,7 @@ describe('wait queue groups', () => {
     q.add(top);
     q.remove(top);
     expect(q.head()).toBe(gw);
-    const later: WaitingRequest[] = [];
+    const later: QueuedRequest[] = [];
     for (let t = 200; t < 255; t++) {
       const h = request([t]);
       q.add(h);
@@ -111,7 +111,7 @@ describe('wait queue groups', () => {
 
   it('answers the same after a group has emptied and filled again many times', () => {
     const q = new WaitQueue();
-    const held: WaitingRequest[] = [];
+    const held: QueuedRequest[] = [];
     for (let round = 0; round < 300; round++) {
       const w = request([round % 3, 3], 1 + (round % 5));
       q.add(w);

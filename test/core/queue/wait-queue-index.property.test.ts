@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ResourceManager } from '../../../src/core/manager.js';
-import type { WaitingRequest } from '../../../src/core/model.js';
+import type { QueuedRequest } from '../../../src/core/model.js';
 import { waitingRequest } from '../../support/waiting-request.js';
 import { WaitQueue, ahead } from '../../../src/core/queue/wait-queue.js';
 
@@ -34,20 +34,20 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: availVector.map((avail) => ({ kind: 'drain' as const, avail })) },
 );
 
-function request(d: Demand): WaitingRequest {
+function request(d: Demand): QueuedRequest {
   return waitingRequest(d.types, d.types.map((_, i) => d.amounts[i]!), d.priority);
 }
 
-function fits(w: WaitingRequest, avail: readonly number[]): boolean {
+function fits(w: QueuedRequest, avail: readonly number[]): boolean {
   return w.types.every((t, i) => w.units[i]! <= (avail[t] ?? 0));
 }
 
-function inOrder(live: readonly WaitingRequest[]): WaitingRequest[] {
+function inOrder(live: readonly QueuedRequest[]): QueuedRequest[] {
   return [...live].sort((a, b) => (ahead(a, b) ? -1 : ahead(b, a) ? 1 : 0));
 }
 
 /** Takes what `w` holds from `avail`. */
-function take(avail: number[], w: WaitingRequest): void {
+function take(avail: number[], w: QueuedRequest): void {
   w.types.forEach((t, i) => (avail[t] = (avail[t] ?? 0) - w.units[i]!));
 }
 
@@ -55,15 +55,15 @@ function take(avail: number[], w: WaitingRequest): void {
  * A whole drain twice: by the index (the earliest fitting request, removed, until none
  * fits; `avail` shrinks as it goes) and by a plain walk in queue order over `live`.
  */
-function drainBoth(q: WaitQueue, live: readonly WaitingRequest[], avail: number[]): { granted: WaitingRequest[]; expected: WaitingRequest[] } {
-  const expected: WaitingRequest[] = [];
+function drainBoth(q: WaitQueue, live: readonly QueuedRequest[], avail: number[]): { granted: QueuedRequest[]; expected: QueuedRequest[] } {
+  const expected: QueuedRequest[] = [];
   const walkAvail = [...avail];
   for (const w of inOrder(live)) {
     if (!fits(w, walkAvail)) continue;
     expected.push(w);
     take(walkAvail, w);
   }
-  const granted: WaitingRequest[] = [];
+  const granted: QueuedRequest[] = [];
   for (let w = q.firstFitting(avail); w !== undefined; w = q.firstFitting(avail)) {
     q.remove(w);
     granted.push(w);
@@ -77,7 +77,7 @@ describe('the wait queue index against a plain walk', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 400 }), (ops) => {
         const q = new WaitQueue();
-        let live: WaitingRequest[] = [];
+        let live: QueuedRequest[] = [];
         for (const o of ops) {
           if (o.kind === 'add') {
             const w = request(o.d);
@@ -110,7 +110,7 @@ describe('the wait queue index against a plain walk', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 9 }), fc.boolean()), { minLength: 50, maxLength: 600 }), (steps) => {
         const q = new WaitQueue();
-        let live: WaitingRequest[] = [];
+        let live: QueuedRequest[] = [];
         for (const [amount, removeOldest] of steps) {
           const w = request({ types: [0, 1], amounts: [amount, 10 - amount, 0], priority: 0 });
           q.add(w);
@@ -161,7 +161,7 @@ describe('the wait queue index on complementary demands', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 300 }), (steps) => {
         const q = new WaitQueue();
-        let live: WaitingRequest[] = [];
+        let live: QueuedRequest[] = [];
         const free = [0, 0, 0, 0];
         for (const st of steps) {
           if (st.kind === 'add') {
@@ -256,7 +256,7 @@ describe('the wait queue index with many priority levels', () => {
     fc.assert(
       fc.property(history, (steps) => {
         const q = new WaitQueue();
-        let live: WaitingRequest[] = [];
+        let live: QueuedRequest[] = [];
         let avail = [6, 6, 6];
         for (const st of steps) {
           if (st.kind === 'add') {
@@ -341,13 +341,13 @@ describe('ResourceManager drains as a plain walk would', () => {
           // Snapshot the queue and what will be free, then compare the walk with the drain.
           const waiting = m.waitingRequests().map((w) => ({
             msgId: w.msgId,
-            need: new Map(w.types.map((t, i) => [m.ledger.types.name(t), w.units[i]!])),
-            reserved: w.reserved,
-            bypassed: w.bypassed,
+            need: new Map(w.types.map((t, i) => [m.types.name(t), w.units[i]!])),
+            reserved: (w as QueuedRequest).reserved,
+            bypassed: (w as QueuedRequest).bypassed,
           }));
-          const released = m.ledger.get(id)!;
-          const free = new Map(names.map((t, i) => [t, m.ledger.freeOf(i)]));
-          released.types.forEach((t, i) => free.set(m.ledger.types.name(t), free.get(m.ledger.types.name(t))! + released.units[i]!));
+          const released = m.allocation(id)!;
+          const free = new Map(names.map((t, i) => [t, m.freeOf(i)]));
+          released.types.forEach((t, i) => free.set(m.types.name(t), free.get(m.types.name(t))! + released.units[i]!));
           const expected = referenceDrain(waiting, free, maxBypass);
           const { events } = m.release(id);
           const grants = events.flatMap((e) => (e.kind === 'granted' ? [e.allocation] : []));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WaitingRequest } from '../../../src/core/model.js';
+import type { QueuedRequest } from '../../../src/core/model.js';
 import { WaitQueue, ahead } from '../../../src/core/queue/wait-queue.js';
 import { waitingRequest } from '../../support/waiting-request.js';
 
@@ -12,13 +12,13 @@ const N = 5000;
  */
 const BOUND = 8 * N;
 
-function inOrder(ws: readonly WaitingRequest[]): WaitingRequest[] {
+function inOrder(ws: readonly QueuedRequest[]): QueuedRequest[] {
   return [...ws].sort((a, b) => (ahead(a, b) ? -1 : ahead(b, a) ? 1 : 0));
 }
 
 /** N requests for one unit of type 0, each of its own priority, arriving in no priority order. */
-function distinctPriorities(q: WaitQueue): WaitingRequest[] {
-  const ws: WaitingRequest[] = [];
+function distinctPriorities(q: WaitQueue): QueuedRequest[] {
+  const ws: QueuedRequest[] = [];
   for (let i = 0; i < N; i++) {
     const w = waitingRequest([0], [1], 1 + ((i * 7919) % N));
     q.add(w);
@@ -32,7 +32,7 @@ describe('wait queue with a priority level per request', () => {
     const q = new WaitQueue();
     const ws = distinctPriorities(q);
     const before = q.groupsLookedAt;
-    const granted: WaitingRequest[] = [];
+    const granted: QueuedRequest[] = [];
     for (let w = q.head(); w !== undefined; w = q.head()) {
       q.remove(w);
       granted.push(w);
@@ -48,7 +48,7 @@ describe('wait queue with a priority level per request', () => {
     const ws = distinctPriorities(q);
     const avail = [N, 0];
     const before = q.groupsLookedAt;
-    const granted: WaitingRequest[] = [];
+    const granted: QueuedRequest[] = [];
     for (let w = q.firstFitting(avail); w !== undefined; w = q.firstFitting(avail)) {
       q.remove(w);
       granted.push(w);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { WaitingRequest } from '../../../src/core/model.js';
+import type { QueuedRequest } from '../../../src/core/model.js';
 import { WaitQueue, ahead } from '../../../src/core/queue/wait-queue.js';
 
 let seq = 0;
-function request(types: number[], units: number[], priority?: number): WaitingRequest {
+function request(types: number[], units: number[], priority?: number): QueuedRequest {
   seq++;
   return {
     src: 'c1',
@@ -22,7 +22,7 @@ function request(types: number[], units: number[], priority?: number): WaitingRe
   };
 }
 
-const seqs = (ws: (WaitingRequest | undefined)[]) => ws.map((w) => w?.seq);
+const seqs = (ws: (QueuedRequest | undefined)[]) => ws.map((w) => w?.seq);
 
 describe('WaitQueue', () => {
   it('is empty at first', () => {
@@ -128,7 +128,7 @@ describe('WaitQueue', () => {
 
   it('grows past its first tree size and still answers in arrival order', () => {
     const q = new WaitQueue();
-    const all: WaitingRequest[] = [];
+    const all: QueuedRequest[] = [];
     for (let i = 0; i < 100; i++) {
       const w = request([0], [100 - i]);
       all.push(w);
@@ -143,7 +143,7 @@ describe('WaitQueue', () => {
 
   it('compacts holes when the tree fills, keeping order and slots consistent', () => {
     const q = new WaitQueue();
-    const live: WaitingRequest[] = [];
+    const live: QueuedRequest[] = [];
     // Fill 16 slots, drop most of them, then keep appending: the group squeezes out holes.
     for (let round = 0; round < 20; round++) {
       for (let i = 0; i < 16; i++) {
@@ -170,7 +170,7 @@ describe('WaitQueue', () => {
     };
     const typeLists = [[0], [1], [0, 1], [1, 0], [2, 0]];
     const q = new WaitQueue();
-    let model: WaitingRequest[] = [];
+    let model: QueuedRequest[] = [];
     for (let step = 0; step < 4000; step++) {
       if (model.length > 0 && rand(3) === 0) {
         const w = model[rand(model.length)]!;

@@ -1,11 +1,10 @@
-import type { LedgerEvent } from '../core/manager.js';
-import type { ResourceTypes } from '../core/ledger/resource-types.js';
+import type { OwedEvent } from '../core/events.js';
 import { ERRORS } from '../protocol/errors.js';
 import type { Outgoing } from '../protocol/reply.js';
-import { allocatedFields, heldAmounts } from './bodies.js';
+import { allocatedFields, heldAmounts, type TypeNames } from './bodies.js';
 
-/** The message a ledger event owes its client. */
-export function eventMessage(e: LedgerEvent, names: ResourceTypes): Outgoing {
+/** The message an event owes its client. */
+export function eventMessage(e: OwedEvent, names: TypeNames): Outgoing {
   switch (e.kind) {
     case 'granted': {
       const a = e.allocation;

@@ -1,0 +1,27 @@
+import type { Job } from './jobs/categories.js';
+import type { Allocation, WaitingRequest } from './model.js';
+
+/**
+ * Every change of state, in the order it happened: the one stream that replies, and a
+ * journal, metrics or a replicated store, are made from. See docs/architecture.md.
+ */
+export type CoreEvent =
+  /** An allocation was made: at once, or for `request`, which waited in the queue until now. */
+  | { readonly kind: 'granted'; readonly allocation: Allocation; readonly request: WaitingRequest | undefined }
+  /** A request started to wait. */
+  | { readonly kind: 'queued'; readonly request: WaitingRequest }
+  /** An allocation ended by a release: by its holder, or by an admin (`revoked`). */
+  | { readonly kind: 'released'; readonly allocation: Allocation; readonly revoked: boolean; readonly jobStatus: string | undefined }
+  | { readonly kind: 'lease_expired'; readonly allocation: Allocation }
+  /** A lease was started or extended; its deadline is on the allocation. */
+  | { readonly kind: 'renewed'; readonly allocation: Allocation }
+  | { readonly kind: 'cancelled'; readonly request: WaitingRequest }
+  | { readonly kind: 'timed_out'; readonly request: WaitingRequest }
+  /** Capacities were set, units by type index. */
+  | { readonly kind: 'capacity_set'; readonly capacity: readonly (readonly [type: number, units: number])[] }
+  | { readonly kind: 'jobs_submitted'; readonly category: string; readonly limit: number; readonly jobs: number; readonly src: string }
+  | { readonly kind: 'job_started'; readonly job: Job }
+  | { readonly kind: 'job_completed'; readonly category: string; readonly jobId: string };
+
+/** The events that owe a message to a client other than the one whose call caused them. */
+export type OwedEvent = Extract<CoreEvent, { readonly kind: 'granted' | 'timed_out' | 'lease_expired' | 'job_started' }>;
