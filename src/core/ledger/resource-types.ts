@@ -43,11 +43,3 @@ export class ResourceTypes {
     return this.names;
   }
 }
-
-/**
- * An object with no prototype, so that a resource or category called `__proto__` or
- * `constructor` becomes an ordinary own key when a reply is built.
- */
-export function plainRecord<V>(): Record<string, V> {
-  return Object.create(null) as Record<string, V>;
-}
