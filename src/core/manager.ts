@@ -308,16 +308,24 @@ export class ResourceManager {
   }
 
   private replay(seen: KeyOutcome, types: readonly number[], units: readonly number[], requestId: string): AllocateOutcome {
-    const original = 'timedOut' in seen ? seen.timedOut : 'cancelled' in seen ? seen.cancelled : seen;
+    const original = seen.kind === 'granted' ? seen.allocation : seen.request;
     const same = original.types.length === types.length && original.types.every((t, i) => t === types[i] && original.units[i] === units[i]);
     if (!same) throw refuse.conflict(words`${input('requestId')} ${JSON.stringify(requestId)} was used before with other requirements`);
-    if ('timedOut' in seen) throw refuse.conflict(words`${input('requestId')} ${JSON.stringify(requestId)} timed out while waiting`);
-    if ('cancelled' in seen) throw refuse.conflict(words`${input('requestId')} ${JSON.stringify(requestId)} was cancelled`);
-    if ('id' in seen) return { kind: 'granted', allocation: seen };
-    const reason: WaitReason = this.ledger.fits(seen.types, seen.units) ? 'order' : 'resources';
-    const front = this.queue.head();
-    const reserve = front !== undefined && front !== seen ? this.policy.reserveOf(front) : undefined;
-    return this.queued(seen, reason, reserve);
+    switch (seen.kind) {
+      case 'timed_out':
+        throw refuse.conflict(words`${input('requestId')} ${JSON.stringify(requestId)} timed out while waiting`);
+      case 'cancelled':
+        throw refuse.conflict(words`${input('requestId')} ${JSON.stringify(requestId)} was cancelled`);
+      case 'granted':
+        return { kind: 'granted', allocation: seen.allocation };
+      case 'waiting': {
+        const w = seen.request;
+        const reason: WaitReason = this.ledger.fits(w.types, w.units) ? 'order' : 'resources';
+        const front = this.queue.head();
+        const reserve = front !== undefined && front !== w ? this.policy.reserveOf(front) : undefined;
+        return this.queued(w, reason, reserve);
+      }
+    }
   }
 
   // ---- release, cancel, renew ----------------------------------------------------------
@@ -372,7 +380,7 @@ export class ResourceManager {
     if ('id' in found) throw refuse.conflict(`request ${msgId} was already granted as ${JSON.stringify(found.id)}: release it instead`);
     this.withdraw(found);
     const key = found.options?.requestId;
-    if (key !== undefined) this.requestKeys.settle(RequestKeys.of(src, key), { cancelled: found });
+    if (key !== undefined) this.requestKeys.settle(RequestKeys.of(src, key), { kind: 'cancelled', request: found });
     this.store?.record({ kind: 'cancelled', request: found });
     return { request: found, events: this.drain(undefined) ?? NO_EVENTS };
   }
@@ -460,7 +468,7 @@ export class ResourceManager {
         const w = d.request;
         this.withdraw(w);
         const key = w.options?.requestId;
-        if (key !== undefined) this.requestKeys.settle(RequestKeys.of(w.src, key), { timedOut: w });
+        if (key !== undefined) this.requestKeys.settle(RequestKeys.of(w.src, key), { kind: 'timed_out', request: w });
         e = { kind: 'timed_out', request: w };
       } else {
         this.end(d.allocation, 'expired');
@@ -534,7 +542,7 @@ export class ResourceManager {
     this.ledger.add(a);
     this.bySource.add(a);
     const key = options?.requestId;
-    if (key !== undefined) this.requestKeys.settle(RequestKeys.of(who.src, key), a);
+    if (key !== undefined) this.requestKeys.settle(RequestKeys.of(who.src, key), { kind: 'granted', allocation: a });
     const leaseMs = options?.leaseMs;
     if (leaseMs !== undefined) this.startLease(a, leaseMs);
     this.store?.record({ kind: 'granted', allocation: a, request: waited });

@@ -53,6 +53,8 @@ export interface Allocation extends Requester {
 
 /** A waiting request as the core keeps it. */
 export interface QueuedRequest extends WaitingRequest {
+  /** The wait queue points this at its group's copy of the same list (one copy per group). */
+  types: readonly number[];
   deadline: number;
   /** Starvation guard: later grants that passed this request while it was the front. */
   bypassed: number;

@@ -3,7 +3,14 @@ import { ChurnMap } from '../../lib/churn-map.js';
 import type { HeldAllocation, QueuedRequest } from '../model.js';
 
 /** What an allocate with a request_id led to, for answering its retries alike. */
-export type KeyOutcome = QueuedRequest | HeldAllocation | { readonly timedOut: QueuedRequest } | { readonly cancelled: QueuedRequest };
+export type KeyOutcome =
+  | { readonly kind: 'waiting'; readonly request: QueuedRequest }
+  | { readonly kind: 'granted'; readonly allocation: HeldAllocation }
+  | { readonly kind: 'timed_out'; readonly request: QueuedRequest }
+  | { readonly kind: 'cancelled'; readonly request: QueuedRequest };
+
+/** A settled outcome: anything but waiting. */
+export type Settled = Exclude<KeyOutcome, { readonly kind: 'waiting' }>;
 
 /**
  * Idempotency keys: (client, request_id) -> outcome. Keys of requests still waiting are
@@ -13,7 +20,7 @@ export type KeyOutcome = QueuedRequest | HeldAllocation | { readonly timedOut: Q
  */
 export class RequestKeys {
   private readonly waiting = new ChurnMap<string, QueuedRequest>();
-  private readonly settled: BoundedMap<string, KeyOutcome>;
+  private readonly settled: BoundedMap<string, Settled>;
 
   constructor(limit: number) {
     this.settled = new BoundedMap(limit);
@@ -25,7 +32,8 @@ export class RequestKeys {
   }
 
   get(key: string): KeyOutcome | undefined {
-    return this.waiting.get(key) ?? this.settled.get(key);
+    const request = this.waiting.get(key);
+    return request !== undefined ? { kind: 'waiting', request } : this.settled.get(key);
   }
 
   /** The request waits under `key`. */
@@ -34,7 +42,7 @@ export class RequestKeys {
   }
 
   /** The request under `key` was granted, timed out or was cancelled. */
-  settle(key: string, outcome: KeyOutcome): void {
+  settle(key: string, outcome: Settled): void {
     this.waiting.delete(key);
     this.settled.set(key, outcome);
   }

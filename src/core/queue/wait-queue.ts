@@ -249,7 +249,7 @@ export class WaitQueue {
     const priority = w.options?.priority ?? 0;
     const g = this.groupFor(priority, w.types);
     // Every request of a group has the same type list: keep one copy of it.
-    (w as { types: readonly number[] }).types = g.types;
+    w.types = g.types;
     g.append(w);
     // A newcomer comes last in its group: it is the group's first only in an empty one.
     if (g.live === 1) this.frontMoved(g);
