@@ -11,7 +11,7 @@ import type { ResourceTypes } from './ledger/resource-types.js';
 import { DeadlineHeap } from './lifecycle/deadlines.js';
 import { Ownership } from './lifecycle/ownership.js';
 import { RequestKeys, type KeyOutcome } from './lifecycle/request-keys.js';
-import { LazySourceIndex } from './lifecycle/source-index.js';
+import { LazySourceIndex, isAllocation } from './lifecycle/source-index.js';
 import type { AllocateOptions, Allocation, HeldAllocation, QueuedRequest, Requester, WaitingRequest } from './model.js';
 import { StarvationGuard, createPolicy, type Policy, type PolicyName, type WaitReason } from './policy/index.js';
 import { WaitQueue, ahead } from './queue/wait-queue.js';
@@ -101,7 +101,7 @@ export class ResourceManager {
   private readonly maxAllocations: number;
   private seq = 0;
   /** Waiting requests and live allocations by client and msg_id, for cancel. */
-  private readonly bySource = new LazySourceIndex((e) => ('id' in e ? this.ledger.holds(e) : this.queue.has(e)));
+  private readonly bySource = new LazySourceIndex((e) => (isAllocation(e) ? this.ledger.holds(e) : this.queue.has(e)));
   /** Outcomes by client and request_id, for idempotent retries. */
   private readonly requestKeys: RequestKeys;
   private readonly jobStatuses = new JobStatusCounts();
@@ -377,7 +377,7 @@ export class ResourceManager {
   cancel(src: string, msgId: number): { request: WaitingRequest; events: readonly OwedEvent[] } {
     const found = this.bySource.get(src, msgId);
     if (found === undefined) throw refuse.unknown(words`no waiting request with ${input('msgId')} ${msgId} from ${JSON.stringify(src)}`);
-    if ('id' in found) throw refuse.conflict(`request ${msgId} was already granted as ${JSON.stringify(found.id)}: release it instead`);
+    if (isAllocation(found)) throw refuse.conflict(`request ${msgId} was already granted as ${JSON.stringify(found.id)}: release it instead`);
     this.withdraw(found);
     const key = found.options?.requestId;
     if (key !== undefined) this.requestKeys.settle(RequestKeys.of(src, key), { kind: 'cancelled', request: found });

@@ -2,7 +2,13 @@ import { Backlog } from '../../lib/backlog.js';
 import { ChurnMap } from '../../lib/churn-map.js';
 import type { HeldAllocation, QueuedRequest } from '../model.js';
 
-type Entry = QueuedRequest | HeldAllocation;
+/** What the index holds: waiting requests and live allocations. */
+export type Entry = QueuedRequest | HeldAllocation;
+
+/** True for an allocation, false for a waiting request (only an allocation has an id). */
+export function isAllocation(e: Entry): e is HeldAllocation {
+  return 'id' in e;
+}
 
 /** Clients whose entries may empty before empty ones are swept (see SourceIndex.delete). */
 const SWEEP_AFTER = 1024;
@@ -19,9 +25,9 @@ type Slot = Entry | Reused;
 
 /** True when cancel names `e` before `than`: a waiting request before any allocation, then the newer. */
 function before(e: Entry, than: Entry): boolean {
-  const waits = !('id' in e);
-  if (waits !== !('id' in than)) return waits;
-  return 'id' in e ? e.serial > (than as HeldAllocation).serial : e.seq > (than as QueuedRequest).seq;
+  const waits = !isAllocation(e);
+  if (waits !== !isAllocation(than)) return waits;
+  return isAllocation(e) ? e.serial > (than as HeldAllocation).serial : e.seq > (than as QueuedRequest).seq;
 }
 
 /**
