@@ -1,7 +1,6 @@
 /**
- * Resource type names are user data. They map to dense indices so that every vector
- * in the ledger is a plain array, and so that names such as `__proto__` are never
- * used as object keys anywhere in the core.
+ * Resource type names are user data: dense indices keep the ledger's vectors plain arrays and
+ * names such as `__proto__` out of object keys in the core.
  */
 export class ResourceTypes {
   private readonly byName = new Map<string, number>();
@@ -44,10 +43,7 @@ export class ResourceTypes {
   }
 }
 
-/**
- * An object with no prototype, so that a resource or category called `__proto__` or
- * `constructor` becomes an ordinary own key when a reply is built.
- */
+/** An object with no prototype, so a resource or category called `__proto__` or `constructor` is an ordinary own key. */
 export function plainRecord<V>(): Record<string, V> {
   return Object.create(null) as Record<string, V>;
 }
