@@ -29,7 +29,7 @@ run: build
 demo: build
 	@node dist/demo.js $(DEMO_ARGS)
 
-# The benchmark figures of docs/performance.md, ours beside each peer (about 2 minutes).
+# The benchmark figures of docs/benchmarks.md, ours beside each peer (about 2 minutes).
 bench: build
 	@node bench/run.mjs
 

@@ -1,4 +1,4 @@
-// `make bench`: every figure of docs/performance.md in one run, ours beside its peer.
+// `make bench`: every figure of docs/benchmarks.md in one run, ours beside its peer.
 // Prints one table and writes the same rows to bench/results/latest.json.
 // Expects a fresh build (the Makefile target builds first).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -54,7 +54,7 @@ process.stderr.write('2. deep queue\n');
     });
   }
   // Many priority levels against one: a search for the front linear in the levels made
-  // 2d and 2e about 1,500x, 2f about 200x (see docs/performance.md, item 12).
+  // 2d and 2e about 1,500x, 2f about 200x (see docs/design/queue-index.md#many-priority-levels).
   const lv = ours.levels;
   const n = fmt(lv.levels);
   const levels = {
@@ -85,7 +85,7 @@ process.stderr.write('4. memory\n');
   const fast = await slowReader(files.slowReader, SLOW_READER_MESSAGES, [BIN, '--deterministic'], { bytesPerTick: Infinity });
   const bare = await slowReader(files.slowReader, SLOW_READER_MESSAGES, [`${ROOT}bench/bare-loop.mjs`]);
   // Backpressure is the claim: a slow reader must cost no memory a fast one does not.
-  // Both runs' RSS also rises while V8 lets garbage accumulate (see docs/performance.md).
+  // Both runs' RSS also rises while V8 lets garbage accumulate (see docs/design/memory-and-gc.md).
   const maxOf = (x) => Math.max(x.firstHalfRss, x.secondHalfRss);
   const r = maxOf(slow) / maxOf(fast);
   row(

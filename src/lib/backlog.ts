@@ -2,29 +2,8 @@
 const RECENT = 64;
 
 /**
- * Items added to an index that is filled only when a lookup first needs it: each is
- * filed at most once, and one that is gone before the next lookup is never filed at all.
- * Adding is one store.
- *
- * Items that are no longer current are swept out in two ways:
- * - every RECENT adds, the items of the batch just filled; those still current move to
- *   the kept items. Most items end soon after they are added (a request is granted, an
- *   allocation released), and this keeps an ended one from being held here for long. That
- *   matters beyond memory: V8 watches how many objects from one allocation site outlive a
- *   young-generation collection, and once most do, it allocates the site's objects in the
- *   old generation from then on, where each costs a full collection to free. Held here
- *   until a sweep of all (which, with 100,000 requests waiting, comes about 100,000 adds
- *   later), every allocation did outlive its collection, and a release with that many
- *   waiting cost up to 2x more.
- * - when the kept items could be more than twice those still current, all of them. So
- *   there are never more items than twice those current plus one batch, and sweeps cost
- *   O(1) per add, amortised.
- *
- * Each batch is a new array. A young object stored into an old one costs V8 a write
- * barrier that records the slot (about 9 ns each, measured in the saturated-pool
- * benchmark, where three items are added per cycle); a store into an array that is young
- * itself costs almost nothing. Only items that outlive their batch are stored into the
- * long-lived kept array.
+ * Items for an index filled only when a lookup first needs it: adding is one store, and an item
+ * gone before the next lookup is never filed. See docs/design/memory-and-gc.md#backlog-filed-when-first-looked-up.
  */
 export class Backlog<T> {
   /** The batch being filled: its first `recentCount` entries are the latest items. */

@@ -1,7 +1,4 @@
-/**
- * Values kept by key for the first `limit` keys; a value for any later key is not kept, so
- * memory stays bounded whatever keys arrive. Use: `cache.get(k) ?? cache.keep(k, make(k))`.
- */
+/** Values kept for the first `limit` keys only, so memory stays bounded: `cache.get(k) ?? cache.keep(k, make(k))`. */
 export class BoundedCache<K, V> {
   private readonly kept = new Map<K, V>();
 

@@ -1,10 +1,8 @@
 import { ChurnMap } from './churn-map.js';
 
 /**
- * A map that remembers at most `limit` keys: when a new key would go past the limit, the
- * key first set longest ago is forgotten. Setting a key that is already there updates its
- * value and keeps its place. Keys are never deleted otherwise, so a ring of keys in
- * insertion order names the one to forget in O(1), with no scan over deleted entries.
+ * At most `limit` keys: a new one forgets the key first set longest ago (setting a present key keeps
+ * its place), named by a ring, not a scan. See docs/design/memory-and-gc.md#remembering-ended-allocations.
  */
 export class BoundedMap<K, V> {
   /** Full, it forgets a key for each new one: it churns (see ChurnMap). */

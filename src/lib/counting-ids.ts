@@ -6,17 +6,8 @@ let lowPadded: readonly string[] = [];
 const MAX_DIGITS = 16;
 
 /**
- * Ids counting `a1`, `a2`, ... (a prefix, then 1, 2, ... in decimal): the manager's ids
- * when it is given no id source of its own.
- *
- * Not `a${n}`: V8 formats a decimal number through its number-to-string cache, which keeps
- * the text of each of the last several thousand numbers alive through a collection or two,
- * and in the saturated-pool benchmark that cost about a seventh of each allocate/release
- * cycle. Here only the thousands are formatted (JSON.stringify does not use the cache), once
- * per thousand ids, and the last three digits come from a table.
- *
- * `countOf` reads the count back out of an id, so that what is kept per id can be a number
- * rather than a string (see RecentCounts).
+ * Ids `a1`, `a2`, ... made without V8's number-to-string cache; `countOf` reads the count back, so
+ * an id can be kept as a number. See docs/design/memory-and-gc.md#counted-ids.
  */
 export class CountingIds {
   private thousands = 0;

@@ -1,9 +1,6 @@
 const NONE: readonly never[] = Object.freeze([]);
 
-/**
- * Items filed by a numeric hash that the caller computes; items that share a hash share a
- * bucket, and the caller tells them apart by looking through it.
- */
+/** Items filed by a numeric hash the caller computes; the caller tells apart items that share a bucket. */
 export class HashBuckets<T> {
   private readonly byHash = new Map<number, T[]>();
 

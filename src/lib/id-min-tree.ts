@@ -1,6 +1,6 @@
 /**
- * A min segment tree over small integer ids (one value each, +infinity when unset) that
- * lists the ids whose value is at most a limit, in time proportional to how many there are.
+ * A min segment tree over small ids that lists those whose value is at most a limit, in time
+ * proportional to their number. See docs/design/queue-index.md#the-per-type-group-index.
  */
 export class IdMinTree {
   /** Leaves; always a power of two. */

@@ -1,7 +1,6 @@
 /**
- * A tournament tree over small integer ids, each holding a pair of numbers or nothing,
- * that names the id holding the least pair: least first number, then least second, then
- * lowest id. Reading it is O(1); setting or unsetting an id is O(log n).
+ * Names the id holding the least (first, second) pair, lowest id on a tie: O(1) to read, O(log n)
+ * to set or unset. See docs/design/queue-index.md#the-front-of-the-queue.
  */
 export class IdPairMinTree {
   /** Leaves; always a power of two. */

@@ -1,13 +1,6 @@
 /**
- * A segment tree over slots in arrival order in which every live request is filed under
- * ONE of its dimensions: one it was last found blocked on. Each node holds, per dimension,
- * the smallest demand among the requests below it filed under that dimension. A request
- * fits `avail` only if its filed demand does, so a subtree none of whose filed minimums
- * fit holds nothing that fits and is skipped whole. A request that is reached but does not
- * fit is filed again under a dimension it is blocked on in `avail`, so the next search
- * with the same or less room is settled above it. Among the dimensions it is blocked on,
- * one whose demand is above `reach` (what that dimension has had free lately) is preferred:
- * a release like a recent one will not bring the request within reach again.
+ * Per-dimension minimum demands over slots, each request filed under one dimension it is blocked
+ * on, so a search skips what cannot fit. See docs/design/queue-index.md#the-per-group-min-segment-tree.
  */
 export class MinTree {
   /** Leaves in the tree; always a power of two. */
@@ -58,9 +51,8 @@ export class MinTree {
   }
 
   /**
-   * Earliest slot whose demands (`demandsOf(slot)`, one per dimension) all fit in `avail`,
-   * or -1. Slots reached on the way that do not fit are filed again under a dimension
-   * they are blocked on, above `reach` in that dimension if they can be.
+   * Earliest slot whose demands (`demandsOf(slot)`) all fit in `avail`, or -1; slots reached that do
+   * not fit are re-filed under a blocked dimension, above `reach` if they can be.
    */
   findFirst(avail: ArrayLike<number>, reach: ArrayLike<number>, demandsOf: (slot: number) => ArrayLike<number>): number {
     return this.find(1, avail, reach, demandsOf);
@@ -104,10 +96,7 @@ export class MinTree {
     this.data.fill(Infinity);
   }
 
-  /**
-   * Rebuilds with room for `size` slots (a power of two): new slot s keeps the filing of
-   * old slot `from[s]`; the slots after `from.length` are empty.
-   */
+  /** Rebuilds with room for `size` slots (a power of two): new slot s keeps old slot `from[s]`'s filing; later ones are empty. */
   rebuild(size: number, from: readonly number[]): void {
     const k = this.dims;
     const old = this.data;

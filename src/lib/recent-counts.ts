@@ -2,14 +2,8 @@ import type { CountingIds } from './counting-ids.js';
 import { RingFiling } from './ring-filing.js';
 
 /**
- * RecentIds for allocations whose ids a CountingIds made (the id is a prefix and the
- * allocation's serial): the latest `limit` added, each with a slot of a ring, findable by
- * id; older ones are forgotten in the order they were added.
- *
- * Each is kept as its serial, a number in a typed array rather than a string: remembering
- * 100,000 ended allocations then gives the collector nothing to copy or mark, and adding
- * one reads no text. Serials are filed in a map only when a lookup (which reads the count
- * back out of an id) first needs them (RingFiling), as in RecentIds.
+ * RecentIds for counted ids: each kept as its serial in a typed array, so 100,000 remembered ids
+ * give the collector nothing to trace. See docs/design/memory-and-gc.md#remembering-ended-allocations.
  */
 export class RecentCounts {
   private readonly ring: Float64Array;

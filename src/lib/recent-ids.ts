@@ -4,17 +4,8 @@ import { RingFiling } from './ring-filing.js';
 const BATCH = 1024;
 
 /**
- * The latest `limit` ids added, each with a slot of a ring, findable by id; older ones are
- * forgotten in the order they were added. The caller keeps what it remembers of an id in
- * its own arrays, at the slot `add` returns.
- *
- * Built for a log written on every release and read only when a release is retried:
- * - Ids are kept as text, each BATCH of them joined into one string, so the collector
- *   carries about 100 strings for 100,000 ids instead of 100,000 small ones (each id
- *   would otherwise be copied out of the young generation and marked ever after).
- * - Ids are filed in a map only when a lookup first needs them (each at most once), so
- *   adding never hashes an id.
- * Each id is added at most once while it is remembered (allocation ids are unique).
+ * The latest `limit` ids, each at a ring slot where the caller keeps the rest, joined BATCH to a
+ * string and filed only when looked up. See docs/design/memory-and-gc.md#remembering-ended-allocations.
  */
 export class RecentIds {
   /** Ids added since the last batch was joined, at their positions in the batch (the array is reused). */

@@ -1,8 +1,6 @@
 /**
- * The keys of a ring's entries, filed in a map only when a lookup first needs them: the
- * lookup half of RecentIds and RecentCounts. Entry i (counted from 0 as added) sits in slot
- * i % limit; the last `limit` entries are remembered. Adding costs nothing here until an
- * entry that was filed is forgotten; each entry is filed at most once.
+ * The lookup half of RecentIds and RecentCounts: entry i sits in slot i % limit, filed in a map at
+ * most once, when a lookup first needs it. See docs/design/memory-and-gc.md#remembering-ended-allocations.
  */
 export class RingFiling<K> {
   /** Entries added before this many that are still remembered are filed in `filed`. */

@@ -14,8 +14,8 @@ export interface Outgoing {
 }
 
 /**
- * A field value already written as JSON text (a name-keyed record, say), spliced into the
- * reply as it is. Anything else that stringifies it gets the value the text stands for.
+ * A field value already written as JSON text, spliced into the reply as it is; JSON.stringify gets the
+ * value it stands for. See docs/design/encoding.md#name-keyed-records-as-json-text.
  */
 export class JsonText {
   constructor(readonly text: string) {}
@@ -26,8 +26,8 @@ export class JsonText {
 }
 
 /**
- * The one place that builds envelopes and sets `in_reply_to`: `{src, dest, body}` with
- * the body's keys as `type`, `in_reply_to`, then the fields in their given order.
+ * The one place that builds envelopes and sets `in_reply_to`: the bytes JSON.stringify would write,
+ * without building the object. See docs/design/encoding.md#the-reply-fast-path.
  */
 export function encode(nodeId: string | undefined, m: Outgoing): string {
   // The same text JSON.stringify gives the whole envelope, without building it: the header
@@ -51,10 +51,7 @@ export function encode(nodeId: string | undefined, m: Outgoing): string {
   return `${text}}}`;
 }
 
-/**
- * A name-keyed record as JSON text with its keys in the given order. A plain object would
- * list keys made of digits first ("2" before "10" before "cpu"), whatever their order.
- */
+/** A name-keyed record as JSON text, keys in the given order (an object would list digit keys first). */
 export function orderedRecord(entries: Iterable<readonly [string, unknown]>): JsonText {
   let text = '';
   for (const [key, value] of entries) {
@@ -94,9 +91,8 @@ function quote(s: string): string {
 
 /** A number's JSON text (`null` for NaN and the infinities), made fresh on each call. */
 export function numberText(n: number): string {
-  // Not a template: that goes through V8's number-to-string cache, which keeps the texts
-  // of the last ~16k distinct numbers alive, so a msg_id's or an amount's text outlives
-  // two scavenges and is promoted: most of the old-generation garbage of a busy node.
+  // Not a template, whose number-to-string cache keeps each text alive until it is promoted
+  // (docs/design/encoding.md#the-number-to-string-cache).
   return JSON.stringify(n);
 }
 

@@ -36,9 +36,8 @@ function amountText(units: number): string {
 const heldTexts = new BoundedCache<readonly number[], JsonText>(4096);
 
 /**
- * `{type: amount}` of what an allocation holds, as JSON text. The ledger shares one units
- * array among the allocations of a shape (see Shapes), so the text is kept by that array:
- * the arrays are never changed, and a type's name never changes either.
+ * `{type: amount}` of what an allocation holds, as JSON text, kept by its units array (one per shape,
+ * never changed). See docs/design/encoding.md#name-keyed-records-as-json-text.
  */
 export function heldAmounts(names: TypeNames, types: readonly number[], units: readonly number[]): JsonText {
   return heldTexts.get(units) ?? heldTexts.keep(units, amountsByName(names, types, units));

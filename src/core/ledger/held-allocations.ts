@@ -6,15 +6,8 @@ import type { HeldAllocation } from '../model.js';
 let ledgers = 0;
 
 /**
- * The live allocations of one ledger, findable by id.
- *
- * Each allocation carries the number of the ledger that holds it (`held`), so a caller
- * that kept the allocation itself (a program embedding the library) releases it with no
- * lookup at all. Only a lookup by id needs the map, and the map is filled when a lookup
- * first needs it (see Backlog). A node on the wire, whose every release names an id,
- * files every allocation once; a program that releases what it holds never hashes an id.
- * (Filing a fresh id string in a Map and deleting it again cost about as much as all the
- * rest of a contended allocate/release cycle; see docs/performance.md.)
+ * The live allocations of one ledger; each carries the ledger's number, so only a lookup by id needs
+ * the map, filed when first looked up. See docs/design/memory-and-gc.md#backlog-filed-when-first-looked-up.
  */
 export class HeldAllocations {
   readonly token = ++ledgers;

@@ -25,9 +25,8 @@ export interface EndedAllocation {
 const HOW: readonly EndedAllocation['how'][] = ['released', 'expired', 'revoked'];
 
 /**
- * Capacity and what is allocated, per resource type, in integer thousandths.
- * Invariant: allocated + free = capacity for every type, where free is never reported
- * below 0 even if capacity shrank under what is held.
+ * Capacity and what is allocated, per resource type, in integer thousandths. Invariant:
+ * allocated + free = capacity for every type; free is never reported below 0.
  */
 export class Ledger {
   readonly types = new ResourceTypes();
@@ -37,13 +36,8 @@ export class Ledger {
   /** The shapes of requests and allocations (see Shapes). */
   readonly shapes = new Shapes(SHAPES_INTERNED);
   /**
-   * Ended allocations by id. What each held, and how it ended, is kept at its slot in
-   * `endedHow`: (shape number + 1) * 4, plus its index in HOW. A shape that is not
-   * interned (0 there) is kept in `endedOwnShapes` by slot. Its holder is kept at the slot
-   * in `endedHolders`, so that only the holder (or an admin) is answered `released` again.
-   * So remembering an ended allocation keeps nothing alive but its id (with counted ids
-   * not even that) and its holder's name, one string shared by all of that client's
-   * allocations whenever the name is short (V8's JSON.parse interns short strings).
+   * Ended allocations by id; at each slot, `endedHow` is (shape number + 1) * 4 + index in HOW (0: in
+   * `endedOwnShapes`). See docs/design/memory-and-gc.md#remembering-ended-allocations.
    */
   private readonly ended: RecentIds | RecentCounts;
   private readonly endedHow: Uint16Array;
@@ -52,7 +46,7 @@ export class Ledger {
 
   /**
    * @param rememberEnded how many ended allocations are remembered for retried releases.
-   * @param counted the source of every id, when the ids are counted (each is the prefix and the allocation's serial): they are then kept as numbers.
+   * @param counted the source of every id when ids are counted (prefix and serial): they are then kept as numbers.
    */
   constructor(rememberEnded: number, counted?: CountingIds) {
     this.ended = counted === undefined ? new RecentIds(rememberEnded) : new RecentCounts(rememberEnded, counted);

@@ -15,9 +15,8 @@ interface MemberPool {
 }
 
 /**
- * Which allocation holds which named member. The ledger still counts a member type in
- * units like any other type (one member = one whole unit); this only adds the names. Free
- * members are handed out in declaration order, so the lowest-declared free member goes first.
+ * Which allocation holds which named member; the ledger counts a member as one whole unit, and free
+ * members go out lowest-declared first. See docs/pools-and-demo.md.
  */
 export class Pools {
   /** Pools by type index; sparse, most types are not member types. */
@@ -81,9 +80,8 @@ export class Pools {
   }
 
   /**
-   * Hands allocation `id` the first free members, in declaration order, for every member
-   * type among `types`. The ledger has already checked that they fit. Undefined when no
-   * requested type is a member type, so such grants look exactly as without pools.
+   * Hands allocation `id` the first free members of every member type among `types` (the ledger checked
+   * they fit); undefined when none is a member type, so such grants look as without pools.
    */
   take(id: string, types: readonly number[], units: readonly number[]): Map<number, string[]> | undefined {
     let taken: Map<number, string[]> | undefined;

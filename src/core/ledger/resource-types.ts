@@ -1,7 +1,6 @@
 /**
- * Resource type names are user data. They map to dense indices so that every vector
- * in the ledger is a plain array, and so that names such as `__proto__` are never
- * used as object keys anywhere in the core.
+ * Resource type names are user data: dense indices keep the ledger's vectors plain arrays and
+ * names such as `__proto__` out of object keys in the core.
  */
 export class ResourceTypes {
   private readonly byName = new Map<string, number>();

@@ -7,20 +7,16 @@ export interface Shape {
 }
 
 /**
- * Interns shapes, so that every request and allocation of one shape shares one pair of
- * arrays. Clients ask for a few shapes over and over; sharing them means an allocate
- * builds no arrays of its own, and an allocation that is remembered after it ends (for
- * retried releases) keeps nothing alive but its id. The first `limit` distinct shapes are
- * interned; any further one gets arrays of its own, so memory stays bounded.
+ * Interns the first `limit` shapes, so requests and allocations of one shape share one pair of
+ * arrays and an allocate builds none. See docs/design/memory-and-gc.md#interned-shapes.
  */
 export class Shapes {
   private readonly byHash = new HashBuckets<Shape>();
   /** Interned shapes by number, in the order they were first seen. */
   private readonly list: Shape[] = [];
   /**
-   * Each interned shape's number, by its `units` array (an interned array belongs to one
-   * shape). Not by `types`: the wait queue gives every request of a group one `types`
-   * array, which may be another shape's with the same type list.
+   * Each interned shape's number by its `units` array, not `types`: the wait queue gives a group's
+   * requests one `types` array, which may be another shape's with the same type list.
    */
   private readonly numbers = new Map<readonly number[], number>();
   /** The last shape numberOf found: most lookups ask for the shape asked for before. */
@@ -40,10 +36,7 @@ export class Shapes {
     return this.list[n]!;
   }
 
-  /**
-   * The number of the interned shape whose `units` array `units` is and whose type list
-   * `types` holds (the same array or an equal one), or -1 when there is none.
-   */
+  /** The number of the interned shape whose `units` array is `units` and whose types equal `types`, or -1. */
   numberOf(types: readonly number[], units: readonly number[]): number {
     if (types === this.lastTypes && units === this.lastUnits) return this.lastNumber;
     const n = this.numbers.get(units);
@@ -57,10 +50,7 @@ export class Shapes {
   }
 
 
-  /**
-   * The shape made of the first `n` entries of `types` and `units` (scratch arrays the
-   * caller reuses), whose hash is `hash` (see `hashStep`).
-   */
+  /** The shape of the first `n` entries of `types` and `units` (the caller's scratch arrays), hashed `hash` (see `hashStep`). */
   intern(types: readonly number[], units: readonly number[], n: number, hash: number): Shape {
     const bucket = this.byHash.bucket(hash);
     for (let i = 0; i < bucket.length; i++) if (same(bucket[i]!, types, units, n)) return bucket[i]!;

@@ -2,12 +2,8 @@
 const MIN_COMPACT = 1024;
 
 /**
- * One binary min-heap for every deadline (waiting timeouts and leases), so that a
- * hundred thousand waiting requests with timeouts cost one timer at the edge, not one
- * each. Entries are never removed early: whoever pops one checks it is still current.
- * So that stale entries (granted requests, renewed leases) cannot pile up, the heap drops
- * them whenever it has doubled since it last did: amortised O(1) per push, and never more
- * than about twice the live deadlines held.
+ * One min-heap for every deadline, so many timeouts cost one timer; stale entries are dropped when it
+ * has doubled, not removed early. See docs/design/memory-and-gc.md#bounded-memory-without-early-removal.
  */
 export class DeadlineHeap<T> {
   private at: number[] = [];

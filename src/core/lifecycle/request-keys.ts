@@ -13,10 +13,8 @@ export type KeyOutcome =
 export type Settled = Exclude<KeyOutcome, { readonly kind: 'waiting' }>;
 
 /**
- * Idempotency keys: (client, request_id) -> outcome. Keys of requests still waiting are
- * kept apart and never forgotten (the queue bounds them), so a retry of a long-waiting
- * request can never become a second request; settled outcomes are remembered for the
- * latest `limit` keys.
+ * Idempotency keys, (client, request_id) -> outcome. Waiting requests' keys are never forgotten (the
+ * queue bounds them), so a retry cannot become a second request; the latest `limit` settled ones are kept.
  */
 export class RequestKeys {
   private readonly waiting = new ChurnMap<string, QueuedRequest>();

@@ -30,10 +30,7 @@ function before(e: Entry, than: Entry): boolean {
   return isAllocation(e) ? e.serial > (than as HeldAllocation).serial : e.seq > (than as QueuedRequest).seq;
 }
 
-/**
- * The entry cancel names in a slot: of the entries sharing the msg_id, the newest waiting
- * request (latest arrival), or when none waits the newest live allocation (latest grant).
- */
+/** The entry cancel names in a slot: the newest waiting request under the msg_id, else the newest live allocation. */
 function named(slot: Slot): Entry {
   if (!(slot instanceof Reused)) return slot;
   let best = slot.entries[0]!;
@@ -42,10 +39,8 @@ function named(slot: Slot): Entry {
 }
 
 /**
- * One client's entries by msg_id. A client usually has one or two requests outstanding, so
- * they are kept in two short arrays searched in order; past LISTED they move to a map. A
- * small Map would do, but a Map emptied and refilled on every request rebuilds its table
- * each time (see ChurnMap); the arrays are reused.
+ * One client's entries by msg_id, in two short reused arrays until past LISTED, then a ChurnMap: a Map
+ * emptied on every request rebuilds its table each time. See docs/design/memory-and-gc.md#the-cancel-index.
  */
 class ClientEntries {
   private readonly msgIds: number[] = [];
@@ -101,10 +96,8 @@ class ClientEntries {
 }
 
 /**
- * Waiting requests and live allocations by client and msg_id, so that `cancel` can find
- * a client's request by the msg_id it sent. Two levels, so a msg_id is a number key. A
- * client may send a msg_id again: every entry under it is kept, and `get` names one by a
- * rule of their own (see `named`), never by the order they were filed in.
+ * Waiting requests and live allocations by client and msg_id, for `cancel`; every entry under a reused
+ * msg_id is kept, and `get` names one by `named`, never by filing order.
  */
 export class SourceIndex {
   private readonly bySource = new Map<string, ClientEntries>();
@@ -147,10 +140,8 @@ export class SourceIndex {
     }
     if (slot !== v) return;
     c.delete(msgId);
-    // A client whose one request ends usually sends the next at once: its empty entries
-    // are kept for it. Empty ones are swept once more emptied than half of all there are
-    // (empty ones included): sweeps cost O(1) per emptying, and empty ones never outnumber
-    // SWEEP_AFTER or the clients with something live, whichever is more.
+    // Empty entries are kept for the client's next request, and swept in O(1) per emptying
+    // (docs/design/memory-and-gc.md#the-cancel-index).
     if (c.size === 0 && ++this.emptied > SWEEP_AFTER && 2 * this.emptied > this.bySource.size) this.sweep();
   }
 
@@ -166,12 +157,8 @@ export class SourceIndex {
 }
 
 /**
- * Waiting requests and live allocations by client and msg_id, for cancel: a SourceIndex
- * filled only when a cancel first needs it (see Backlog). Cancels are rare next to
- * allocates and releases, so most requests and allocations come and go unfiled.
- *
- * Every current entry is filed, whenever that happens, so what `get` names depends only on
- * what waits and what is live: the same history gives the same answer.
+ * A SourceIndex filed only when a cancel first needs it, so most entries come and go unfiled; what
+ * `get` names depends only on what is current. See docs/design/memory-and-gc.md#backlog-filed-when-first-looked-up.
  */
 export class LazySourceIndex {
   private readonly index = new SourceIndex();

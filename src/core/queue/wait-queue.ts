@@ -5,13 +5,8 @@ import { MinTree } from '../../lib/min-tree.js';
 import type { QueuedRequest } from '../model.js';
 
 /**
- * Waiting requests that share a priority and an ordered list of resource types. Within a
- * group, slots are in arrival order, so "earliest in the group" is "leftmost slot".
- * Each request is filed in the group's tree under one of its types (see MinTree).
- *
- * The tree is brought up to date only when it is read (see `sync`): a request that comes
- * and goes before the next search costs the tree nothing, and the common case, a request
- * that waits until the head's release grants it, is that one.
+ * Waiting requests of one priority and ordered type list, slots in arrival order, with a tree
+ * brought up to date only when read. See docs/design/queue-index.md#groups.
  */
 class Group {
   /** Requests by slot; slots at and after `end` are unused. */
@@ -97,9 +92,8 @@ class Group {
       } else if (!this.treeEmpty) {
         this.tree.clear();
       }
-      // A group that empties often (a saturated pool's, after every grant) stores each new
-      // request into its slots array. Storing a young object into an old array costs a
-      // write barrier (see Backlog), so the array is replaced while it is still young.
+      // A group that empties often stores each new request into its slots array: replaced while
+      // young, to spare write barriers (docs/design/memory-and-gc.md#young-arrays-and-write-barriers).
       if (++this.emptied === FRESH_SLOTS_EVERY) {
         this.emptied = 0;
         this.slots = [];
@@ -116,11 +110,7 @@ class Group {
     if (this.changes === CHANGED_MAX) this.sync();
   }
 
-  /**
-   * Files every request that came since the last call (under its largest demand, see
-   * initialFiling) and empties the slots of those that went. What was learnt about where
-   * the others are blocked stays.
-   */
+  /** Files the requests that came since the last call (see initialFiling) and empties the slots of those that went; other filings stay. */
   sync(): void {
     const changed = this.changed;
     for (let i = 0; i < this.changes; i++) {
@@ -180,19 +170,8 @@ const PEAK_WINDOW = 256;
 const MOVED_FRONTS_MAX = 64;
 
 /**
- * The wait queue, indexed for the drain. Requests are grouped by (priority, ordered
- * types); each group keeps a MinTree in which every request is filed under one type it
- * was last found blocked on. Per resource type, an IdMinTree holds each group's lowest
- * demand filed under that type, so a drain looks only into groups holding a request whose
- * filed demand fits, and within them only into subtrees holding one. A request that is
- * looked at and does not fit is filed again under a type it is blocked on: a release
- * costs about the number of requests whose filed demand it brings within reach, not the
- * depth of the queue.
- *
- * The front is found in O(log G) over G groups, whatever their priorities: a tree over
- * group ids names the group whose first request stands in front. Like a group's tree, it
- * is brought up to date only when read: a queue that empties on every grant (a saturated
- * pool) never reads it.
+ * The wait queue, indexed so that a release costs about the requests it brings within reach, not
+ * the depth of the queue. See docs/design/queue-index.md.
  */
 export class WaitQueue {
   /** Groups by hash of (priority, types). */
@@ -212,9 +191,8 @@ export class WaitQueue {
   /** Reused list of candidate group ids. */
   private readonly openIds: number[] = [];
   /**
-   * The candidate groups of the last search, highest priority last, less those it found
-   * holding no fit; while `openKept`, every group holding a request that fits `openAvail`
-   * (what that search was given) is among them.
+   * The last search's candidates, highest priority last, less those holding no fit; while `openKept`,
+   * they include every group with a fit for `openAvail`. See docs/design/queue-index.md#a-drain-searches-on-from-the-last-searchs-candidates.
    */
   private readonly open: Group[] = [];
   private readonly openAvail: number[] = [];
@@ -223,10 +201,8 @@ export class WaitQueue {
   private readonly scratch: Float64Array[] = [];
   private readonly scratchReach: Float64Array[] = [];
   /**
-   * Per type, the most free units seen in this window of firstFitting calls and in the
-   * one before. A request is filed, when it can be, under a demand above both, one that
-   * the releases of late have not met, so that a run of releases like those does not
-   * wake it again (two types freed by turns would otherwise hand it back and forth).
+   * Per type, the most free units seen in this window of firstFitting calls and the one before, so a
+   * request is filed above what releases of late met. See docs/design/queue-index.md#which-blocked-type-the-peaks-window.
    */
   private peak: number[] = [];
   private lastPeak: number[] = [];
@@ -402,9 +378,8 @@ export class WaitQueue {
   }
 
   /**
-   * The earliest request in queue order whose every demand fits `avail` (units indexed
-   * by resource type; a missing entry counts as 0). Requests looked at on the way that do
-   * not fit are filed again under a type they are blocked on in `avail`.
+   * The earliest request in queue order whose every demand fits `avail` (units by type; missing is 0).
+   * Requests looked at that do not fit are re-filed under a type they are blocked on.
    */
   firstFitting(avail: readonly number[]): QueuedRequest | undefined {
     if (this.count === 0) return undefined;
@@ -458,10 +433,8 @@ export class WaitQueue {
   }
 
   /**
-   * The earliest request fitting `avail` among the candidates, looked for from the highest
-   * priority down: once a group has a fit, no lower group can beat it. The groups looked
-   * at that hold no fit leave the list; with less room and no newcomer they cannot hold
-   * one later.
+   * The earliest fit among the candidates, highest priority first (no lower group beats a fit); groups
+   * holding none leave the list. See docs/design/queue-index.md#a-drain-searches-on-from-the-last-searchs-candidates.
    */
   private searchOpen(avail: readonly number[]): QueuedRequest | undefined {
     const open = this.open;
@@ -534,9 +507,8 @@ function byPriority(a: Group, b: Group): number {
 }
 
 /**
- * Where a newcomer is first filed: under its largest demand, the one most likely to be
- * blocked. Any choice is correct (a request fits only if its filed demand does); a wrong
- * guess costs one look, after which the request is filed where it was found blocked.
+ * Where a newcomer is first filed: its largest demand, the likeliest blocked; any choice is correct.
+ * See docs/design/queue-index.md#filing-each-request-under-one-blocked-type.
  */
 function initialFiling(units: readonly number[]): number {
   let dim = 0;
