@@ -2,7 +2,7 @@
 // `node scripts/build.mjs` is all `make build` does; it does nothing when the outputs are
 // newer than every source (`--force` builds anyway). npm runs it as `prepare` too.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { STAMP, staleReason } from './freshness.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -33,7 +33,9 @@ await esbuild.build({
   define: { __VERSION__: JSON.stringify(version) },
 });
 
-// Type declarations for the library export; also the strict type check of everything.
+// Type declarations for the library export; also the strict type check of everything. Those of
+// a moved or deleted source would otherwise stay behind and be packed.
+rmSync(`${root}dist/types`, { recursive: true, force: true });
 execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', root, '--emitDeclarationOnly'], { stdio: 'inherit' });
 // Written last: a build that failed part-way leaves the old stamp, so the next one runs again.
 writeFileSync(`${root}${STAMP}`, `${new Date().toISOString()}\n`);
