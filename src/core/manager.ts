@@ -52,7 +52,6 @@ export interface ManagerOptions {
 }
 
 const NO_EVENTS: readonly OwedEvent[] = Object.freeze([]);
-const NO_UNITS: readonly number[] = Object.freeze([]);
 
 export type AllocateOutcome =
   | { readonly kind: 'granted'; readonly allocation: Allocation }
@@ -61,7 +60,7 @@ export type AllocateOutcome =
       readonly request: WaitingRequest;
       /** Not enough is free (`resources`), or others stand in front (`order`). */
       readonly reason: WaitReason;
-      /** Free units of each requested type, in request order (frozen: outcomes may share it). */
+      /** Free units of each requested type, in request order. */
       readonly available: readonly number[];
       /** Units of the first requested type that does not fit. */
       readonly required: number;
@@ -105,9 +104,6 @@ export class ResourceManager {
   /** Outcomes by client and request_id, for idempotent retries. */
   private readonly requestKeys: RequestKeys;
   private readonly jobStatuses = new JobStatusCounts();
-  /** What availableFor answered last, and a copy of its units. */
-  private lastAvailable: readonly number[] = NO_UNITS;
-  private readonly lastAvailableUnits: number[] = [];
   /** Checks requirements and resolves them to shared shapes. */
   private readonly requirements: Requirements;
 
@@ -290,21 +286,11 @@ export class ResourceManager {
     return { kind: 'queued', request: w, reason, available: this.availableFor(w.types), required };
   }
 
-  /**
-   * Free units of each of `types`, in order: frozen, and the same array as last time when
-   * nothing in it changed (a saturated pool queues request after request at 0 free).
-   */
+  /** Free units of each of `types`, in order. */
   private availableFor(types: readonly number[]): readonly number[] {
-    const last = this.lastAvailableUnits;
-    const n = types.length;
-    let i = 0;
-    if (last.length === n) while (i < n && last[i] === this.ledger.freeOf(types[i]!)) i++;
-    if (i === n && n > 0) return this.lastAvailable;
-    const available = new Array<number>(n);
-    for (let j = 0; j < n; j++) available[j] = last[j] = this.ledger.freeOf(types[j]!);
-    last.length = n;
-    this.lastAvailable = Object.freeze(available);
-    return this.lastAvailable;
+    const available = new Array<number>(types.length);
+    for (let j = 0; j < types.length; j++) available[j] = this.ledger.freeOf(types[j]!);
+    return available;
   }
 
   private replay(seen: KeyOutcome, types: readonly number[], units: readonly number[], requestId: string): AllocateOutcome {

@@ -29,4 +29,10 @@ export class BoundedMap<K, V> {
     }
     this.map.set(key, value);
   }
+
+  /** Sets `key` to `value` and returns `value`: `cache.get(k) ?? cache.keep(k, make(k))`. */
+  keep(key: K, value: V): V {
+    this.set(key, value);
+    return value;
+  }
 }

@@ -1,4 +1,4 @@
-import { BoundedCache } from '../lib/bounded-cache.js';
+import { BoundedMap } from '../lib/bounded-map.js';
 
 /** A message the node owes a client: a reply, a later grant, an expiry, a job start. */
 export interface Outgoing {
@@ -97,9 +97,9 @@ export function numberText(n: number): string {
 }
 
 const CACHE_LIMIT = 1024;
-const keyTexts = new BoundedCache<string, string>(CACHE_LIMIT);
-const nameTexts = new BoundedCache<string, string>(CACHE_LIMIT);
-const fieldPrefixes = new BoundedCache<string, string>(CACHE_LIMIT);
+const keyTexts = new BoundedMap<string, string>(CACHE_LIMIT);
+const nameTexts = new BoundedMap<string, string>(CACHE_LIMIT);
+const fieldPrefixes = new BoundedMap<string, string>(CACHE_LIMIT);
 
 /** JSON text of a message type: few distinct ones, all written by the code, so kept. */
 function keyText(key: string): string {

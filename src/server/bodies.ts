@@ -2,7 +2,7 @@ import { fromUnits } from '../core/ledger/amounts.js';
 import type { ResourceManager } from '../core/manager.js';
 import type { WaitReason } from '../core/policy/index.js';
 import type { Allocation } from '../core/model.js';
-import { BoundedCache } from '../lib/bounded-cache.js';
+import { BoundedMap } from '../lib/bounded-map.js';
 import { JsonText, numberText, orderedRecord } from '../protocol/reply.js';
 
 /** Resource type names by index, as the manager shows them. */
@@ -24,7 +24,7 @@ export function amountsByName(names: TypeNames, types: readonly number[], units:
   return new JsonText(`${text}}`);
 }
 
-const amountTexts = new BoundedCache<number, string>(1024);
+const amountTexts = new BoundedMap<number, string>(1024);
 
 /** The wire text of an amount in units; clients ask for few distinct amounts, so they are kept. */
 function amountText(units: number): string {
@@ -33,7 +33,7 @@ function amountText(units: number): string {
   return amountTexts.get(units) ?? amountTexts.keep(units, numberText(fromUnits(units)));
 }
 
-const heldTexts = new BoundedCache<readonly number[], JsonText>(4096);
+const heldTexts = new BoundedMap<readonly number[], JsonText>(4096);
 
 /**
  * `{type: amount}` of what an allocation holds, as JSON text, kept by its units array (one per shape,

@@ -11,8 +11,6 @@ import type { QueuedRequest } from '../model.js';
 class Group {
   /** Requests by slot; slots at and after `end` are unused. */
   slots: (QueuedRequest | undefined)[] = [];
-  /** Times the group emptied: every FRESH_SLOTS_EVERY-th emptying takes a new slots array. */
-  private emptied = 0;
   /** Slots in use (live ones and holes): the next request takes slot `end`. */
   end = 0;
   readonly tree: MinTree;
@@ -92,12 +90,6 @@ class Group {
       } else if (!this.treeEmpty) {
         this.tree.clear();
       }
-      // A group that empties often stores each new request into its slots array: replaced while
-      // young, to spare write barriers (docs/design/memory-and-gc.md#young-arrays-and-write-barriers).
-      if (++this.emptied === FRESH_SLOTS_EVERY) {
-        this.emptied = 0;
-        this.slots = [];
-      }
       this.treeEmpty = true;
       return;
     }
@@ -160,8 +152,6 @@ export function ahead(a: QueuedRequest, b: QueuedRequest): boolean {
 const IDLE_GROUPS = 64;
 /** Leaves of the tree an emptied group keeps. */
 const SMALL_TREE = 16;
-/** Emptyings of a group between two new slots arrays: few enough that one is still young when replaced. */
-const FRESH_SLOTS_EVERY = 256;
 /** Changed slots a group notes before it brings its tree up to date unasked. */
 const CHANGED_MAX = 32;
 /** firstFitting calls per window of the per-type peaks of free units (see WaitQueue.reach). */
