@@ -1,4 +1,4 @@
-import { CountingIds } from '../lib/counting-ids.js';
+import { SequentialIds } from '../lib/sequential-ids.js';
 import { input, refuse, words } from './errors.js';
 import type { CoreEvent, OwedEvent } from './events.js';
 import { Categories, type CategoryStatus, type CompleteResult, type SubmitResult, type Submitter } from './jobs/categories.js';
@@ -92,7 +92,7 @@ export class ResourceManager {
   private readonly clock: () => number;
   private readonly store: Store | undefined;
   /** The source of ids when they are counted (no `newId` given), else the program's own. */
-  private readonly counted: CountingIds | undefined;
+  private readonly counted: SequentialIds | undefined;
   private readonly newId: (() => string) | undefined;
   /** Grants so far: the serial of the latest. */
   private grants = 0;
@@ -111,7 +111,7 @@ export class ResourceManager {
     this.clock = options.clock;
     this.store = options.store;
     this.newId = options.newId;
-    this.counted = this.newId === undefined ? new CountingIds(options.idPrefix) : undefined;
+    this.counted = this.newId === undefined ? new SequentialIds(options.idPrefix) : undefined;
     this.maxQueue = options.maxQueue ?? 100_000;
     this.ownership = new Ownership(options.admins);
     const remember = options.remember ?? 100_000;

@@ -1,12 +1,12 @@
-import { ChurnMap } from './churn-map.js';
+import { RenewingMap } from './renewing-map.js';
 
 /**
  * At most `limit` keys: a new one forgets the key first set longest ago (setting a present key keeps
  * its place), named by a ring, not a scan. See docs/design/memory-and-gc.md#remembering-ended-allocations.
  */
 export class BoundedMap<K, V> {
-  /** Full, it forgets a key for each new one: it churns (see ChurnMap). */
-  private readonly map = new ChurnMap<K, V>();
+  /** Full, it forgets a key for each new one: it churns (see RenewingMap). */
+  private readonly map = new RenewingMap<K, V>();
   private readonly ring: K[] = [];
   private next = 0;
 

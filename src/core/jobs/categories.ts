@@ -1,5 +1,5 @@
 import { input, refuse, words } from '../errors.js';
-import { ChurnMap } from '../../lib/churn-map.js';
+import { RenewingMap } from '../../lib/renewing-map.js';
 
 /** A job: `<category>#<n>`, numbered from 1 per category in submission order. */
 export interface Job {
@@ -25,7 +25,7 @@ interface Run extends Submitter {
 
 class Category {
   /** Running jobs by number, each with its batch's run: no per-job record is kept. */
-  readonly running = new ChurnMap<number, Run>();
+  readonly running = new RenewingMap<number, Run>();
   readonly runs: Run[] = [];
   runHead = 0;
   waiting = 0;

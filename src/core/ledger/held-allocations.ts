@@ -1,5 +1,5 @@
-import { Backlog } from '../../lib/backlog.js';
-import { ChurnMap } from '../../lib/churn-map.js';
+import { PendingList } from '../../lib/pending-list.js';
+import { RenewingMap } from '../../lib/renewing-map.js';
 import type { HeldAllocation } from '../model.js';
 
 /** Numbers the ledgers of this process, so an allocation names the ledger that holds it. */
@@ -7,12 +7,12 @@ let ledgers = 0;
 
 /**
  * The live allocations of one ledger; each carries the ledger's number, so only a lookup by id needs
- * the map, filed when first looked up. See docs/design/memory-and-gc.md#backlog-filed-when-first-looked-up.
+ * the map, filed when first looked up. See docs/design/memory-and-gc.md#filed-when-first-looked-up.
  */
 export class HeldAllocations {
   readonly token = ++ledgers;
-  private readonly byId = new ChurnMap<string, HeldAllocation>();
-  private readonly unfiled = new Backlog<HeldAllocation>((a) => a.held === this.token);
+  private readonly byId = new RenewingMap<string, HeldAllocation>();
+  private readonly unfiled = new PendingList<HeldAllocation>((a) => a.held === this.token);
   private readonly file = (a: HeldAllocation): void => {
     a.filedById = true;
     this.byId.set(a.id, a);

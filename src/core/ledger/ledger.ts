@@ -1,8 +1,8 @@
 import { refuse } from '../errors.js';
 import { HeldAllocations } from './held-allocations.js';
-import type { CountingIds } from '../../lib/counting-ids.js';
-import { RecentCounts } from '../../lib/recent-counts.js';
-import { RecentIds } from '../../lib/recent-ids.js';
+import type { SequentialIds } from '../../lib/sequential-ids.js';
+import { RecentNumbers } from '../../lib/recent-numbers.js';
+import { RecentStrings } from '../../lib/recent-strings.js';
 import { ResourceTypes } from './resource-types.js';
 import { Shapes, type Shape } from './shapes.js';
 import type { HeldAllocation } from '../model.js';
@@ -39,7 +39,7 @@ export class Ledger {
    * Ended allocations by id; at each slot, `endedHow` is (shape number + 1) * 4 + index in HOW (0: in
    * `endedOwnShapes`). See docs/design/memory-and-gc.md#remembering-ended-allocations.
    */
-  private readonly ended: RecentIds | RecentCounts;
+  private readonly ended: RecentStrings | RecentNumbers;
   private readonly endedHow: Uint16Array;
   private readonly endedHolders: string[];
   private readonly endedOwnShapes = new Map<number, Shape>();
@@ -48,8 +48,8 @@ export class Ledger {
    * @param rememberEnded how many ended allocations are remembered for retried releases.
    * @param counted the source of every id when ids are counted (prefix and serial): they are then kept as numbers.
    */
-  constructor(rememberEnded: number, counted?: CountingIds) {
-    this.ended = counted === undefined ? new RecentIds(rememberEnded) : new RecentCounts(rememberEnded, counted);
+  constructor(rememberEnded: number, counted?: SequentialIds) {
+    this.ended = counted === undefined ? new RecentStrings(rememberEnded) : new RecentNumbers(rememberEnded, counted);
     this.endedHow = new Uint16Array(Math.max(0, rememberEnded));
     this.endedHolders = new Array<string>(Math.max(0, rememberEnded)).fill('');
   }

@@ -1,4 +1,4 @@
-import { HashBuckets } from '../../lib/hash-buckets.js';
+import { MultiMap } from '../../lib/multi-map.js';
 
 /** Requirements resolved to resource type indices and integer units, in request order. */
 export interface Shape {
@@ -11,7 +11,7 @@ export interface Shape {
  * arrays and an allocate builds none. See docs/design/memory-and-gc.md#interned-shapes.
  */
 export class Shapes {
-  private readonly byHash = new HashBuckets<Shape>();
+  private readonly byHash = new MultiMap<Shape>();
   /** Interned shapes by number, in the order they were first seen. */
   private readonly list: Shape[] = [];
   /**

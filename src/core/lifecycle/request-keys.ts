@@ -1,5 +1,5 @@
 import { BoundedMap } from '../../lib/bounded-map.js';
-import { ChurnMap } from '../../lib/churn-map.js';
+import { RenewingMap } from '../../lib/renewing-map.js';
 import type { HeldAllocation, QueuedRequest } from '../model.js';
 
 /** What an allocate with a request_id led to, for answering its retries alike. */
@@ -17,7 +17,7 @@ export type Settled = Exclude<KeyOutcome, { readonly kind: 'waiting' }>;
  * queue bounds them), so a retry cannot become a second request; the latest `limit` settled ones are kept.
  */
 export class RequestKeys {
-  private readonly waiting = new ChurnMap<string, QueuedRequest>();
+  private readonly waiting = new RenewingMap<string, QueuedRequest>();
   private readonly settled: BoundedMap<string, Settled>;
 
   constructor(limit: number) {

@@ -1,5 +1,5 @@
-import { Backlog } from '../../lib/backlog.js';
-import { ChurnMap } from '../../lib/churn-map.js';
+import { PendingList } from '../../lib/pending-list.js';
+import { RenewingMap } from '../../lib/renewing-map.js';
 import type { HeldAllocation, QueuedRequest } from '../model.js';
 
 /** What the index holds: waiting requests and live allocations. */
@@ -39,13 +39,13 @@ function named(slot: Slot): Entry {
 }
 
 /**
- * One client's entries by msg_id, in two short reused arrays until past LISTED, then a ChurnMap: a Map
+ * One client's entries by msg_id, in two short reused arrays until past LISTED, then a RenewingMap: a Map
  * emptied on every request rebuilds its table each time. See docs/design/memory-and-gc.md#the-cancel-index.
  */
 class ClientEntries {
   private readonly msgIds: number[] = [];
   private readonly entries: Slot[] = [];
-  private map: ChurnMap<number, Slot> | undefined;
+  private map: RenewingMap<number, Slot> | undefined;
 
   get size(): number {
     return this.map === undefined ? this.msgIds.length : this.map.size;
@@ -69,7 +69,7 @@ class ClientEntries {
       this.msgIds.push(msgId);
       this.entries.push(v);
     } else {
-      this.map = new ChurnMap();
+      this.map = new RenewingMap();
       for (let j = 0; j < this.msgIds.length; j++) this.map.set(this.msgIds[j]!, this.entries[j]!);
       this.msgIds.length = 0;
       this.entries.length = 0;
@@ -158,11 +158,11 @@ export class SourceIndex {
 
 /**
  * A SourceIndex filed only when a cancel first needs it, so most entries come and go unfiled; what
- * `get` names depends only on what is current. See docs/design/memory-and-gc.md#backlog-filed-when-first-looked-up.
+ * `get` names depends only on what is current. See docs/design/memory-and-gc.md#filed-when-first-looked-up.
  */
 export class LazySourceIndex {
   private readonly index = new SourceIndex();
-  private readonly unfiled: Backlog<Entry>;
+  private readonly unfiled: PendingList<Entry>;
   private readonly file = (e: Entry): void => {
     e.filedBySource = true;
     this.index.add(e.src, e.msgId, e);
@@ -171,7 +171,7 @@ export class LazySourceIndex {
 
   /** @param isCurrent true while a request waits or an allocation is live. */
   constructor(private readonly isCurrent: (e: Entry) => boolean) {
-    this.unfiled = new Backlog(isCurrent);
+    this.unfiled = new PendingList(isCurrent);
   }
 
   /** `e` now waits or is live. */

@@ -1,7 +1,7 @@
-import { HashBuckets } from '../../lib/hash-buckets.js';
-import { IdMinTree } from '../../lib/id-min-tree.js';
-import { IdPairMinTree } from '../../lib/id-pair-min-tree.js';
-import { MinTree } from '../../lib/min-tree.js';
+import { MultiMap } from '../../lib/multi-map.js';
+import { MinSegmentTree } from '../../lib/min-segment-tree.js';
+import { PairMinSegmentTree } from '../../lib/pair-min-segment-tree.js';
+import { DemandTree } from './demand-tree.js';
 import type { QueuedRequest } from '../model.js';
 
 /**
@@ -13,7 +13,7 @@ class Group {
   slots: (QueuedRequest | undefined)[] = [];
   /** Slots in use (live ones and holes): the next request takes slot `end`. */
   end = 0;
-  readonly tree: MinTree;
+  readonly tree: DemandTree;
   /** First slot that may still be live. */
   head = 0;
   live = 0;
@@ -45,7 +45,7 @@ class Group {
     /** Dense number of the group in the queue's type index. */
     readonly id: number,
   ) {
-    this.tree = new MinTree(types.length);
+    this.tree = new DemandTree(types.length);
     this.published = new Float64Array(types.length).fill(Infinity);
   }
 
@@ -165,12 +165,12 @@ const MOVED_FRONTS_MAX = 64;
  */
 export class WaitQueue {
   /** Groups by hash of (priority, types). */
-  private readonly byHash = new HashBuckets<Group>();
+  private readonly byHash = new MultiMap<Group>();
   /** Groups by id; ids of dropped groups are reused. */
   private readonly byId: (Group | undefined)[] = [];
   private readonly freeIds: number[] = [];
   /** Per resource type index: each group's lowest demand filed under that type. */
-  private readonly byType: (IdMinTree | undefined)[] = [];
+  private readonly byType: (MinSegmentTree | undefined)[] = [];
   /** Groups that became empty, oldest first (an entry is stale if its group was used again). */
   private idle: Group[] = [];
   /** Groups whose tree or published minimums are behind, to bring up to date before a search. */
@@ -201,7 +201,7 @@ export class WaitQueue {
   /** The front of the queue, or undefined when it must be found again. */
   private front: QueuedRequest | undefined;
   /** Per group id, (-priority, seq) of its first request, except for the moved fronts: the least pair is the front. */
-  private readonly fronts = new IdPairMinTree();
+  private readonly fronts = new PairMinSegmentTree();
   /** Groups whose first request may have changed since `fronts` was told, each listed once. */
   private readonly movedFronts: Group[] = [];
   /** Groups head() and firstFitting() have looked at so far: lets tests bound their cost without a clock. */
@@ -348,7 +348,7 @@ export class WaitQueue {
       // A type listed twice in one request (the manager refuses it) shares one entry.
       let v = low;
       for (let i = 0; i < types.length; i++) if (i !== j && types[i] === t && g.published[i]! < v) v = g.published[i]!;
-      (this.byType[t] ??= new IdMinTree()).set(g.id, v);
+      (this.byType[t] ??= new MinSegmentTree()).set(g.id, v);
     }
   }
 

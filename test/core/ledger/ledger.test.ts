@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../../src/core/ledger/ledger.js';
 import { CoreError } from '../../../src/core/errors.js';
 import type { HeldAllocation } from '../../../src/core/model.js';
-import { CountingIds } from '../../../src/lib/counting-ids.js';
+import { SequentialIds } from '../../../src/lib/sequential-ids.js';
 import type { Shape } from '../../../src/core/ledger/shapes.js';
 
 function allocation(id: string, types: number[], units: number[]): HeldAllocation {
@@ -107,7 +107,7 @@ describe('Ledger', () => {
   });
 
   it('remembers what each ended allocation held, its holder and how it ended, interned shape or not, with either kind of id', () => {
-    for (const counted of [undefined, new CountingIds('n')]) {
+    for (const counted of [undefined, new SequentialIds('n')]) {
       const l = new Ledger(50, counted);
       l.setCapacity('cpu', 10_000_000);
       l.setCapacity('gpu', 10_000_000);

@@ -1,8 +1,9 @@
 /**
- * The lookup half of RecentIds and RecentCounts: entry i sits in slot i % limit, filed in a map at
+ * The lookup half of RecentStrings and RecentNumbers: entry i sits in slot i % limit, filed in a map at
  * most once, when a lookup first needs it. See docs/design/memory-and-gc.md#remembering-ended-allocations.
+ * Kept for speed: filing every key as it comes costs figure 5 8% more instructions per op.
  */
-export class RingFiling<K> {
+export class LazyRingIndex<K> {
   /** Entries added before this many that are still remembered are filed in `filed`. */
   private filedUpTo = 0;
   private readonly filed = new Map<K, number>();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { IdPairMinTree } from '../../src/lib/id-pair-min-tree.js';
+import { PairMinSegmentTree } from '../../src/lib/pair-min-segment-tree.js';
 
-describe('IdPairMinTree', () => {
+describe('PairMinSegmentTree', () => {
   it('names no id when empty or when every pair was taken away', () => {
-    const t = new IdPairMinTree();
+    const t = new PairMinSegmentTree();
     expect(t.least()).toBe(-1);
     t.set(3, 1, 1);
     t.unset(3);
@@ -12,7 +12,7 @@ describe('IdPairMinTree', () => {
   });
 
   it('orders by the first number, then the second, then the id', () => {
-    const t = new IdPairMinTree();
+    const t = new PairMinSegmentTree();
     t.set(5, 2, 0);
     t.set(9, 1, 7);
     expect(t.least()).toBe(9);
@@ -27,7 +27,7 @@ describe('IdPairMinTree', () => {
   });
 
   it('follows the winner when its own pair changes', () => {
-    const t = new IdPairMinTree();
+    const t = new PairMinSegmentTree();
     t.set(0, 0, 0);
     t.set(1, 1, 0);
     expect(t.least()).toBe(0);
@@ -36,7 +36,7 @@ describe('IdPairMinTree', () => {
   });
 
   it('grows past its first size and keeps what it held', () => {
-    const t = new IdPairMinTree();
+    const t = new PairMinSegmentTree();
     t.set(4, -3, 10);
     t.set(1000, -3, 2);
     expect(t.least()).toBe(1000);

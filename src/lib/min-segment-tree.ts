@@ -1,8 +1,9 @@
 /**
  * A min segment tree over small ids that lists those whose value is at most a limit, in time
  * proportional to their number. See docs/design/queue-index.md#the-per-type-group-index.
+ * Kept apart from PairMinSegmentTree: one tree with a comparator costs figures 2d-2f 22% more instructions.
  */
-export class IdMinTree {
+export class MinSegmentTree {
   /** Leaves; always a power of two. */
   private size = 16;
   private data = new Float64Array(32).fill(Infinity);

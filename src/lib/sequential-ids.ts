@@ -8,8 +8,9 @@ const MAX_DIGITS = 16;
 /**
  * Ids `a1`, `a2`, ... made without V8's number-to-string cache; `countOf` reads the count back, so
  * an id can be kept as a number. See docs/design/memory-and-gc.md#counted-ids.
+ * Kept for speed: a template literal instead costs figure 5 6.7% more instructions per op.
  */
-export class CountingIds {
+export class SequentialIds {
   private thousands = 0;
   private head: string;
   /** The count asked for last, and its last three digits. */

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Backlog } from '../../src/lib/backlog.js';
+import { PendingList } from '../../src/lib/pending-list.js';
 
 interface Item {
   readonly n: number;
   current: boolean;
 }
 
-describe('Backlog', () => {
+describe('PendingList', () => {
   it('files exactly the items still current, in the order added, each once', () => {
     // add (a new item), end (an item stops being current), file (a lookup).
     const op = fc.oneof(
@@ -17,7 +17,7 @@ describe('Backlog', () => {
     );
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 400 }), (ops) => {
-        const backlog = new Backlog<Item>((i) => i.current);
+        const backlog = new PendingList<Item>((i) => i.current);
         const all: Item[] = [];
         let unfiledSince = 0;
         let current = 0;
@@ -50,7 +50,7 @@ describe('Backlog', () => {
 
   it('keeps every current item of a batch, however few or many of it are current', () => {
     for (let currentInBatch = 0; currentInBatch <= 64; currentInBatch++) {
-      const backlog = new Backlog<Item>((i) => i.current);
+      const backlog = new PendingList<Item>((i) => i.current);
       // A batch of 64 whose current items are spread through it (the first and last among them).
       const items = Array.from({ length: 64 }, (_, n) => ({ n, current: false }));
       for (let k = 0; k < currentInBatch; k++) items[Math.floor((k * 63) / Math.max(1, currentInBatch - 1))]!.current = true;
@@ -63,7 +63,7 @@ describe('Backlog', () => {
   });
 
   it('stays small when items come and go and nothing is ever looked up', () => {
-    const backlog = new Backlog<Item>((i) => i.current);
+    const backlog = new PendingList<Item>((i) => i.current);
     let most = 0;
     let previous: Item | undefined;
     for (let n = 0; n < 100_000; n++) {
@@ -79,7 +79,7 @@ describe('Backlog', () => {
   });
 
   it('drops items that end soon after they were added within 64 adds, however many others are current', () => {
-    const backlog = new Backlog<Item>((i) => i.current);
+    const backlog = new PendingList<Item>((i) => i.current);
     const longLived = Array.from({ length: 10_000 }, (_, n) => ({ n, current: true }));
     for (const item of longLived) backlog.add(item, longLived.length);
     let most = 0;

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { IdMinTree } from '../../src/lib/id-min-tree.js';
+import { MinSegmentTree } from '../../src/lib/min-segment-tree.js';
 
-function collect(t: IdMinTree, limit: number): number[] {
+function collect(t: MinSegmentTree, limit: number): number[] {
   const out: number[] = [];
   t.collect(limit, out);
   return out.sort((a, b) => a - b);
 }
 
-describe('IdMinTree', () => {
+describe('MinSegmentTree', () => {
   it('lists nothing when empty', () => {
-    expect(collect(new IdMinTree(), 1e9)).toEqual([]);
+    expect(collect(new MinSegmentTree(), 1e9)).toEqual([]);
   });
 
   it('lists exactly the ids whose value is at most the limit', () => {
-    const t = new IdMinTree();
+    const t = new MinSegmentTree();
     t.set(0, 5);
     t.set(3, 1);
     t.set(7, 5);
@@ -27,7 +27,7 @@ describe('IdMinTree', () => {
   });
 
   it('grows past its first size and keeps what it held', () => {
-    const t = new IdMinTree();
+    const t = new MinSegmentTree();
     t.set(2, 3);
     t.set(100, 2);
     t.set(1000, 1);
@@ -43,7 +43,7 @@ describe('IdMinTree', () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
-    const t = new IdMinTree();
+    const t = new MinSegmentTree();
     const values = new Map<number, number>();
     for (let step = 0; step < 2000; step++) {
       const id = rand(step < 1000 ? 40 : 300);

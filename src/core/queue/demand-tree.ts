@@ -2,7 +2,7 @@
  * Per-dimension minimum demands over slots, each request filed under one dimension it is blocked
  * on, so a search skips what cannot fit. See docs/design/queue-index.md#the-per-group-min-segment-tree.
  */
-export class MinTree {
+export class DemandTree {
   /** Leaves in the tree; always a power of two. */
   private size: number;
   private data: Float64Array;

@@ -1,11 +1,12 @@
-/** Deletions after which a ChurnMap moves to a fresh Map, at the least. */
+/** Deletions after which a RenewingMap moves to a fresh Map, at the least. */
 export const RENEW_AFTER = 1024;
 
 /**
  * A Map for keys that come and go all the time, moved to a fresh Map once per max(size, RENEW_AFTER)
- * deletions so its table stays young. See docs/design/memory-and-gc.md#churnmap.
+ * deletions so its table stays young. See docs/design/memory-and-gc.md#maps-that-churn.
+ * Kept for speed: a plain Map costs figure 1 6% more instructions per message.
  */
-export class ChurnMap<K, V> {
+export class RenewingMap<K, V> {
   private map = new Map<K, V>();
   private deleted = 0;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ChurnMap, RENEW_AFTER } from '../../src/lib/churn-map.js';
+import { RenewingMap, RENEW_AFTER } from '../../src/lib/renewing-map.js';
 
 type Op = { readonly set: number; readonly value: number } | { readonly delete: number };
 
@@ -14,12 +14,12 @@ const ops = fc.array(
   { minLength: 50, maxLength: 400 },
 );
 
-describe('ChurnMap', () => {
+describe('RenewingMap', () => {
   it('answers as a Map does, entries in the same order, whatever the sets and deletes', () => {
     fc.assert(
       // A move after as few as 1 to 8 deletions, so that sequences cross many moves.
       fc.property(ops, fc.integer({ min: 1, max: 8 }), (list: Op[], renewAfter) => {
-        const m = new ChurnMap<number, number>(renewAfter);
+        const m = new RenewingMap<number, number>(renewAfter);
         const model = new Map<number, number>();
         for (const op of list) {
           if ('set' in op) {
@@ -38,7 +38,7 @@ describe('ChurnMap', () => {
   });
 
   it('keeps its entries and their order across the moves to a fresh map', () => {
-    const m = new ChurnMap<string, number>();
+    const m = new RenewingMap<string, number>();
     const kept = ['k1', 'k2', 'k3'];
     kept.forEach((k, i) => m.set(k, i));
     // Enough deletions for several moves, with the three kept keys live throughout.

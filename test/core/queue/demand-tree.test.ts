@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MinTree } from '../../src/lib/min-tree.js';
+import { DemandTree } from '../../../src/core/queue/demand-tree.js';
 
 /** The earliest slot whose every demand fits `avail`, found by a plain scan. */
 function scan(leaves: (number[] | null)[], avail: number[]): number {
@@ -10,17 +10,17 @@ function scan(leaves: (number[] | null)[], avail: number[]): number {
 const NONE = [-Infinity, -Infinity, -Infinity];
 
 /** A tree over `leaves`, each live slot filed under dimension `filing(slot)`. */
-function treeOf(leaves: (number[] | null)[], dims: number, filing: (slot: number) => number = () => 0): MinTree {
-  const t = new MinTree(dims, leaves.length);
+function treeOf(leaves: (number[] | null)[], dims: number, filing: (slot: number) => number = () => 0): DemandTree {
+  const t = new DemandTree(dims, leaves.length);
   leaves.forEach((v, s) => {
     if (v !== null) t.set(s, filing(s), v[filing(s)]!);
   });
   return t;
 }
 
-describe('MinTree', () => {
+describe('DemandTree', () => {
   it('finds nothing when empty', () => {
-    const t = new MinTree(2);
+    const t = new DemandTree(2);
     expect(t.capacity).toBe(16);
     expect(t.findFirst([1e9, 1e9], NONE, () => [0, 0])).toBe(-1);
     expect(t.lowest(0)).toBe(Infinity);
@@ -68,14 +68,14 @@ describe('MinTree', () => {
   });
 
   it('treats equality as fitting', () => {
-    const t = new MinTree(1, 4);
+    const t = new DemandTree(1, 4);
     t.set(3, 0, 7);
     expect(t.findFirst([6], NONE, () => [7])).toBe(-1);
     expect(t.findFirst([7], NONE, () => [7])).toBe(3);
   });
 
   it('forgets an emptied slot', () => {
-    const t = new MinTree(1, 4);
+    const t = new DemandTree(1, 4);
     t.set(0, 0, 1);
     t.set(1, 0, 1);
     t.set(0, -1, 0);
@@ -86,7 +86,7 @@ describe('MinTree', () => {
   });
 
   it('updates ancestors when a slot is filed again', () => {
-    const t = new MinTree(2, 4);
+    const t = new DemandTree(2, 4);
     t.set(2, 0, 1);
     t.set(2, 1, 9);
     expect(t.lowest(0)).toBe(Infinity);
@@ -117,7 +117,7 @@ describe('MinTree', () => {
       return seed % n;
     };
     const size = 64;
-    const t = new MinTree(3, size);
+    const t = new DemandTree(3, size);
     const leaves: (number[] | null)[] = new Array(size).fill(null);
     const demandsOf = (s: number) => leaves[s]!;
     for (let step = 0; step < 3000; step++) {

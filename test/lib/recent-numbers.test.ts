@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { BoundedMap } from '../../src/lib/bounded-map.js';
-import { CountingIds } from '../../src/lib/counting-ids.js';
-import { RecentCounts } from '../../src/lib/recent-counts.js';
+import { SequentialIds } from '../../src/lib/sequential-ids.js';
+import { RecentNumbers } from '../../src/lib/recent-numbers.js';
 
-describe('RecentCounts', () => {
+describe('RecentNumbers', () => {
   it('remembers exactly what a BoundedMap does for ids added once, in any order, however reads interleave', () => {
-    const ids = new CountingIds('a');
+    const ids = new SequentialIds('a');
     // Allocations end in an order of their own: serials are added shuffled (a fixed walk).
     const serialOf = (i: number): number => ((i * 7919) % 6007) + 1;
     for (const limit of [0, 1, 2, 3, 7, 64, 1023, 1024, 3000]) {
       for (const readEvery of [1, 5, 13, 1000]) {
-        const log = new RecentCounts(limit, ids);
+        const log = new RecentNumbers(limit, ids);
         const values: number[] = [];
         const map = new BoundedMap<string, number>(limit);
         const get = (id: string): number | undefined => {

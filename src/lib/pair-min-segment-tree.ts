@@ -1,8 +1,9 @@
 /**
  * Names the id holding the least (first, second) pair, lowest id on a tie: O(1) to read, O(log n)
  * to set or unset. See docs/design/queue-index.md#the-front-of-the-queue.
+ * Kept apart from MinSegmentTree: one tree with a comparator costs figures 2d-2f 22% more instructions.
  */
-export class IdPairMinTree {
+export class PairMinSegmentTree {
   /** Leaves; always a power of two. */
   private size = 16;
   /** Per node (leaves from `size` on), the id of the least pair below it, or -1 for none. */

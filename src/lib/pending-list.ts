@@ -3,9 +3,10 @@ const RECENT = 64;
 
 /**
  * Items for an index filled only when a lookup first needs it: adding is one store, and an item
- * gone before the next lookup is never filed. See docs/design/memory-and-gc.md#backlog-filed-when-first-looked-up.
+ * gone before the next lookup is never filed. See docs/design/memory-and-gc.md#filed-when-first-looked-up.
+ * Kept for speed: filing eagerly costs figure 5 67% more instructions per op, and figure 4a 8% more heap.
  */
-export class Backlog<T> {
+export class PendingList<T> {
   /** The batch being filled: its first `recentCount` entries are the latest items. */
   private recent: (T | undefined)[] = new Array<T | undefined>(RECENT);
   private recentCount = 0;

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { BoundedMap } from '../../src/lib/bounded-map.js';
-import { RecentIds } from '../../src/lib/recent-ids.js';
+import { RecentStrings } from '../../src/lib/recent-strings.js';
 
 // Ids of varied lengths, so that batches split the joined text at uneven places.
 const idOf = (i: number): string => (i % 3 === 0 ? `k${i}` : i % 3 === 1 ? `id-${i}-${'x'.repeat(i % 7)}` : `${i}`);
 
-describe('RecentIds', () => {
+describe('RecentStrings', () => {
   it('remembers exactly what a BoundedMap does for keys added once, however reads interleave', () => {
     for (const limit of [0, 1, 2, 3, 7, 64, 1023, 1024, 1025, 3000]) {
       for (const readEvery of [1, 2, 5, 13, 1000]) {
-        const log = new RecentIds(limit);
+        const log = new RecentStrings(limit);
         const values: number[] = [];
         const map = new BoundedMap<string, number>(limit);
         const get = (k: string): number | undefined => {

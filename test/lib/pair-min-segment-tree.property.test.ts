@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IdPairMinTree } from '../../src/lib/id-pair-min-tree.js';
+import { PairMinSegmentTree } from '../../src/lib/pair-min-segment-tree.js';
 
 // The tree must name what a linear scan over an array of pairs by id names.
 
@@ -26,12 +26,12 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('unset' as const), id }) },
 );
 
-describe('IdPairMinTree against a linear scan', () => {
+describe('PairMinSegmentTree against a linear scan', () => {
   it('names the same id after every set and unset', () => {
     fc.assert(
       // size 'large': fast-check keeps arrays to about ten items unless told.
       fc.property(fc.array(op, { minLength: 1, maxLength: 300, size: 'large' }), (ops) => {
-        const t = new IdPairMinTree();
+        const t = new PairMinSegmentTree();
         const pairs: ([number, number] | undefined)[] = [];
         for (const o of ops) {
           if (o.kind === 'set') {

@@ -1,7 +1,10 @@
 const NONE: readonly never[] = Object.freeze([]);
 
-/** Items filed by a numeric hash the caller computes; the caller tells apart items that share a bucket. */
-export class HashBuckets<T> {
+/**
+ * Items filed by a numeric hash the caller computes; the caller tells apart items that share a bucket.
+ * Kept for speed: a Map keyed by strings costs figures 2d-2f 28% more instructions.
+ */
+export class MultiMap<T> {
   private readonly byHash = new Map<number, T[]>();
 
   /** The items filed under `hash` (often one, rarely more; empty when none). */
