@@ -66,11 +66,11 @@ describe('docs/protocol.md', () => {
     const body = code!.replace(/^import .*$/m, '');
     const run = new Function(...Object.keys(lib), `${body}\nreturn { node, manager, outcome };`) as (...args: unknown[]) => {
       node: { handle(line: string): string[] };
-      manager: { ledger: { allocationCount: number }; waiting: number };
+      manager: { allocationCount: number; waiting: number };
       outcome: { kind: string; allocation?: { id: string } };
     };
     const { manager, outcome } = run(...Object.values(lib));
     expect(outcome).toMatchObject({ kind: 'granted', allocation: { id: 'a1' } });
-    expect(manager.ledger.allocationCount).toBe(0);
+    expect(manager.allocationCount).toBe(0);
   });
 });

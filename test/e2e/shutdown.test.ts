@@ -9,6 +9,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Enough status requests that their replies (about 300 bytes each) overfill every pipe buffer. */
 const MANY_STATUS = `${Array.from({ length: 5000 }, (_, i) => envelope('c1', { type: 'status', msg_id: i + 1 })).join('\n')}\n`;
 
+/**
+ * Resolves once the node's first replies reach our unread stdout: it has then answered a
+ * whole input chunk, hundreds of replies, more than the pipe takes, so it owes some.
+ */
+async function repliesBackingUp(child: ReturnType<typeof start>): Promise<void> {
+  await once(child.stdout, 'readable');
+}
+
 /** Collects stderr and waits for the exit. */
 async function exitOf(child: ReturnType<typeof start>): Promise<{ code: number | null; stderr: string; ms: number }> {
   let stderr = '';
@@ -23,7 +31,7 @@ describe('stopping while stdout is not read', () => {
     const child = start(['--deterministic', '--shutdown-grace-ms', '300']);
     child.stdout.pause();
     child.stdin.write(MANY_STATUS);
-    await sleep(500);
+    await repliesBackingUp(child);
     const exited = exitOf(child);
     child.kill('SIGTERM');
     const r = await exited;
@@ -35,7 +43,7 @@ describe('stopping while stdout is not read', () => {
     const child = start(['--deterministic', '--shutdown-grace-ms', '60000']);
     child.stdout.pause();
     child.stdin.write(MANY_STATUS);
-    await sleep(500);
+    await repliesBackingUp(child);
     const exited = exitOf(child);
     child.kill('SIGTERM');
     await sleep(200);

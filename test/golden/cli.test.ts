@@ -31,6 +31,15 @@ function writeCase(name: string, value: unknown): string {
   return file;
 }
 
+/** Calls `each` on every item, `width` at a time: a slot takes the next item as soon as it is free. */
+async function inPool<T>(items: readonly T[], width: number, each: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const slot = async (): Promise<void> => {
+    while (next < items.length) await each(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: width }, slot));
+}
+
 const allocateGpu = (msgId: number, src = 'c1') => ({ src, dest: 'n1', body: { type: 'allocate', msg_id: msgId, requirements: [{ type: 'gpu', amount: 1 }] } });
 const grantedGpu = (inReplyTo: number) => ({ type: 'allocated', in_reply_to: inReplyTo, allocation_id: '.*', resources: { gpu: 1 } });
 
@@ -121,11 +130,11 @@ describe('harness cases through bin/golden', () => {
     const file = writeCase('silent', {
       description: 'A fresh node grants a gpu.',
       rules: ['grant'],
-      timeout_ms: 1000,
+      timeout_ms: 300,
       steps: [{ send: allocateGpu(1), expect: [grantedGpu(1)] }],
     });
     const r = run('--node', `echo starting up >&2; cat >/dev/null`, file);
-    expect(r.out).toContain('step 1, reply 1 of 1: timed out after 1000 ms with no reply');
+    expect(r.out).toContain('step 1, reply 1 of 1: timed out after 300 ms with no reply');
     expect(r.out).toContain(`      expected: {"src":"n1","dest":"c1","body":${JSON.stringify(grantedGpu(1))}}`);
     expect(r.out).toContain('      hint: does the node write each reply as one line and flush stdout at once');
     expect(r.out).toContain('    case: A fresh node grants a gpu.');
@@ -206,9 +215,10 @@ describe('the command line', () => {
     expect(r.lines).toEqual(['PASS harness/sample-allocate', 'PASS harness/sample-queued', '2 passed, 0 failed']);
     expect(run('no/such/path').status).toBe(2);
     expect(run('--frobnicate').status).toBe(2);
-    expect(run('--help').out).toContain('--timeout MS');
+    const help = run('--help').out;
+    expect(help).toContain('--timeout MS');
     expect(run('--filter', 'no-fixture-has-this-name').status).toBe(2);
-    expect(run('--help').out).toContain('Usage: golden');
+    expect(help).toContain('Usage: golden');
   });
 });
 
@@ -216,19 +226,16 @@ describe('a node that never re-drains its queue', () => {
   it('fails exactly the cases where a release must grant a waiting request', async () => {
     const fixtures = discover([`${root}fixtures/harness`]);
     const failedLabels: string[] = [];
-    // Four at a time with a 1 s timeout: the broken node simply never sends the grant.
-    for (let i = 0; i < fixtures.length; i += 4) {
-      await Promise.all(
-        fixtures.slice(i, i + 4).map(async (f) => {
-          const c = { ...parseCase(JSON.parse(readFileSync(f.path, 'utf8')), 'x'), timeoutMs: 1000 };
-          const outcome = await runHarnessCase(c, noDrainNode);
-          if (outcome.result === 'fail') {
-            failedLabels.push(label(f));
-            expect(outcome.details[0]).toMatch(/^step \d+, reply [2-9] of \d+: timed out after 1000 ms/);
-          }
-        }),
-      );
-    }
+    // Eight at a time with a 2 s timeout (startup included, eight starting at once take about 0.5 s):
+    // the broken node simply never sends the grant.
+    await inPool(fixtures, 8, async (f) => {
+      const c = { ...parseCase(JSON.parse(readFileSync(f.path, 'utf8')), 'x'), timeoutMs: 2000 };
+      const outcome = await runHarnessCase(c, noDrainNode);
+      if (outcome.result === 'fail') {
+        failedLabels.push(label(f));
+        expect(outcome.details[0]).toMatch(/^step \d+, reply [2-9] of \d+: timed out after 2000 ms/);
+      }
+    });
     expect(failedLabels.sort()).toEqual([
       'harness/backfill-grants-fitting-newcomer',
       'harness/drain-answers-original-msg-id',
@@ -245,10 +252,10 @@ describe('a node that never re-drains its queue', () => {
 
   it('gets a FAIL line and a non-zero exit from bin/golden', () => {
     const c = JSON.parse(readFileSync(`${root}fixtures/harness/drain-grants-waiting-request.json`, 'utf8'));
-    const file = writeCase('no-drain', { ...c, timeout_ms: 1500 });
+    const file = writeCase('no-drain', { ...c, timeout_ms: 1000 });
     const r = run('--node', noDrainNode, file);
     expect(r.lines[0]).toMatch(/^FAIL /);
-    expect(r.out).toContain('step 3, reply 2 of 2: timed out after 1500 ms');
+    expect(r.out).toContain('step 3, reply 2 of 2: timed out after 1000 ms');
     expect(r.lines.at(-1)).toBe('0 passed, 1 failed');
     expect(r.status).toBe(1);
   });
@@ -261,14 +268,12 @@ describe('the rules the harness cases check', () => {
     for (const { f, c } of cases) expect(c.rules.length, label(f)).toBeGreaterThan(0);
     const fifo = `${ourNode} --policy fifo`;
     const failures = new Map<string, readonly string[]>();
-    for (let i = 0; i < cases.length; i += 8) {
-      await Promise.all(
-        cases.slice(i, i + 8).map(async ({ f, c }) => {
-          const outcome = await runHarnessCase(c, fifo);
-          if (outcome.result === 'fail') failures.set(label(f), outcome.details);
-        }),
-      );
-    }
+    // Eight at a time; one case fails by a missing grant, so 3 s stands in for its 5 s timeout
+    // (startup included: eight nodes starting at once answer within about 0.7 s here).
+    await inPool(cases, 8, async ({ f, c }) => {
+      const outcome = await runHarnessCase({ ...c, timeoutMs: 3000 }, fifo);
+      if (outcome.result === 'fail') failures.set(label(f), outcome.details);
+    });
     expect(failures.size).toBe(6);
     for (const [l, details] of failures) expect(details, l).toContain(`rule checked: backfill: ${RULES.backfill}`);
   });

@@ -20,7 +20,8 @@ describe.each([
   ['golden transcripts', transcripts],
   ['harness cases', cases],
 ])('%s pass against resource-node', (_, fixtures) => {
-  it.each(fixtures.map((f) => [label(f), f] as const))('%s', async (_, f) => {
+  // Each fixture starts its own node; several run at once (vitest's maxConcurrency) while others wait on pipes.
+  it.concurrent.for(fixtures.map((f) => [label(f), f] as const))('%s', async ([, f], { expect }) => {
     const { outcome } = await runFixture(f, ourNode);
     expect(outcome.result === 'fail' ? outcome.details.join('\n') : 'pass').toBe('pass');
   });

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ResourceManager } from '../../src/core/manager.js';
@@ -170,6 +171,15 @@ function run(policy: Policy, config: RunConfig, ops: Op[]): void {
   });
 }
 
+// Checked after every step of every run: expect() runs only on a difference, which it then
+// reports (a deep-equal pass under node:util implies a toEqual pass), so passing steps stay cheap.
+function same(actual: unknown, expected: unknown, message?: string): void {
+  if (!Object.is(actual, expected)) expect(actual, message).toBe(expected);
+}
+function equal(actual: unknown, expected: unknown, message?: string): void {
+  if (!isDeepStrictEqual(actual, expected)) expect(actual, message).toEqual(expected);
+}
+
 function checkInvariants(manager: ResourceManager, model: ReferenceQueue, pending: Set<number>, categories: ReferenceCategories): void {
   const ledger = manager;
   const live = [...ledger.liveAllocations()];
@@ -178,21 +188,21 @@ function checkInvariants(manager: ResourceManager, model: ReferenceQueue, pendin
     const allocated = ledger.allocatedOf(t);
     const free = ledger.freeOf(t);
     // Amounts are exact: integer thousandths throughout.
-    for (const v of [capacity, allocated, free]) expect(Number.isSafeInteger(v)).toBe(true);
+    for (const v of [capacity, allocated, free]) same(Number.isSafeInteger(v), true);
     // allocated + free = capacity, with free clamped at 0 when capacity shrank below what is held.
-    expect(free).toBe(Math.max(0, capacity - allocated));
-    if (allocated <= capacity) expect(allocated + free).toBe(capacity);
-    expect(allocated).toBe(live.reduce((sum, a) => sum + a.units.reduce((s, u, i) => s + (a.types[i] === t ? u : 0), 0), 0));
-    expect([capacity, allocated]).toEqual([model.capacity[t], model.allocated[t]]);
+    same(free, Math.max(0, capacity - allocated));
+    if (allocated <= capacity) same(allocated + free, capacity);
+    same(allocated, live.reduce((sum, a) => sum + a.units.reduce((s, u, i) => s + (a.types[i] === t ? u : 0), 0), 0));
+    equal([capacity, allocated], [model.capacity[t], model.allocated[t]]);
   }
-  expect(live.map(asModel).sort((a, b) => a.msgId - b.msgId)).toEqual([...model.live.values()].sort((a, b) => a.msgId - b.msgId));
+  equal(live.map(asModel).sort((a, b) => a.msgId - b.msgId), [...model.live.values()].sort((a, b) => a.msgId - b.msgId));
   // Every waiting request is still waiting, in arrival order, or was granted exactly once.
   const waiting = manager.waitingRequests().map((w) => w.msgId);
-  expect(waiting).toEqual(model.waiting.map((w) => w.msgId));
-  expect(new Set(waiting)).toEqual(pending);
-  expect(manager.waiting).toBe(pending.size);
+  equal(waiting, model.waiting.map((w) => w.msgId));
+  equal(new Set(waiting), pending);
+  same(manager.waiting, pending.size);
   for (const [name, c] of categories.byName) {
-    expect(manager.categoryStatus().get(name)).toEqual({ limit: c.limit, running: c.running, waiting: c.waiting });
+    equal(manager.categoryStatus().get(name), { limit: c.limit, running: c.running, waiting: c.waiting });
   }
 }
 

@@ -81,7 +81,8 @@ describe('SourceIndex', () => {
           for (let id = 1; id <= 12; id++) {
             const all = byId.get(id) ?? [];
             const newest = all.length === 0 ? undefined : all.reduce((x, y) => (y.seq > x.seq ? y : x));
-            expect(index.get(src, id)).toBe(newest);
+            // About 400,000 lookups a run: expect() runs only on a difference, which it then reports.
+            if (index.get(src, id) !== newest) expect(index.get(src, id)).toBe(newest);
           }
         }
       }),
