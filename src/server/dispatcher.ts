@@ -61,12 +61,13 @@ export class Dispatcher {
 
   /** The reply's line; a reply that cannot be written (a bug) becomes code 13, so a reply still goes out. */
   private replyText(request: Request, result: HandlerResult, lineNo: number): string {
-    const reply = { dest: request.src, via: request.via, inReplyTo: request.msgId };
     try {
-      return encode(this.node.nodeId, { ...reply, type: result.type, fields: result.fields });
+      // One literal in the shape every Outgoing has: a spread here halved throughput (figure 1).
+      return encode(this.node.nodeId, { dest: request.src, via: request.via, type: result.type, inReplyTo: request.msgId, fields: result.fields });
     } catch (e) {
       this.log(`line ${lineNo}: crash writing the reply ${JSON.stringify(result.type)}: ${printable(e instanceof Error ? e.message : String(e))}`);
-      return encode(this.node.nodeId, { ...reply, type: 'error', fields: { code: ERRORS.crash.code, text: "internal error writing the reply; see the node's stderr" } });
+      const fields = { code: ERRORS.crash.code, text: "internal error writing the reply; see the node's stderr" };
+      return encode(this.node.nodeId, { dest: request.src, via: request.via, type: 'error', inReplyTo: request.msgId, fields });
     }
   }
 
