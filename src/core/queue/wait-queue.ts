@@ -202,6 +202,9 @@ export class WaitQueue {
   private front: QueuedRequest | undefined;
   /** Per group id, (-priority, seq) of its first request, except for the moved fronts: the least pair is the front. */
   private readonly fronts = new PairMinSegmentTree();
+  /** Groups holding a request, and the group that last went from empty to holding one. */
+  private liveGroups = 0;
+  private lastFilled: Group | undefined;
   /** Groups whose first request may have changed since `fronts` was told, each listed once. */
   private readonly movedFronts: Group[] = [];
   /** Groups head() and firstFitting() have looked at so far: lets tests bound their cost without a clock. */
@@ -218,7 +221,11 @@ export class WaitQueue {
     w.types = g.types;
     g.append(w);
     // A newcomer comes last in its group: it is the group's first only in an empty one.
-    if (g.live === 1) this.frontMoved(g);
+    if (g.live === 1) {
+      this.frontMoved(g);
+      this.liveGroups++;
+      this.lastFilled = g;
+    }
     this.markStale(g);
     // A group kept out of the last search's candidates may hold a fit now.
     this.openKept = false;
@@ -233,6 +240,7 @@ export class WaitQueue {
     if (g === undefined) return;
     g.remove(w);
     this.frontMoved(g);
+    if (g.live === 0) this.liveGroups--;
     this.markStale(g);
     this.count--;
     if (w === this.front) this.front = undefined;
@@ -281,6 +289,7 @@ export class WaitQueue {
   private drop(g: Group): void {
     g.listed = false;
     if (g === this.lastGroup) this.lastGroup = undefined;
+    if (g === this.lastFilled) this.lastFilled = undefined;
     this.byHash.delete(g.hash, g);
     // Its id may go to a new group: it must publish +infinity (it is empty) before it goes.
     if (g.stale) {
@@ -360,8 +369,14 @@ export class WaitQueue {
   head(): QueuedRequest | undefined {
     if (this.count === 0) return undefined;
     if (this.front === undefined) {
-      if (this.movedFronts.length > 0) this.fileFronts();
       this.groupsLookedAt++;
+      // One group holds every waiting request (a saturated pool): its first is the front.
+      const sole = this.lastFilled;
+      if (this.liveGroups === 1 && sole !== undefined && sole.live > 0) {
+        this.front = sole.first();
+        return this.front;
+      }
+      if (this.movedFronts.length > 0) this.fileFronts();
       this.front = this.byId[this.fronts.least()]!.first();
     }
     return this.front;
