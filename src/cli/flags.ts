@@ -1,4 +1,5 @@
 import { capacityProblem } from '../core/ledger/amounts.js';
+import { POLICY_NAMES } from '../core/policy/index.js';
 import { DEFAULT_CONFIG, type NodeConfig } from '../server/config.js';
 
 /** The longest --max-line-bytes: a line is decoded into one string, and V8 strings stop short of 512 MiB. */
@@ -79,8 +80,9 @@ export function parseFlags(argv: readonly string[]): Command {
         break;
       case '--policy': {
         const p = value();
-        if (p !== 'backfill' && p !== 'fifo') throw new FlagError(`--policy must be backfill or fifo, not ${JSON.stringify(p)}`);
-        config = { ...config, policy: p };
+        const policy = POLICY_NAMES.find((name) => name === p);
+        if (policy === undefined) throw new FlagError(`--policy must be ${POLICY_NAMES.join(' or ')}, not ${JSON.stringify(p)}`);
+        config = { ...config, policy };
         break;
       }
       case '--max-bypass':

@@ -411,7 +411,7 @@ export class ResourceManager {
   }
 
   /** Refuses (invalid) when `name` is a member type: a pool's capacity is its member count. */
-  checkCapacitySettable(name: string): void {
+  private checkCapacitySettable(name: string): void {
     const t = this.ledger.types.indexOf(name);
     if (t >= 0) this.pools.checkCapacitySettable(t, name);
   }

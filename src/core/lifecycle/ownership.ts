@@ -13,11 +13,6 @@ export class Ownership {
     this.admins = new Set(admins);
   }
 
-  /** True when `by`, who does not hold `a`, may release or renew it anyway. */
-  isAdmin(by: string): boolean {
-    return this.admins.has(by);
-  }
-
   /** Refuses (conflict) unless `by` holds live allocation `a` or is an admin; true when `by` is not the holder. */
   checkLive(a: Allocation, by: string | undefined, verb: 'release' | 'renew'): boolean {
     if (by === undefined || by === a.src) return false;
