@@ -140,16 +140,20 @@ export function attachStdio(node: ResourceNode, o: StdioOptions): { stop: () => 
     }
   };
 
+  const stopReading = (): void => {
+    stopping = true;
+    if (timer !== undefined) clearTimeout(timer);
+    o.input.off('data', onData);
+    o.input.pause();
+  };
+
   const stop = (): void => {
     if (stopping) {
       // A second stop: give up at once on whatever is still unwritten.
       end({ undelivered: unconfirmed, gaveUp: true });
       return;
     }
-    stopping = true;
-    if (timer !== undefined) clearTimeout(timer);
-    o.input.off('data', onData);
-    o.input.pause();
+    stopReading();
     readWhatWasTaken();
     flush();
     if (unconfirmed === 0) {
@@ -161,10 +165,7 @@ export function attachStdio(node: ResourceNode, o: StdioOptions): { stop: () => 
   };
 
   o.output.on('error', (e: NodeJS.ErrnoException) => {
-    stopping = true;
-    if (timer !== undefined) clearTimeout(timer);
-    o.input.off('data', onData);
-    o.input.pause();
+    stopReading();
     end({ undelivered: unconfirmed + batch.length, error: e, gaveUp: false });
   });
 
