@@ -23,7 +23,7 @@ Flags:
                        repeatable: repeats merge, a later value for a type wins
   --pool T=M1,M2,...   a resource type made of named members; repeatable
   --deterministic      ids alloc-1, alloc-2, ... and a virtual clock moved by "tick"
-  --policy P           backfill | fifo: how the queue drains    (default backfill)
+  --policy P           backfill | fifo | drf: how the queue drains (default backfill)
   --max-bypass N       grants that may pass the head of the queue before it reserves (default 100)
   --max-queue N        most requests waiting at once            (default 100000)
   --max-jobs N         most jobs kept, running and waiting      (default 1000000)
@@ -81,7 +81,7 @@ export function parseFlags(argv: readonly string[]): Command {
       case '--policy': {
         const p = value();
         const policy = POLICY_NAMES.find((name) => name === p);
-        if (policy === undefined) throw new FlagError(`--policy must be ${POLICY_NAMES.join(' or ')}, not ${JSON.stringify(p)}`);
+        if (policy === undefined) throw new FlagError(`--policy must be ${POLICY_NAMES.slice(0, -1).join(', ')} or ${POLICY_NAMES.at(-1)}, not ${JSON.stringify(p)}`);
         config = { ...config, policy };
         break;
       }

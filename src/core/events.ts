@@ -1,5 +1,6 @@
 import type { Job } from './jobs/categories.js';
 import type { Allocation, WaitingRequest } from './model.js';
+import type { TenantView } from './tenants/tenants.js';
 
 /**
  * Every change of state, in the order it happened: the one stream that replies, and a
@@ -21,7 +22,9 @@ export type CoreEvent =
   | { readonly kind: 'capacity_set'; readonly capacity: readonly (readonly [type: number, units: number])[] }
   | { readonly kind: 'jobs_submitted'; readonly category: string; readonly limit: number; readonly jobs: number; readonly src: string }
   | { readonly kind: 'job_started'; readonly job: Job }
-  | { readonly kind: 'job_completed'; readonly category: string; readonly jobId: string };
+  | { readonly kind: 'job_completed'; readonly category: string; readonly jobId: string }
+  /** A tenant's weight or quota was set; `view` is the tenant after it. */
+  | { readonly kind: 'tenant_set'; readonly view: TenantView };
 
 /** The events that owe a message to a client other than the one whose call caused them. */
 export type OwedEvent = Extract<CoreEvent, { readonly kind: 'granted' | 'timed_out' | 'lease_expired' | 'job_started' }>;

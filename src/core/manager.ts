@@ -13,11 +13,14 @@ import { Ownership } from './lifecycle/ownership.js';
 import { RequestKeys, type KeyOutcome } from './lifecycle/request-keys.js';
 import { LazySourceIndex, isAllocation } from './lifecycle/source-index.js';
 import type { AllocateOptions, Allocation, HeldAllocation, QueuedRequest, Requester, WaitingRequest } from './model.js';
-import { StarvationGuard, createPolicy, type Policy, type PolicyName, type WaitReason } from './policy/index.js';
+import { StarvationGuard, createPolicy, quotaHeld, type Policy, type PolicyContext, type PolicyName, type WaitReason } from './policy/index.js';
 import { WaitQueue, ahead } from './queue/wait-queue.js';
 import type { Store } from './store.js';
+import { Lanes } from './tenants/lanes.js';
+import { Tenants, type TenantSettings, type TenantView } from './tenants/tenants.js';
 
 export type { Requirement } from './ledger/requirements.js';
+export type { TenantSettings, TenantView } from './tenants/tenants.js';
 
 export interface ManagerOptions {
   /** Total capacity per resource type, in wire amounts. */
@@ -49,6 +52,8 @@ export interface ManagerOptions {
   readonly admins?: Iterable<string>;
   /** Where every change of state is recorded as it happens (see Store); none by default. */
   readonly store?: Store;
+  /** Tenants' weights and quotas (docs/policies.md). */
+  readonly tenants?: Iterable<readonly [string, TenantSettings]>;
 }
 
 const NO_EVENTS: readonly OwedEvent[] = Object.freeze([]);
@@ -58,11 +63,11 @@ export type AllocateOutcome =
   | {
       readonly kind: 'queued';
       readonly request: WaitingRequest;
-      /** Not enough is free (`resources`), or others stand in front (`order`). */
+      /** Not enough is free (`resources`), others stand in front (`order`), or its tenant's quota (`quota`). */
       readonly reason: WaitReason;
-      /** Free units of each requested type, in request order. */
+      /** Free units of each requested type, in request order (under `quota`: what the quota still allows, at most free). */
       readonly available: readonly number[];
-      /** Units of the first requested type that does not fit. */
+      /** Units of the first requested type that does not fit (under `quota`: the first over it). */
       readonly required: number;
     };
 
@@ -86,6 +91,9 @@ export class ResourceManager {
   private readonly pools = new Pools();
   private readonly queue = new WaitQueue();
   private readonly policy: Policy;
+  /** What the policy reads; its lanes appear once a quota is set or under fair share. */
+  private readonly policyContext: PolicyContext;
+  private readonly tenants: Tenants;
   private readonly guard: StarvationGuard;
   private readonly ownership: Ownership;
   private readonly deadlines = new DeadlineHeap<Deadline>((d) => this.isCurrent(d));
@@ -124,7 +132,15 @@ export class ResourceManager {
     this.requirements = new Requirements(this.ledger.types, this.pools, this.ledger.shapes);
     this.policyName = options.policy ?? 'backfill';
     this.guard = new StarvationGuard(options.maxBypass ?? 100);
-    this.policy = createPolicy(this.policyName, { queue: this.queue, ledger: this.ledger }, this.guard);
+    this.policyContext = { queue: this.queue, ledger: this.ledger, lanes: undefined };
+    this.policy = createPolicy(this.policyName, this.policyContext, this.guard);
+    this.tenants = new Tenants(this.ledger, this.policyName === 'drf');
+    let configured = false;
+    for (const [name, settings] of options.tenants ?? []) {
+      this.tenants.configure(name, settings);
+      configured = true;
+    }
+    if (configured || this.policyName === 'drf') this.activateTenants();
   }
 
   // ---- what is known: read-only views for status, tools and tests -------------------
@@ -204,6 +220,11 @@ export class ResourceManager {
     return this.ownership.admins;
   }
 
+  /** The tenants status lists, in the order first known; undefined while no tenant feature is in use. */
+  tenantViews(): TenantView[] | undefined {
+    return this.tenants.active ? this.tenants.views() : undefined;
+  }
+
   // ---- allocate ----------------------------------------------------------------------
 
   /** Grants the requirements now if they fit (and the policy allows), else queues them. */
@@ -215,12 +236,22 @@ export class ResourceManager {
       if (seen !== undefined) return this.replay(seen, types, units, options!.requestId!);
     }
     const seq = ++this.seq;
+    const tenant = options?.tenant ?? who.src;
+    let held = false;
+    if (options?.tenant !== undefined) this.activateTenants();
+    if (this.tenants.quotas) {
+      const t = this.tenants.get(tenant);
+      if (t?.quota !== undefined) {
+        this.tenants.checkQuota(t, types, units);
+        held = t.wouldPass(types, units);
+      }
+    }
     // Under every policy, a request that fits with nothing waiting in front of it is granted
     // (a newcomer stands behind every waiting request of its priority). This common case
     // builds no waiting request.
-    const front = this.queue.head();
+    const front = this.policy.front();
     const fits = this.ledger.fits(types, units);
-    if (fits && (front === undefined || (options?.priority ?? 0) > (front.options?.priority ?? 0))) {
+    if (fits && !held && (front === undefined || (options?.priority ?? 0) > (front.options?.priority ?? 0))) {
       this.checkAllocationLimit();
       return { kind: 'granted', allocation: this.grant(who, types, units, options, undefined) };
     }
@@ -239,8 +270,12 @@ export class ResourceManager {
       slot: -1,
       group: undefined,
       filedBySource: false,
+      tenant,
+      account: undefined,
+      lane: undefined,
     };
-    const outcome = this.admit(w, front);
+    // Held by its own tenant's quota: it waits for its tenant to release, whatever is free.
+    const outcome = held ? this.enqueue(w, 'quota', undefined) : this.admit(w, front);
     if (key !== undefined && outcome.kind === 'queued') this.requestKeys.wait(key, w);
     return outcome;
   }
@@ -252,8 +287,10 @@ export class ResourceManager {
     const admission = this.policy.admit(w, front);
     if (admission.kind === 'wait') return this.enqueue(w, admission.reason, admission.reserve);
     this.checkAllocationLimit();
+    // A front held by its tenant's quota is not waiting for room: passing it counts for nothing.
+    const passed = quotaHeld(front) ? undefined : front;
     const allocation = this.grant(w, w.types, w.units, w.options, undefined);
-    this.policy.granted(w, front);
+    this.policy.granted(w, passed);
     return { kind: 'granted', allocation };
   }
 
@@ -268,12 +305,19 @@ export class ResourceManager {
     }
     this.queue.add(w);
     this.bySource.add(w);
+    if (this.tenants.active) {
+      const t = (w.account = this.tenants.of(w.tenant));
+      if (w.options?.tenant !== undefined) t.named = true;
+      t.queued++;
+      this.policyContext.lanes?.add(w, t);
+    }
     this.store?.record({ kind: 'queued', request: w });
     return this.queued(w, reason, reserve);
   }
 
   /** The queued outcome of `w`: free units per requested type, and the first requested amount that does not fit. */
   private queued(w: QueuedRequest, reason: WaitReason, reserve: readonly number[] | undefined): AllocateOutcome {
+    if (reason === 'quota') return this.heldByQuota(w);
     const ledger = this.ledger;
     let required = w.units[0]!;
     for (let i = 0; i < w.types.length; i++) {
@@ -284,6 +328,19 @@ export class ResourceManager {
       }
     }
     return { kind: 'queued', request: w, reason, available: this.availableFor(w.types), required };
+  }
+
+  /** The queued outcome of `w`, held by its tenant's quota: what the quota still allows, and the first amount over it. */
+  private heldByQuota(w: QueuedRequest): AllocateOutcome {
+    const t = w.account!;
+    const available = new Array<number>(w.types.length);
+    let required = -1;
+    for (let i = 0; i < w.types.length; i++) {
+      const type = w.types[i]!;
+      available[i] = Math.min(this.ledger.freeOf(type), t.headroom(type));
+      if (required < 0 && t.wouldPass([type], [w.units[i]!])) required = w.units[i]!;
+    }
+    return { kind: 'queued', request: w, reason: 'quota', available, required };
   }
 
   /** Free units of each of `types`, in order. */
@@ -306,8 +363,8 @@ export class ResourceManager {
         return { kind: 'granted', allocation: seen.allocation };
       case 'waiting': {
         const w = seen.request;
-        const reason: WaitReason = this.ledger.fits(w.types, w.units) ? 'order' : 'resources';
-        const front = this.queue.head();
+        const reason: WaitReason = quotaHeld(w) ? 'quota' : this.ledger.fits(w.types, w.units) ? 'order' : 'resources';
+        const front = this.policy.front();
         const reserve = front !== undefined && front !== w ? this.policy.reserveOf(front) : undefined;
         return this.queued(w, reason, reserve);
       }
@@ -364,7 +421,7 @@ export class ResourceManager {
     const found = this.bySource.get(src, msgId);
     if (found === undefined) throw refuse.unknown(words`no waiting request with ${input('msgId')} ${msgId} from ${JSON.stringify(src)}`);
     if (isAllocation(found)) throw refuse.conflict(`request ${msgId} was already granted as ${JSON.stringify(found.id)}: release it instead`);
-    this.withdraw(found);
+    this.withdraw(found, false);
     const key = found.options?.requestId;
     if (key !== undefined) this.requestKeys.settle(RequestKeys.of(src, key), { kind: 'cancelled', request: found });
     this.store?.record({ kind: 'cancelled', request: found });
@@ -406,8 +463,49 @@ export class ResourceManager {
       throw refuse.limit(`too many resource types: ${types} known and ${added} new, limit ${MAX_RESOURCE_TYPES}`);
     }
     const capacity = list.map(([name, amount]) => [this.ledger.setCapacity(name, toUnits(amount)), toUnits(amount)] as const);
+    // Every share is a fraction of capacity.
+    this.policyContext.lanes?.refileAll();
     this.store?.record({ kind: 'capacity_set', capacity });
     return this.drain(undefined) ?? NO_EVENTS;
+  }
+
+  // ---- tenants -------------------------------------------------------------------------
+
+  /**
+   * Sets a tenant's weight and quota (given parts only; an empty quota removes the limits).
+   * Lowering a quota below what is held takes nothing back; raising one may grant waiting requests.
+   */
+  setTenant(name: string, settings: TenantSettings): { view: TenantView; events: readonly OwedEvent[] } {
+    const t = this.tenants.configure(name, settings);
+    this.activateTenants();
+    this.enableLanes();
+    this.policyContext.lanes?.shareChanged(t);
+    const view = this.tenants.view(t);
+    this.store?.record({ kind: 'tenant_set', view });
+    return { view, events: this.drain(undefined) ?? NO_EVENTS };
+  }
+
+  /** Starts keeping holdings per tenant, from what is held and waiting now. Once on, it stays on. */
+  private activateTenants(): void {
+    if (this.tenants.active) return;
+    this.tenants.active = true;
+    for (const a of this.ledger.liveAllocations()) {
+      a.account = this.tenants.of(a.tenant);
+      this.tenants.hold(a.account, a.types, a.units);
+    }
+    for (const w of this.queue.toArray()) {
+      w.account = this.tenants.of(w.tenant);
+      w.account.queued++;
+    }
+    this.enableLanes();
+  }
+
+  /** Files waiting requests by tenant too, once a policy needs it: fair share, or a quota to respect. */
+  private enableLanes(): void {
+    if (this.policyContext.lanes !== undefined || !(this.policyName === 'drf' || this.tenants.quotas)) return;
+    const lanes = new Lanes((t) => this.tenants.dominantShare(t) / t.weight);
+    for (const w of this.queue.toArray()) lanes.add(w, w.account!);
+    this.policyContext.lanes = lanes;
   }
 
   /** Refuses (invalid) when `name` is a member type: a pool's capacity is its member count. */
@@ -452,7 +550,7 @@ export class ResourceManager {
       let e: OwedEvent;
       if (d.kind === 'timeout') {
         const w = d.request;
-        this.withdraw(w);
+        this.withdraw(w, false);
         const key = w.options?.requestId;
         if (key !== undefined) this.requestKeys.settle(RequestKeys.of(w.src, key), { kind: 'timed_out', request: w });
         e = { kind: 'timed_out', request: w };
@@ -488,13 +586,15 @@ export class ResourceManager {
     for (;;) {
       // At the limit of live allocations, waiting requests wait on until one ends.
       if (this.ledger.allocationCount >= this.maxAllocations) return events;
-      const front = queue.head();
+      const front = this.policy.front();
       if (front === undefined) return events;
       const w = this.policy.next(front);
       if (w === undefined) return events;
-      this.withdraw(w);
+      // A front held by its tenant's quota is not waiting for room: passing it counts for nothing.
+      const passed = w === front || quotaHeld(front) ? undefined : front;
+      this.withdraw(w, true);
       const e: OwedEvent = { kind: 'granted', allocation: this.grant(w, w.types, w.units, w.options, w), request: w };
-      this.policy.granted(w, w === front ? undefined : front);
+      this.policy.granted(w, passed);
       // Most drains grant one request or none: a one-element array is the smallest there is.
       if (events === undefined) events = [e];
       else events.push(e);
@@ -521,11 +621,15 @@ export class ResourceManager {
       members: this.pools.declared ? this.pools.take(id, types, units) : undefined,
       leaseMs: -1,
       leaseDeadline: -1,
+      tenant: options?.tenant ?? who.src,
+      priority: options?.priority ?? 0,
       held: 0,
       filedById: false,
       filedBySource: false,
+      account: undefined,
     };
     this.ledger.add(a);
+    if (this.tenants.active) this.holdFor(a, waited, options?.tenant !== undefined);
     this.bySource.add(a);
     const key = options?.requestId;
     if (key !== undefined) this.requestKeys.settle(RequestKeys.of(who.src, key), { kind: 'granted', allocation: a });
@@ -535,11 +639,24 @@ export class ResourceManager {
     return a;
   }
 
+  /** Counts a new allocation against its tenant (the one it waited as, if it waited). */
+  private holdFor(a: HeldAllocation, waited: QueuedRequest | undefined, named: boolean): void {
+    const t = (a.account = waited?.account ?? this.tenants.of(a.tenant));
+    if (named) t.named = true;
+    this.tenants.hold(t, a.types, a.units);
+    this.policyContext.lanes?.shareChanged(t);
+  }
+
   /** Ends live allocation `a`: its units and members go back. */
   private end(a: HeldAllocation, how: EndedAllocation['how']): void {
     this.ledger.end(a, how);
     this.pools.giveBack(a);
     this.bySource.remove(a);
+    const t = a.account;
+    if (t !== undefined) {
+      this.tenants.unhold(t, a.types, a.units);
+      this.policyContext.lanes?.shareChanged(t);
+    }
   }
 
   private startLease(a: HeldAllocation, ms: number): void {
@@ -548,9 +665,17 @@ export class ResourceManager {
     this.deadlines.push(a.leaseDeadline, { kind: 'lease', allocation: a, at: a.leaseDeadline });
   }
 
-  private withdraw(w: QueuedRequest): void {
+  /** Takes `w` out of the queue: to be granted, or gone (cancelled, timed out). */
+  private withdraw(w: QueuedRequest, toGrant: boolean): void {
     this.queue.remove(w);
     this.bySource.remove(w);
+    const t = w.account;
+    if (t !== undefined) {
+      this.policyContext.lanes?.remove(w);
+      t.queued--;
+      // One about to be granted still names its tenant.
+      if (!toGrant) this.tenants.dropIfIdle(t);
+    }
   }
 }
 

@@ -1,3 +1,5 @@
+import type { Tenant } from './tenants/tenants.js';
+
 /** Options of an allocate beyond its requirements (docs/extensions.md). All optional. */
 export interface AllocateOptions {
   /** Higher waits in front; ties go by arrival. Default 0. */
@@ -8,6 +10,8 @@ export interface AllocateOptions {
   readonly leaseMs?: number;
   /** Idempotency key: the same key from the same client gets the same outcome. */
   readonly requestId?: string;
+  /** Who the request counts against for quotas and fair share. Default: the client (`src`). */
+  readonly tenant?: string;
 }
 
 /** Who asked: enough to address a later grant, timeout or expiry to the client. */
@@ -31,6 +35,8 @@ export interface WaitingRequest extends Requester {
   readonly options: AllocateOptions | undefined;
   /** When the request times out (clock ms), or -1. */
   readonly deadline: number;
+  /** Its tenant: the `tenant` option, else `src`. */
+  readonly tenant: string;
 }
 
 /** A granted allocation. */
@@ -46,6 +52,10 @@ export interface Allocation extends Requester {
   readonly leaseMs: number;
   /** When the lease runs out (clock ms), or -1. */
   readonly leaseDeadline: number;
+  /** Its request's tenant. */
+  readonly tenant: string;
+  /** Its request's priority (0 when none was given). */
+  readonly priority: number;
 }
 
 // The core's own records: the public ones plus the bookkeeping of the structures that hold
@@ -65,6 +75,10 @@ export interface QueuedRequest extends WaitingRequest {
   group: unknown;
   /** Cancel index: filed by client and msg_id. */
   filedBySource: boolean;
+  /** Its tenant's record, while tenants are kept (see Tenants). */
+  account: Tenant | undefined;
+  /** Its tenant's lane, while it waits in one (see Lanes). */
+  lane: unknown;
 }
 
 /** An allocation as the core keeps it. */
@@ -77,4 +91,6 @@ export interface HeldAllocation extends Allocation {
   filedById: boolean;
   /** Cancel index: filed by client and msg_id. */
   filedBySource: boolean;
+  /** Its tenant's record, while tenants are kept (see Tenants). */
+  account: Tenant | undefined;
 }

@@ -129,7 +129,7 @@ describe('parseFlags', () => {
     expect(flagError(['--capacity', 'cpu=1.0005'])).toMatch(/at most 3 decimals/);
     expect(flagError(['--capacity', 'cpu=2e12'])).toMatch(/from 0 to 1e12/);
     expect(flagError(['--capacity', 'cpu=1,cpu=2'])).toMatch(/cpu is given twice/);
-    expect(flagError(['--policy', 'lifo'])).toMatch(/--policy must be backfill or fifo, not "lifo"/);
+    expect(flagError(['--policy', 'lifo'])).toMatch(/--policy must be backfill, fifo or drf, not "lifo"/);
     expect(flagError(['--policy'])).toMatch(/--policy needs a value/);
     expect(flagError(['--max-bypass', '-1'])).toMatch(/--max-bypass must be an integer >= 0/);
     expect(flagError(['--max-bypass=1.5'])).toMatch(/--max-bypass must be an integer/);

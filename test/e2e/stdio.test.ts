@@ -126,7 +126,7 @@ describe('the command line', () => {
 
   it.each([
     [['--bogus'], 'unknown flag "--bogus"'],
-    [['--policy', 'lifo'], '--policy must be backfill or fifo, not "lifo"'],
+    [['--policy', 'lifo'], '--policy must be backfill, fifo or drf, not "lifo"'],
     [['--capacity', 'cpu=abc'], '--capacity: cpu must be a number from 0 to 1e12 with at most 3 decimals, got "abc"'],
     [['--max-queue'], '--max-queue needs a value'],
     [['--deterministic=no'], '--deterministic takes no value'],

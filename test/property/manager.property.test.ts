@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ResourceManager } from '../../src/core/manager.js';
-import type { PolicyName as Policy } from '../../src/core/policy/index.js';
+import type { PolicyName } from '../../src/core/policy/index.js';
 import type { Allocation } from '../../src/core/model.js';
 import { ReferenceCategories, ReferenceQueue, type ModelAllocation } from './reference-queue.js';
 import { codeOf } from '../support/errors.js';
@@ -64,7 +64,10 @@ function asModel(a: { id: string; msgId: number; types: readonly number[]; units
 }
 
 /** Runs one random sequence against both the manager and the reference model, checking after every step. */
-function run(policy: Policy, config: RunConfig, ops: Op[]): void {
+function run(policy: PolicyName, config: RunConfig, ops: Op[]): void {
+  // Fair share among the requests of one tenant is backfill: the same model judges it.
+  const modelPolicy = policy === 'drf' ? 'backfill' : policy;
+  const options = policy === 'drf' ? { tenant: 'one' } : undefined;
   let issued = 0;
   const manager = new ResourceManager({
     capacity: TYPES.map((t, i) => [t, config.capacity[i]! / 1000] as const),
@@ -74,7 +77,7 @@ function run(policy: Policy, config: RunConfig, ops: Op[]): void {
     maxBypass: config.maxBypass,
     maxQueue: config.maxQueue,
   });
-  const model = new ReferenceQueue([...config.capacity], policy, config.maxBypass, config.maxQueue);
+  const model = new ReferenceQueue([...config.capacity], modelPolicy, config.maxBypass, config.maxQueue);
   const categories = new ReferenceCategories(config.maxQueue);
   const ids: string[] = [];
   /** Every allocation the manager granted, by id. */
@@ -103,10 +106,10 @@ function run(policy: Policy, config: RunConfig, ops: Op[]): void {
         const requirements = op.types.map((t, i) => ({ type: TYPES[t]!, amount: op.units[i]! / 1000 }));
         const expected = model.allocate(who.msgId, op.types, op.units);
         if (expected.kind === 'error') {
-          expect(codeOf(() => manager.allocate(who, requirements))).toBe(expected.code);
+          expect(codeOf(() => manager.allocate(who, requirements, options))).toBe(expected.code);
           break;
         }
-        const outcome = manager.allocate(who, requirements);
+        const outcome = manager.allocate(who, requirements, options);
         expect(outcome.kind, `allocate msg ${who.msgId}`).toBe(expected.kind);
         if (outcome.kind === 'granted') {
           // An allocation's resources are exactly what its request asked.
@@ -208,7 +211,7 @@ function checkInvariants(manager: ResourceManager, model: ReferenceQueue, pendin
 
 const opsArb = fc.array(opArb, { minLength: 1, maxLength: 60 });
 
-describe.each(['backfill', 'fifo'] as const)('ResourceManager against the reference queue (%s)', (policy) => {
+describe.each(['backfill', 'fifo', 'drf'] as const)('ResourceManager against the reference queue (%s)', (policy) => {
   it('grants the same requests in the same order and keeps allocated + free = capacity after every step', () => {
     fc.assert(
       fc.property(configArb, opsArb, (config, ops) => run(policy, config, ops)),

@@ -19,5 +19,8 @@ export function waitingRequest(types: readonly number[], units: readonly number[
     slot: -1,
     group: undefined,
     filedBySource: false,
+    tenant: 'c',
+    account: undefined,
+    lane: undefined,
   };
 }

@@ -1,5 +1,6 @@
 import type { QueuedRequest } from '../model.js';
 import type { Admission, Policy, PolicyContext } from './policy.js';
+import { firstAllowed, quotaHeld } from './quota.js';
 import type { StarvationGuard } from './starvation-guard.js';
 
 const GRANT: Admission = Object.freeze({ kind: 'grant' });
@@ -16,24 +17,27 @@ export class Backfill implements Policy {
     private readonly guard: StarvationGuard,
   ) {}
 
+  front(): QueuedRequest | undefined {
+    return this.ctx.queue.head();
+  }
+
   admit(w: QueuedRequest, front: QueuedRequest): Admission {
-    const ledger = this.ctx.ledger;
-    if (!ledger.fits(w.types, w.units)) return NO_ROOM;
-    const reserve = this.guard.reserveOf(front);
-    if (reserve === undefined || ledger.fits(w.types, w.units, reserve)) return GRANT;
-    return { kind: 'wait', reason: 'order', reserve };
+    return admitBehind(this.ctx, w, this.reserveOf(front));
   }
 
   next(front: QueuedRequest): QueuedRequest | undefined {
     const ledger = this.ctx.ledger;
-    if (ledger.fits(front.types, front.units)) return front;
+    const held = quotaHeld(front);
+    if (!held && ledger.fits(front.types, front.units)) return front;
     // Free only shrinks during a drain, so the earliest request that fits is the one a walk
     // in queue order would grant next.
     const avail = ledger.freeVector();
-    if (front.reserved) {
+    if (front.reserved && !held) {
       for (let i = 0; i < front.types.length; i++) avail[front.types[i]!]! -= front.units[i]!;
     }
-    return this.ctx.queue.firstFitting(avail);
+    const w = this.ctx.queue.firstFitting(avail);
+    if (w === undefined || !quotaHeld(w)) return w;
+    return firstAllowed(this.ctx.lanes!, avail, w.options?.priority ?? 0);
   }
 
   granted(_w: QueuedRequest, passed: QueuedRequest | undefined): void {
@@ -41,6 +45,14 @@ export class Backfill implements Policy {
   }
 
   reserveOf(front: QueuedRequest): readonly number[] | undefined {
-    return this.guard.reserveOf(front);
+    return quotaHeld(front) ? undefined : this.guard.reserveOf(front);
   }
+}
+
+/** Backfill's admission, shared with fair share: a newcomer that fits is granted unless it would take what the front reserves. */
+export function admitBehind(ctx: PolicyContext, w: QueuedRequest, reserve: readonly number[] | undefined): Admission {
+  const ledger = ctx.ledger;
+  if (!ledger.fits(w.types, w.units)) return NO_ROOM;
+  if (reserve === undefined || ledger.fits(w.types, w.units, reserve)) return GRANT;
+  return { kind: 'wait', reason: 'order', reserve };
 }

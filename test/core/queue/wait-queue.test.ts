@@ -19,6 +19,9 @@ function request(types: number[], units: number[], priority?: number): QueuedReq
     slot: -1,
     group: undefined,
     filedBySource: false,
+    tenant: 'c',
+    account: undefined,
+    lane: undefined,
   };
 }
 

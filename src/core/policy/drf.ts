@@ -1,0 +1,68 @@
+import type { QueuedRequest } from '../model.js';
+import { admitBehind } from './backfill.js';
+import type { Admission, Policy, PolicyContext } from './policy.js';
+import { quotaHeld, roomFor } from './quota.js';
+import type { StarvationGuard } from './starvation-guard.js';
+
+/**
+ * Weighted dominant resource fairness (Ghodsi et al., NSDI 2011, by progressive filling):
+ * within the highest priority that has a request that fits, the drain grants next the one whose
+ * tenant has the least dominant share divided by its weight, then the earliest. Requests that
+ * do not fit are skipped, as in backfill, and so is what the starvation guard's front reserves.
+ * See docs/policies.md.
+ */
+export class Drf implements Policy {
+  constructor(
+    private readonly ctx: PolicyContext,
+    private readonly guard: StarvationGuard,
+  ) {}
+
+  /** Least share first: the first lane of the highest priority leads with its earliest request. */
+  front(): QueuedRequest | undefined {
+    const lanes = this.ctx.lanes!;
+    const top = lanes.highest();
+    return top === undefined ? undefined : lanes.lanesOf(top)[0]!.first();
+  }
+
+  admit(w: QueuedRequest, front: QueuedRequest): Admission {
+    return admitBehind(this.ctx, w, this.reserveOf(front));
+  }
+
+  next(front: QueuedRequest): QueuedRequest | undefined {
+    const { ledger, queue } = this.ctx;
+    const held = quotaHeld(front);
+    // Ranked first of all: if it can be granted, nothing ranks before it.
+    if (!held && ledger.fits(front.types, front.units)) return front;
+    const avail = ledger.freeVector();
+    if (front.reserved && !held) {
+      for (let i = 0; i < front.types.length; i++) avail[front.types[i]!]! -= front.units[i]!;
+    }
+    // The queue's index answers "does anything fit, and at what priority at most" without a walk.
+    const any = queue.firstFitting(avail);
+    if (any === undefined) return undefined;
+    const lanes = this.ctx.lanes!;
+    for (const p of lanes.prioritiesFrom(any.options?.priority ?? 0)) {
+      let best: QueuedRequest | undefined;
+      let bestShare = Infinity;
+      for (const lane of lanes.lanesOf(p)) {
+        // Lanes come by (share, first arrival): past the best's share, or its arrival at an equal share, none can beat it.
+        if (best !== undefined && (lane.share > bestShare || lane.seq > best.seq)) break;
+        const w = lane.firstFitting(roomFor(avail, lane.tenant));
+        if (w !== undefined && (best === undefined || lane.share < bestShare || w.seq < best.seq)) {
+          best = w;
+          bestShare = lane.share;
+        }
+      }
+      if (best !== undefined) return best;
+    }
+    return undefined;
+  }
+
+  granted(_w: QueuedRequest, passed: QueuedRequest | undefined): void {
+    if (passed !== undefined) this.guard.passed(passed);
+  }
+
+  reserveOf(front: QueuedRequest): readonly number[] | undefined {
+    return quotaHeld(front) ? undefined : this.guard.reserveOf(front);
+  }
+}

@@ -1,0 +1,228 @@
+import type { QueuedRequest } from '../model.js';
+import type { Tenant } from './tenants.js';
+
+/**
+ * One tenant's waiting requests of one priority, in arrival order. Requests that leave stay
+ * in `items` until passed over (lazy removal); see Lanes.
+ */
+export class Lane {
+  items: QueuedRequest[] = [];
+  /** First index that may still be live. */
+  head = 0;
+  live = 0;
+  /** The rank key it is filed under in its level: the tenant's weighted share, then its first request's arrival. */
+  share = 0;
+  seq = 0;
+  /**
+   * Room (units by type, after the tenant's quota) for which a full scan found nothing that fits,
+   * until a request joins: a lane that cannot use what is free costs one comparison per type.
+   */
+  private noFit: number[] | undefined;
+
+  constructor(
+    readonly tenant: Tenant,
+    readonly priority: number,
+  ) {}
+
+  /** The earliest live request. */
+  first(): QueuedRequest | undefined {
+    const items = this.items;
+    while (this.head < items.length && items[this.head]!.lane !== this) this.head++;
+    return items[this.head];
+  }
+
+  push(w: QueuedRequest): void {
+    w.lane = this;
+    this.items.push(w);
+    this.live++;
+    this.noFit = undefined;
+  }
+
+  /** Takes `w` out; true when the lane's first request changed. */
+  remove(w: QueuedRequest): boolean {
+    w.lane = undefined;
+    this.live--;
+    if (this.live === 0) {
+      this.items = [];
+      this.head = 0;
+      return true;
+    }
+    const wasFirst = this.items[this.head] === w;
+    // Bounded memory when requests leave from the middle: squeeze the dead out now and then.
+    if (this.items.length - this.head > 2 * this.live + 16) {
+      this.items = this.items.filter((x, i) => i >= this.head && x.lane === this);
+      this.head = 0;
+    }
+    return wasFirst;
+  }
+
+  /** The earliest request whose every demand fits `room` (units by type; missing is 0). */
+  firstFitting(room: readonly number[]): QueuedRequest | undefined {
+    const memo = this.noFit;
+    if (memo !== undefined && noMore(room, memo)) return undefined;
+    const items = this.items;
+    for (let i = this.head; i < items.length; i++) {
+      const w = items[i]!;
+      if (w.lane !== this) continue;
+      if (fitsRoom(w, room)) return w;
+    }
+    this.noFit = room.slice();
+    return undefined;
+  }
+}
+
+function fitsRoom(w: QueuedRequest, room: readonly number[]): boolean {
+  for (let i = 0; i < w.types.length; i++) if (w.units[i]! > (room[w.types[i]!] ?? 0)) return false;
+  return true;
+}
+
+/** True when `room` is nowhere larger than `than`. */
+function noMore(room: readonly number[], than: readonly number[]): boolean {
+  if (room.length > than.length) return false;
+  for (let t = 0; t < room.length; t++) if (room[t]! > than[t]!) return false;
+  return true;
+}
+
+/** The lanes of one priority, ordered by rank key. */
+class Level {
+  readonly lanes: Lane[] = [];
+  constructor(readonly priority: number) {}
+}
+
+function before(a: Lane, share: number, seq: number): boolean {
+  return a.share !== share ? a.share < share : a.seq < seq;
+}
+
+/**
+ * Waiting requests by tenant and priority, beside the wait queue, for what the queue's index
+ * cannot see: a tenant's quota and its share. Within a priority, lanes are kept ordered by
+ * (weighted share, earliest arrival), so fair share walks them from the lowest share and stops
+ * at the first that can be granted. See docs/policies.md.
+ */
+export class Lanes {
+  private readonly levels = new Map<number, Level>();
+  /** Priorities that have lanes, highest first. */
+  private readonly priorities: number[] = [];
+  private readonly byTenant = new Map<Tenant, Map<number, Lane>>();
+
+  constructor(
+    /** The rank share of a tenant: its dominant share divided by its weight. */
+    private readonly shareOf: (t: Tenant) => number,
+  ) {}
+
+  add(w: QueuedRequest, tenant: Tenant): void {
+    const priority = w.options?.priority ?? 0;
+    let lanes = this.byTenant.get(tenant);
+    if (lanes === undefined) {
+      lanes = new Map();
+      this.byTenant.set(tenant, lanes);
+    }
+    let lane = lanes.get(priority);
+    if (lane === undefined) {
+      lane = new Lane(tenant, priority);
+      lanes.set(priority, lane);
+    }
+    lane.push(w);
+    if (lane.live === 1) {
+      lane.share = this.shareOf(tenant);
+      lane.seq = w.seq;
+      this.file(lane);
+    }
+  }
+
+  remove(w: QueuedRequest): void {
+    const lane = w.lane as Lane | undefined;
+    if (lane === undefined) return;
+    if (!lane.remove(w)) return;
+    this.unfile(lane);
+    if (lane.live === 0) {
+      const lanes = this.byTenant.get(lane.tenant)!;
+      lanes.delete(lane.priority);
+      if (lanes.size === 0) this.byTenant.delete(lane.tenant);
+      return;
+    }
+    lane.seq = lane.first()!.seq;
+    this.file(lane);
+  }
+
+  /** Files again every lane of `tenant`, whose share changed. */
+  shareChanged(tenant: Tenant): void {
+    const lanes = this.byTenant.get(tenant);
+    if (lanes === undefined) return;
+    const share = this.shareOf(tenant);
+    for (const lane of lanes.values()) {
+      if (lane.share === share) continue;
+      this.unfile(lane);
+      lane.share = share;
+      this.file(lane);
+    }
+  }
+
+  /** Files every lane again (capacities changed, so every share did). */
+  refileAll(): void {
+    for (const level of this.levels.values()) {
+      for (const lane of level.lanes) lane.share = this.shareOf(lane.tenant);
+      level.lanes.sort((a, b) => (before(a, b.share, b.seq) ? -1 : 1));
+    }
+  }
+
+  /** The highest priority with a waiting request. */
+  highest(): number | undefined {
+    return this.priorities[0];
+  }
+
+  /** Priorities with waiting requests, highest first, from `from` down. */
+  *prioritiesFrom(from: number): Generator<number> {
+    for (const p of this.priorities) if (p <= from) yield p;
+  }
+
+  /** The lanes of `priority`, lowest rank key first. */
+  lanesOf(priority: number): readonly Lane[] {
+    return this.levels.get(priority)?.lanes ?? [];
+  }
+
+  /** The lanes of `tenant`. */
+  tenantLanes(tenant: Tenant): Iterable<Lane> {
+    return this.byTenant.get(tenant)?.values() ?? [];
+  }
+
+  private file(lane: Lane): void {
+    let level = this.levels.get(lane.priority);
+    if (level === undefined) {
+      level = new Level(lane.priority);
+      this.levels.set(lane.priority, level);
+      const ps = this.priorities;
+      let i = 0;
+      while (i < ps.length && ps[i]! > lane.priority) i++;
+      ps.splice(i, 0, lane.priority);
+    }
+    const lanes = level.lanes;
+    let lo = 0;
+    let hi = lanes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (before(lanes[mid]!, lane.share, lane.seq)) lo = mid + 1;
+      else hi = mid;
+    }
+    lanes.splice(lo, 0, lane);
+  }
+
+  private unfile(lane: Lane): void {
+    const level = this.levels.get(lane.priority)!;
+    const lanes = level.lanes;
+    let lo = 0;
+    let hi = lanes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (before(lanes[mid]!, lane.share, lane.seq)) lo = mid + 1;
+      else hi = mid;
+    }
+    // Keys are unique (one first arrival per lane), so the search lands on the lane itself.
+    if (lanes[lo] !== lane) throw new Error('lanes: a lane was not where its key files it');
+    lanes.splice(lo, 1);
+    if (lanes.length === 0) {
+      this.levels.delete(lane.priority);
+      this.priorities.splice(this.priorities.indexOf(lane.priority), 1);
+    }
+  }
+}
