@@ -87,7 +87,7 @@ describe('set_tenant', () => {
     expect(d.error('c1', { type: 'set_tenant', tenant: 'a', quota: { gpu: 'all' } }, 12)).toBe('quota.gpu must be a number');
     expect(d.error('c1', { type: 'set_tenant', tenant: 'a', quota: { gpu: 0.0001 } }, 12)).toBe('quota.gpu must have at most 3 decimal places');
     expect(d.error('c1', { type: 'set_tenant', tenant: 'a', quota: { '': 1 } }, 12)).toBe('quota key "" must not be empty');
-    expect(d.error('c1', { type: 'set_tenant', tenant: 'a', weight: 5, quota: { tpu: 1 } }, 12)).toMatch(/^quota\.tpu is not a resource type; known: cpu, memory, gpu$/);
+    expect(d.error('c1', { type: 'set_tenant', tenant: 'a', weight: 5, quota: { tpu: 1 } }, 12)).toMatch(/^quota names "tpu", not a known resource type \(known: "cpu", "memory", "gpu"\)$/);
     expect(tenantsOf(d)).toEqual({ a: { weight: 3, quota: { gpu: 1 }, held: {}, dominant_share: 0, queued: 0 } });
   });
 
