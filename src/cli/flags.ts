@@ -1,6 +1,6 @@
-import { capacityProblem } from '../core/ledger/amounts.js';
+import { amountProblem, capacityProblem } from '../core/ledger/amounts.js';
 import { POLICY_NAMES } from '../core/policy/index.js';
-import { DEFAULT_CONFIG, type NodeConfig } from '../server/config.js';
+import { DEFAULT_CONFIG, type NodeConfig, type TenantConfig } from '../server/config.js';
 
 /** The longest --max-line-bytes: a line is decoded into one string, and V8 strings stop short of 512 MiB. */
 export const MAX_LINE_BYTES_LIMIT = 256 * 1024 * 1024;
@@ -31,7 +31,11 @@ Flags:
   --max-line-bytes N   longest accepted input line              (default 1048576, at most 268435456)
   --shutdown-grace-ms N  after end of input or a signal, how long unread replies may wait (default 5000)
   --admin SRC          a client who may release or renew any allocation; repeatable. Once
-                       any is named, only admins may send set_capacity, init and tick
+                       any is named, only admins may send set_capacity, set_tenant, init and tick
+  --quota NAME=T:N,... most tenant NAME may hold at once, per type; repeatable: a later
+                       --quota for the same tenant replaces its quota
+  --weight NAME=W      tenant NAME's weight under --policy drf (positive, up to 3 decimals,
+                       default 1); repeatable
   --help               this text
   --version            the version
 
@@ -44,6 +48,7 @@ export function parseFlags(argv: readonly string[]): Command {
   let capacity: [string, number][] | undefined;
   const pools: [string, string[]][] = [];
   const admins: string[] = [];
+  const tenants = new Map<string, TenantConfig>();
   let config: NodeConfig = DEFAULT_CONFIG;
   let shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
   for (let i = 0; i < argv.length; i++) {
@@ -109,6 +114,16 @@ export function parseFlags(argv: readonly string[]): Command {
         if (!admins.includes(src)) admins.push(src);
         break;
       }
+      case '--quota': {
+        const [tenant, quota] = parseQuota(value());
+        tenants.set(tenant, { ...tenants.get(tenant), quota });
+        break;
+      }
+      case '--weight': {
+        const [tenant, weight] = parseWeight(value());
+        tenants.set(tenant, { ...tenants.get(tenant), weight });
+        break;
+      }
       default:
         // A word without a leading dash is not a misspelt flag: say what it is.
         if (!arg.startsWith('-')) throw new FlagError(`unexpected argument ${JSON.stringify(arg)}: resource-node takes only flags`);
@@ -119,7 +134,66 @@ export function parseFlags(argv: readonly string[]): Command {
   for (const [type] of pools) {
     if (capacity?.some(([t]) => t === type)) throw new FlagError(`--pool ${type}: the type is also in --capacity; a pool's capacity is its member count`);
   }
-  return { kind: 'run', config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools, admins }, shutdownGraceMs };
+  checkQuotaTypes(tenants, [...all.map(([t]) => t), ...pools.map(([t]) => t)]);
+  return {
+    kind: 'run',
+    config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools, admins, tenants: [...tenants] },
+    shutdownGraceMs,
+  };
+}
+
+/** `NAME=TYPE:AMOUNT,...` of --quota: the tenant and its quota in the order given. */
+function parseQuota(text: string): [string, [string, number][]] {
+  const eq = text.indexOf('=');
+  const tenant = tenantName('--quota', text, eq);
+  const quota: [string, number][] = [];
+  for (const part of text.slice(eq + 1).split(',')) {
+    // The last colon: a type name may hold one, an amount never does.
+    const colon = part.lastIndexOf(':');
+    const type = part.slice(0, colon).trim();
+    const amountText = part.slice(colon + 1).trim();
+    if (colon <= 0 || type === '' || amountText === '') throw new FlagError(`--quota ${tenant}: expected TYPE:AMOUNT, got ${JSON.stringify(part)}`);
+    const amount = Number(amountText);
+    if (capacityProblem(amount) !== undefined) {
+      throw new FlagError(`--quota ${tenant}: ${type} must be a number from 0 to 1e12 with at most 3 decimals, got ${JSON.stringify(amountText)}`);
+    }
+    if (quota.some(([t]) => t === type)) throw new FlagError(`--quota ${tenant}: ${type} is given twice`);
+    quota.push([type, amount]);
+  }
+  return [tenant, quota];
+}
+
+/** `NAME=W` of --weight. */
+function parseWeight(text: string): [string, number] {
+  const eq = text.indexOf('=');
+  const tenant = tenantName('--weight', text, eq);
+  const weightText = text.slice(eq + 1).trim();
+  const weight = Number(weightText);
+  if (weightText === '' || amountProblem(weight) !== undefined) {
+    throw new FlagError(`--weight ${tenant}: the weight must be a positive number up to 1e12 with at most 3 decimals, got ${JSON.stringify(weightText)}`);
+  }
+  return [tenant, weight];
+}
+
+/** The tenant before the first `=` of a --quota or --weight value. */
+function tenantName(flag: string, text: string, eq: number): string {
+  const usage = flag === '--quota' ? 'NAME=TYPE:AMOUNT,...' : 'NAME=WEIGHT';
+  if (eq < 0) throw new FlagError(`${flag}: expected ${usage}, got ${JSON.stringify(text)}`);
+  const tenant = text.slice(0, eq).trim();
+  if (tenant === '') throw new FlagError(`${flag}: the tenant name before "=" is missing in ${JSON.stringify(text)}`);
+  if (tenant.length > MAX_NAME_LENGTH) throw new FlagError(`${flag}: the tenant name is longer than ${MAX_NAME_LENGTH} characters`);
+  return tenant;
+}
+
+/** Names (tenants, like a message's `tenant`) are at most this long. */
+const MAX_NAME_LENGTH = 256;
+
+/** A quota may name only types the node has: said at start, not at the first request. */
+function checkQuotaTypes(tenants: ReadonlyMap<string, TenantConfig>, types: readonly string[]): void {
+  for (const [tenant, { quota }] of tenants) {
+    const unknown = quota?.find(([t]) => !types.includes(t));
+    if (unknown !== undefined) throw new FlagError(`--quota ${tenant}: ${unknown[0]} is not a resource type; known: ${types.join(', ')}`);
+  }
 }
 
 function parseCapacity(text: string): [string, number][] {

@@ -120,6 +120,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// A reader that stopped (`bin/golden | head`) has what it wanted: end quietly, as `ls` does.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  for (const node of NodeProcess.live) void node.kill();
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  process.stderr.write(`golden: stdout: ${e.message}\n`);
+  process.exit(2);
+});
+
 main(process.argv.slice(2)).then(
   (status) => {
     process.exitCode = status;

@@ -10,7 +10,7 @@ export const ERRORS = {
   'temporarily-unavailable': {
     code: 11,
     definite: true,
-    meaning: 'A limit on what the node holds was reached: the wait queue or job queue is full, or there are as many jobs, live allocations, categories or resource types as it keeps; nothing was dropped.',
+    meaning: 'A limit on what the node holds was reached: the wait queue or job queue is full, or there are as many jobs, live allocations, categories, resource types or configured tenants as it keeps; nothing was dropped.',
   },
   'malformed-request': { code: 12, definite: true, meaning: 'The body breaks its schema or a constraint; the text names the field.' },
   crash: { code: 13, definite: false, meaning: 'A bug in the node: the stack goes to stderr and the node keeps running.' },
@@ -18,7 +18,7 @@ export const ERRORS = {
   'precondition-failed': {
     code: 22,
     definite: true,
-    meaning: "The current state forbids the operation (for example cancelling a granted request), or the sender may not do it (releasing another client's allocation).",
+    meaning: "The current state forbids the operation (for example cancelling a granted request, or an allocate over its tenant's quota), or the sender may not do it (releasing another client's allocation).",
   },
 } as const;
 

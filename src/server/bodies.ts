@@ -2,6 +2,7 @@ import { fromUnits } from '../core/ledger/amounts.js';
 import type { ResourceManager } from '../core/manager.js';
 import type { WaitReason } from '../core/policy/index.js';
 import type { Allocation } from '../core/model.js';
+import type { TenantView } from '../core/tenants/tenants.js';
 import { BoundedMap } from '../lib/bounded-map.js';
 import { JsonText, numberText, orderedRecord } from '../protocol/reply.js';
 
@@ -62,4 +63,23 @@ export function amountsPerType(names: TypeNames, units: (t: number) => number): 
     values[t] = units(t);
   }
   return amountsByName(names, all, values);
+}
+
+/** `{type: amount}` for `[type, units]` pairs, in the given order, as JSON text. */
+export function amountPairs(names: TypeNames, pairs: readonly (readonly [type: number, units: number])[]): JsonText {
+  return amountsByName(
+    names,
+    pairs.map(([t]) => t),
+    pairs.map(([, units]) => units),
+  );
+}
+
+/** A tenant's dominant share on the wire: rounded to 6 decimals, so status stays short and stable. */
+export function shareNumber(share: number): number {
+  return Math.round(share * 1e6) / 1e6;
+}
+
+/** A tenant as status lists it: `{weight, quota, held, dominant_share, queued}`. */
+export function tenantFields(names: TypeNames, v: TenantView): object {
+  return { weight: v.weight, quota: amountPairs(names, v.quota), held: amountPairs(names, v.held), dominant_share: shareNumber(v.dominantShare), queued: v.queued };
 }

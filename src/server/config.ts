@@ -1,5 +1,11 @@
 import type { PolicyName } from '../core/policy/index.js';
 
+/** A tenant's settings from --quota and --weight: wire amounts by type name, and a weight. */
+export interface TenantConfig {
+  readonly weight?: number;
+  readonly quota?: readonly (readonly [string, number])[];
+}
+
 /** Everything that shapes a node; the CLI flags map onto it one to one. */
 export interface NodeConfig {
   /** Total capacity per resource type, in declaration order. */
@@ -21,6 +27,8 @@ export interface NodeConfig {
    * send set_capacity, init and tick. None: every client may send those.
    */
   readonly admins: readonly string[];
+  /** Tenants' weights and quotas (--weight, --quota), in the order first named. */
+  readonly tenants: readonly (readonly [string, TenantConfig])[];
 }
 
 export const DEFAULT_CAPACITY: readonly (readonly [string, number])[] = [
@@ -40,4 +48,5 @@ export const DEFAULT_CONFIG: NodeConfig = {
   maxBypass: 100,
   pools: [],
   admins: [],
+  tenants: [],
 };

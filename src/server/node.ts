@@ -41,6 +41,7 @@ export class ResourceNode {
       maxAllocations: this.config.maxAllocations,
       pools: this.config.pools,
       admins: this.config.admins,
+      tenants: this.config.tenants,
     });
     this.dispatcher = new Dispatcher(this.manager, {
       deterministic: this.config.deterministic,

@@ -9,6 +9,7 @@ import { init } from './handlers/init.js';
 import { release } from './handlers/release.js';
 import { renew } from './handlers/renew.js';
 import { setCapacity } from './handlers/set-capacity.js';
+import { setTenant } from './handlers/set-tenant.js';
 import { status } from './handlers/status.js';
 import { submitJob } from './handlers/submit-job.js';
 import { tick } from './handlers/tick.js';
@@ -37,6 +38,7 @@ export function routes(options: { deterministic: boolean }): Map<string, Route> 
     ['complete_job', route(validators.complete_job, completeJob)],
     ['set_capacity', route(validators.set_capacity, setCapacity, true)],
     ['renew', route(validators.renew, renew)],
+    ['set_tenant', route(validators.set_tenant, setTenant, true)],
   ]);
   // Only a virtual clock can be moved: on real time, tick is code 10 whatever its body.
   table.set('tick', options.deterministic ? route(validators.tick, tick, true) : route(anyBody, tickNeedsVirtualClock));

@@ -36,6 +36,7 @@ describe('parseFlags', () => {
       maxBypass: 100,
       pools: [],
       admins: [],
+      tenants: [],
     });
   });
 
@@ -44,7 +45,7 @@ describe('parseFlags', () => {
     expect(parseFlags(['-h'])).toEqual({ kind: 'help' });
     expect(parseFlags(['--deterministic', '--version'])).toEqual({ kind: 'version' });
     expect(USAGE).toMatch(/--capacity/);
-    for (const flag of ['--capacity', '--pool', '--deterministic', '--policy', '--max-bypass', '--max-queue', '--max-line-bytes', '--admin', '--help', '--version']) {
+    for (const flag of ['--capacity', '--pool', '--deterministic', '--policy', '--max-bypass', '--max-queue', '--max-line-bytes', '--admin', '--quota', '--weight', '--help', '--version']) {
       expect(USAGE).toContain(flag);
     }
   });
@@ -63,6 +64,24 @@ describe('parseFlags', () => {
     it('--policy', () => {
       expect(config(as('--policy', 'fifo')).policy).toBe('fifo');
       expect(config(as('--policy', 'backfill')).policy).toBe('backfill');
+      expect(config(as('--policy', 'drf')).policy).toBe('drf');
+    });
+    it('--quota and --weight, one entry per tenant in the order first named', () => {
+      const c = config([...as('--quota', 'a=cpu:4,gpu:1'), ...as('--weight', 'b=2.5'), ...as('--weight', 'a=0.001'), ...as('--quota', '__proto__=memory:0')]);
+      expect(c.tenants).toEqual([
+        [
+          'a',
+          {
+            quota: [
+              ['cpu', 4],
+              ['gpu', 1],
+            ],
+            weight: 0.001,
+          },
+        ],
+        ['b', { weight: 2.5 }],
+        ['__proto__', { quota: [['memory', 0]] }],
+      ]);
     });
     it('--max-bypass', () => {
       expect(config(as('--max-bypass', '3')).maxBypass).toBe(3);
@@ -85,6 +104,26 @@ describe('parseFlags', () => {
     it('--admin, repeatable, each name once', () => {
       expect(config([...as('--admin', 'ops'), ...as('--admin', 'c=1'), ...as('--admin', 'ops')]).admins).toEqual(['ops', 'c=1']);
     });
+  });
+
+  it('a later --quota for a tenant replaces its quota whole; a later --weight its weight', () => {
+    const c = config(['--quota', 'a=cpu:4,gpu:1', '--weight', 'a=3', '--quota', 'a=gpu:2', '--weight', 'a=1.5']);
+    expect(c.tenants).toEqual([['a', { quota: [['gpu', 2]], weight: 1.5 }]]);
+  });
+
+  it('a quota may name a pool type, or a type --capacity adds', () => {
+    const c = config(['--pool', 'robot=r1,r2', '--capacity', 'tpu=1', '--quota', 'a=robot:1,tpu:1']);
+    expect(c.tenants).toEqual([
+      [
+        'a',
+        {
+          quota: [
+            ['robot', 1],
+            ['tpu', 1],
+          ],
+        },
+      ],
+    ]);
   });
 
   it('--deterministic', () => {
@@ -148,6 +187,30 @@ describe('parseFlags', () => {
     expect(flagError(['--capacity', 'robot=2', '--pool', 'robot=r1'])).toMatch(/also in --capacity/);
     expect(flagError(['--admin'])).toMatch(/--admin needs a value/);
     expect(flagError(['--admin', ''])).toMatch(/--admin needs a client name/);
+    expect(flagError(['--quota'])).toMatch(/--quota needs a value/);
+    expect(flagError(['--quota', 'cpu:4'])).toBe('--quota: expected NAME=TYPE:AMOUNT,..., got "cpu:4"');
+    expect(flagError(['--quota', '=cpu:4'])).toBe('--quota: the tenant name before "=" is missing in "=cpu:4"');
+    expect(flagError(['--quota', 'a='])).toBe('--quota a: expected TYPE:AMOUNT, got ""');
+    expect(flagError(['--quota', 'a=cpu:1,,gpu:1'])).toBe('--quota a: expected TYPE:AMOUNT, got ""');
+    expect(flagError(['--quota', 'a=cpu'])).toBe('--quota a: expected TYPE:AMOUNT, got "cpu"');
+    expect(flagError(['--quota', 'a=cpu:'])).toBe('--quota a: expected TYPE:AMOUNT, got "cpu:"');
+    expect(flagError(['--quota', 'a=:4'])).toBe('--quota a: expected TYPE:AMOUNT, got ":4"');
+    expect(flagError(['--quota', 'a=cpu=4'])).toBe('--quota a: expected TYPE:AMOUNT, got "cpu=4"');
+    expect(flagError(['--quota', 'a=cpu:-1'])).toBe('--quota a: cpu must be a number from 0 to 1e12 with at most 3 decimals, got "-1"');
+    expect(flagError(['--quota', 'a=cpu:x'])).toMatch(/--quota a: cpu must be a number/);
+    expect(flagError(['--quota', 'a=cpu:1.0005'])).toMatch(/--quota a: cpu .*at most 3 decimals, got "1.0005"/);
+    expect(flagError(['--quota', 'a=cpu:2e12'])).toMatch(/--quota a: cpu must be a number from 0 to 1e12/);
+    expect(flagError(['--quota', 'a=cpu:1,cpu:2'])).toBe('--quota a: cpu is given twice');
+    expect(flagError(['--quota', 'a=tpu:1'])).toBe('--quota a: tpu is not a resource type; known: cpu, memory, gpu');
+    expect(flagError(['--quota', `${'t'.repeat(257)}=cpu:1`])).toBe('--quota: the tenant name is longer than 256 characters');
+    expect(flagError(['--weight'])).toMatch(/--weight needs a value/);
+    expect(flagError(['--weight', '2'])).toBe('--weight: expected NAME=WEIGHT, got "2"');
+    expect(flagError(['--weight', '=2'])).toBe('--weight: the tenant name before "=" is missing in "=2"');
+    expect(flagError(['--weight', 'a='])).toBe('--weight a: the weight must be a positive number up to 1e12 with at most 3 decimals, got ""');
+    expect(flagError(['--weight', 'a=0'])).toMatch(/--weight a: the weight must be a positive number .*got "0"/);
+    expect(flagError(['--weight', 'a=-1'])).toMatch(/--weight a: the weight must be a positive number .*got "-1"/);
+    expect(flagError(['--weight', 'a=1.0001'])).toMatch(/--weight a: .*at most 3 decimals, got "1.0001"/);
+    expect(flagError(['--weight', 'a=heavy'])).toMatch(/--weight a: the weight must be a positive number/);
   });
 
   it('reads the bounds and the shutdown grace', () => {

@@ -31,7 +31,7 @@ describe('README', () => {
 
   it('documents every flag the node accepts, and each documented flag is accepted', () => {
     const documented = [...readme.matchAll(/^\| `(--[a-z-]+)/gm)].map((m) => m[1]!);
-    expect(documented).toEqual(expect.arrayContaining(['--capacity', '--pool', '--deterministic', '--policy', '--max-bypass', '--max-queue', '--max-line-bytes', '--admin', '--help']));
+    expect(documented).toEqual(expect.arrayContaining(['--capacity', '--pool', '--deterministic', '--policy', '--max-bypass', '--max-queue', '--max-line-bytes', '--admin', '--quota', '--weight', '--help']));
     const samples: Record<string, string[]> = {
       '--capacity': ['--capacity', 'cpu=1'],
       '--pool': ['--pool', 'robot=r1,r2'],
@@ -44,6 +44,8 @@ describe('README', () => {
       '--max-allocations': ['--max-allocations', '3'],
       '--shutdown-grace-ms': ['--shutdown-grace-ms', '10'],
       '--admin': ['--admin', 'ops'],
+      '--quota': ['--quota', 'a=cpu:1'],
+      '--weight': ['--weight', 'a=2'],
       '--help': ['--help'],
     };
     for (const flag of documented) expect(() => parseFlags(samples[flag]!), flag).not.toThrow();

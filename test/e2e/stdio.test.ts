@@ -130,9 +130,19 @@ describe('the command line', () => {
     [['--capacity', 'cpu=abc'], '--capacity: cpu must be a number from 0 to 1e12 with at most 3 decimals, got "abc"'],
     [['--max-queue'], '--max-queue needs a value'],
     [['--deterministic=no'], '--deterministic takes no value'],
+    [['--quota', 'a=tpu:1'], '--quota a: tpu is not a resource type; known: cpu, memory, gpu'],
+    [['--weight', 'a=0'], '--weight a: the weight must be a positive number up to 1e12 with at most 3 decimals, got "0"'],
   ])('%j exits 2 with a clear message on stderr', async (args, message) => {
     const r = await runNode('', args);
     expect(r).toEqual({ stdout: '', stderr: `resource-node: ${message}\nTry 'resource-node --help'.\n`, code: 2, signal: null });
+  });
+
+  it('honours --quota and --weight: the tenants are in status from the start', async () => {
+    const input = [alloc('a', 1, { gpu: 2 }), JSON.stringify({ src: 'a', dest: 'n1', body: { type: 'status', msg_id: 2 } })].join('\n');
+    const r = await runNode(`${input}\n`, ['--quota', 'a=gpu:1', '--weight', 'b=2.5', '--deterministic']);
+    const [refused, status] = parseLines(r.stdout).map((m) => m.body);
+    expect(refused).toEqual({ type: 'error', in_reply_to: 1, code: 22, text: 'exceeds quota of tenant "a": requested gpu 2, quota gpu 1' });
+    expect(status!.tenants).toEqual({ a: { weight: 1, quota: { gpu: 1 }, held: {}, dominant_share: 0, queued: 0 }, b: { weight: 2.5, quota: {}, held: {}, dominant_share: 0, queued: 0 } });
   });
 
   it('honours --capacity and --policy', async () => {

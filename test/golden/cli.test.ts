@@ -220,6 +220,12 @@ describe('the command line', () => {
     expect(run('--filter', 'no-fixture-has-this-name').status).toBe(2);
     expect(help).toContain('Usage: golden');
   });
+
+  it('ends quietly when its reader stops reading (as in `bin/golden | head -1`)', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${golden}" "${root}fixtures/golden" | head -1`], { cwd: work, encoding: 'utf8' });
+    expect(r.stdout).toMatch(/^PASS golden\/\S+\n$/);
+    expect(r.stderr).toBe('');
+  });
 });
 
 describe('a node that never re-drains its queue', () => {

@@ -6,9 +6,10 @@ import { Driver, req } from './lifecycle-support.js';
 const refusal = (type: string, src: string) => `only an admin may send ${type}, and "${src}" is not one (--admin names them)`;
 
 describe('without --admin', () => {
-  it('any client may send set_capacity, init and tick', () => {
+  it('any client may send set_capacity, set_tenant, init and tick', () => {
     const d = new Driver();
     expect(d.one('c2', { type: 'set_capacity', resources: { gpu: 3 } }).type).toBe('capacity_updated');
+    expect(d.one('c2', { type: 'set_tenant', tenant: 'a', quota: {} }).type).toBe('tenant_set');
     expect(d.one('c2', { type: 'tick', ms: 1 }).type).toBe('tick_ok');
     expect(d.one('c2', { type: 'init', node_id: 'n1' }).type).toBe('init_ok');
   });
@@ -23,9 +24,11 @@ describe('without --admin', () => {
 });
 
 describe('with --admin', () => {
-  it('only admins may send set_capacity, init and tick; the rule comes before the schema', () => {
+  it('only admins may send set_capacity, set_tenant, init and tick; the rule comes before the schema', () => {
     const d = new Driver({ admins: ['ops', 'root'] });
     expect(d.error('c2', { type: 'set_capacity', resources: { gpu: 3 } }, 22)).toBe(refusal('set_capacity', 'c2'));
+    expect(d.error('c2', { type: 'set_tenant', tenant: 'c2', weight: 9 }, 22)).toBe(refusal('set_tenant', 'c2'));
+    expect(d.one('root', { type: 'set_tenant', tenant: 'c2', weight: 9 }).type).toBe('tenant_set');
     expect(d.error('c2', { type: 'set_capacity', resources: 'all' }, 22)).toBe(refusal('set_capacity', 'c2'));
     expect(d.error('c2', { type: 'init', node_id: 'n9' }, 22)).toBe(refusal('init', 'c2'));
     expect(d.error('c2', { type: 'tick', ms: 5 }, 22)).toBe(refusal('tick', 'c2'));

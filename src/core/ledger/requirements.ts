@@ -73,10 +73,10 @@ export class Requirements {
   }
 }
 
-/** Types named in an error: the first KNOWN_LISTED and how many more, so the text stays short. */
+/** Types named in an error, quoted: the first KNOWN_LISTED and how many more, so the text stays short. */
 const KNOWN_LISTED = 20;
 
-function listSome(names: readonly string[]): string {
+export function listSome(names: readonly string[]): string {
   const shown = names.slice(0, KNOWN_LISTED).map((n) => JSON.stringify(n)).join(', ');
   return names.length > KNOWN_LISTED ? `${shown} and ${names.length - KNOWN_LISTED} more` : shown;
 }

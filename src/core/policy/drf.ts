@@ -21,7 +21,7 @@ export class Drf implements Policy {
   front(): QueuedRequest | undefined {
     const lanes = this.ctx.lanes!;
     const top = lanes.highest();
-    return top === undefined ? undefined : lanes.lanesOf(top)[0]!.first();
+    return top === undefined ? undefined : lanes.leastAt(top)!.first();
   }
 
   admit(w: QueuedRequest, front: QueuedRequest): Admission {
@@ -44,15 +44,16 @@ export class Drf implements Policy {
     for (const p of lanes.prioritiesFrom(any.options?.priority ?? 0)) {
       let best: QueuedRequest | undefined;
       let bestShare = Infinity;
-      for (const lane of lanes.lanesOf(p)) {
+      lanes.visitAt(p, (lane) => {
         // Lanes come by (share, first arrival): past the best's share, or its arrival at an equal share, none can beat it.
-        if (best !== undefined && (lane.share > bestShare || lane.seq > best.seq)) break;
+        if (best !== undefined && (lane.share > bestShare || lane.seq > best.seq)) return false;
         const w = lane.firstFitting(roomFor(avail, lane.tenant));
-        if (w !== undefined && (best === undefined || lane.share < bestShare || w.seq < best.seq)) {
+        if (w !== undefined && (best === undefined || w.seq < best.seq)) {
           best = w;
           bestShare = lane.share;
         }
-      }
+        return true;
+      });
       if (best !== undefined) return best;
     }
     return undefined;

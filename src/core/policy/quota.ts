@@ -26,7 +26,7 @@ export function roomFor(avail: readonly number[], tenant: Tenant): readonly numb
 export function firstAllowed(lanes: Lanes, avail: readonly number[], from: number): QueuedRequest | undefined {
   for (const p of lanes.prioritiesFrom(from)) {
     let best: QueuedRequest | undefined;
-    for (const lane of lanes.lanesOf(p)) {
+    for (const lane of lanes.lanesAt(p)) {
       // A lane's requests all came after its first: one that came after the best cannot beat it.
       if (best !== undefined && lane.seq > best.seq) continue;
       const w = lane.firstFitting(roomFor(avail, lane.tenant));

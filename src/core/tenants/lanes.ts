@@ -1,3 +1,4 @@
+import { IndexedHeap, type HeapItem } from '../../lib/indexed-heap.js';
 import type { QueuedRequest } from '../model.js';
 import type { Tenant } from './tenants.js';
 
@@ -5,7 +6,8 @@ import type { Tenant } from './tenants.js';
  * One tenant's waiting requests of one priority, in arrival order. Requests that leave stay
  * in `items` until passed over (lazy removal); see Lanes.
  */
-export class Lane {
+export class Lane implements HeapItem {
+  heapIndex = -1;
   items: QueuedRequest[] = [];
   /** First index that may still be live. */
   head = 0;
@@ -83,24 +85,18 @@ function noMore(room: readonly number[], than: readonly number[]): boolean {
   return true;
 }
 
-/** The lanes of one priority, ordered by rank key. */
-class Level {
-  readonly lanes: Lane[] = [];
-  constructor(readonly priority: number) {}
-}
-
-function before(a: Lane, share: number, seq: number): boolean {
-  return a.share !== share ? a.share < share : a.seq < seq;
+function before(a: Lane, b: Lane): boolean {
+  return a.share !== b.share ? a.share < b.share : a.seq < b.seq;
 }
 
 /**
  * Waiting requests by tenant and priority, beside the wait queue, for what the queue's index
- * cannot see: a tenant's quota and its share. Within a priority, lanes are kept ordered by
- * (weighted share, earliest arrival), so fair share walks them from the lowest share and stops
+ * cannot see: a tenant's quota and its share. Within a priority, lanes are kept in a heap by
+ * (weighted share, earliest arrival), so fair share visits them from the lowest share and stops
  * at the first that can be granted. See docs/policies.md.
  */
 export class Lanes {
-  private readonly levels = new Map<number, Level>();
+  private readonly levels = new Map<number, IndexedHeap<Lane>>();
   /** Priorities that have lanes, highest first. */
   private readonly priorities: number[] = [];
   private readonly byTenant = new Map<Tenant, Map<number, Lane>>();
@@ -126,7 +122,7 @@ export class Lanes {
     if (lane.live === 1) {
       lane.share = this.shareOf(tenant);
       lane.seq = w.seq;
-      this.file(lane);
+      this.levelFor(priority).push(lane);
     }
   }
 
@@ -134,35 +130,39 @@ export class Lanes {
     const lane = w.lane as Lane | undefined;
     if (lane === undefined) return;
     if (!lane.remove(w)) return;
-    this.unfile(lane);
-    if (lane.live === 0) {
-      const lanes = this.byTenant.get(lane.tenant)!;
-      lanes.delete(lane.priority);
-      if (lanes.size === 0) this.byTenant.delete(lane.tenant);
+    const level = this.levels.get(lane.priority)!;
+    if (lane.live > 0) {
+      lane.seq = lane.first()!.seq;
+      level.update(lane);
       return;
     }
-    lane.seq = lane.first()!.seq;
-    this.file(lane);
+    level.remove(lane);
+    if (level.size === 0) {
+      this.levels.delete(lane.priority);
+      this.priorities.splice(this.priorities.indexOf(lane.priority), 1);
+    }
+    const lanes = this.byTenant.get(lane.tenant)!;
+    lanes.delete(lane.priority);
+    if (lanes.size === 0) this.byTenant.delete(lane.tenant);
   }
 
-  /** Files again every lane of `tenant`, whose share changed. */
+  /** Moves every lane of `tenant`, whose share changed. */
   shareChanged(tenant: Tenant): void {
     const lanes = this.byTenant.get(tenant);
     if (lanes === undefined) return;
     const share = this.shareOf(tenant);
     for (const lane of lanes.values()) {
       if (lane.share === share) continue;
-      this.unfile(lane);
       lane.share = share;
-      this.file(lane);
+      this.levels.get(lane.priority)!.update(lane);
     }
   }
 
-  /** Files every lane again (capacities changed, so every share did). */
+  /** Moves every lane (capacities changed, so every share did). */
   refileAll(): void {
     for (const level of this.levels.values()) {
-      for (const lane of level.lanes) lane.share = this.shareOf(lane.tenant);
-      level.lanes.sort((a, b) => (before(a, b.share, b.seq) ? -1 : 1));
+      for (const lane of level.unordered()) lane.share = this.shareOf(lane.tenant);
+      level.heapify();
     }
   }
 
@@ -176,9 +176,19 @@ export class Lanes {
     for (const p of this.priorities) if (p <= from) yield p;
   }
 
-  /** The lanes of `priority`, lowest rank key first. */
-  lanesOf(priority: number): readonly Lane[] {
-    return this.levels.get(priority)?.lanes ?? [];
+  /** The lane of `priority` with the lowest rank key. */
+  leastAt(priority: number): Lane | undefined {
+    return this.levels.get(priority)?.peek();
+  }
+
+  /** Visits the lanes of `priority`, lowest rank key first, until `visit` returns false. */
+  visitAt(priority: number, visit: (lane: Lane) => boolean): void {
+    this.levels.get(priority)?.visitAscending(visit);
+  }
+
+  /** The lanes of `priority`, in no particular order. */
+  lanesAt(priority: number): readonly Lane[] {
+    return this.levels.get(priority)?.unordered() ?? [];
   }
 
   /** The lanes of `tenant`. */
@@ -186,43 +196,16 @@ export class Lanes {
     return this.byTenant.get(tenant)?.values() ?? [];
   }
 
-  private file(lane: Lane): void {
-    let level = this.levels.get(lane.priority);
+  private levelFor(priority: number): IndexedHeap<Lane> {
+    let level = this.levels.get(priority);
     if (level === undefined) {
-      level = new Level(lane.priority);
-      this.levels.set(lane.priority, level);
+      level = new IndexedHeap(before);
+      this.levels.set(priority, level);
       const ps = this.priorities;
       let i = 0;
-      while (i < ps.length && ps[i]! > lane.priority) i++;
-      ps.splice(i, 0, lane.priority);
+      while (i < ps.length && ps[i]! > priority) i++;
+      ps.splice(i, 0, priority);
     }
-    const lanes = level.lanes;
-    let lo = 0;
-    let hi = lanes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (before(lanes[mid]!, lane.share, lane.seq)) lo = mid + 1;
-      else hi = mid;
-    }
-    lanes.splice(lo, 0, lane);
-  }
-
-  private unfile(lane: Lane): void {
-    const level = this.levels.get(lane.priority)!;
-    const lanes = level.lanes;
-    let lo = 0;
-    let hi = lanes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (before(lanes[mid]!, lane.share, lane.seq)) lo = mid + 1;
-      else hi = mid;
-    }
-    // Keys are unique (one first arrival per lane), so the search lands on the lane itself.
-    if (lanes[lo] !== lane) throw new Error('lanes: a lane was not where its key files it');
-    lanes.splice(lo, 1);
-    if (lanes.length === 0) {
-      this.levels.delete(lane.priority);
-      this.priorities.splice(this.priorities.indexOf(lane.priority), 1);
-    }
+    return level;
   }
 }

@@ -1,6 +1,7 @@
 import { input, refuse, words } from '../errors.js';
 import { amountProblem, capacityProblem, fromUnits, toUnits } from '../ledger/amounts.js';
 import type { Ledger } from '../ledger/ledger.js';
+import { listSome } from '../ledger/requirements.js';
 
 /** What a node is told about a tenant, by flag or by `set_tenant`. */
 export interface TenantSettings {
@@ -107,7 +108,7 @@ export class Tenants {
       let any = false;
       for (const [type, amount] of settings.quota) {
         const t = this.ledger.types.indexOf(type);
-        if (t < 0) throw refuse.invalid(words`${input('quota')}.${type} is not a resource type; known: ${this.ledger.types.list().join(', ')}`);
+        if (t < 0) throw refuse.invalid(words`${input('quota')} names ${JSON.stringify(type)}, not a known resource type (known: ${listSome(this.ledger.types.list())})`);
         const problem = capacityProblem(amount);
         if (problem !== undefined) throw refuse.invalid(words`${input('quota')}.${type} ${problem}`);
         quota[t] = toUnits(amount);

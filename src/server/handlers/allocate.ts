@@ -20,7 +20,7 @@ export const allocate: Handler<AllocateBody> = (body, { manager, request }) => {
 };
 
 function optionsOf(body: AllocateBody): AllocateOptions | undefined {
-  const { priority, timeout_ms, lease_ms, request_id } = body;
-  if (priority === undefined && timeout_ms === undefined && lease_ms === undefined && request_id === undefined) return undefined;
-  return { priority, timeoutMs: timeout_ms, leaseMs: lease_ms, requestId: request_id };
+  const { priority, timeout_ms, lease_ms, request_id, tenant } = body;
+  if (priority === undefined && timeout_ms === undefined && lease_ms === undefined && request_id === undefined && tenant === undefined) return undefined;
+  return { priority, timeoutMs: timeout_ms, leaseMs: lease_ms, requestId: request_id, tenant };
 }

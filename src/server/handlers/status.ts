@@ -1,7 +1,7 @@
 import type { StatusBody } from '../../generated/bodies.js';
 import type { ResourceManager } from '../../core/manager.js';
 import { type JsonText, orderedRecord } from '../../protocol/reply.js';
-import { amountsPerType } from '../bodies.js';
+import { amountsPerType, tenantFields } from '../bodies.js';
 import type { Handler } from '../handler.js';
 import { poolCounts } from '../pool-counts.js';
 
@@ -18,6 +18,8 @@ export const status: Handler<StatusBody> = (_body, { manager }) => {
       categories: categories(manager),
       pools: poolCounts(manager),
       job_statuses: jobStatuses(manager),
+      // Absent until a tenant feature is used: a node without one answers as before.
+      tenants: tenants(manager),
     },
   };
 };
@@ -28,4 +30,10 @@ function categories(manager: ResourceManager): JsonText {
 
 function jobStatuses(manager: ResourceManager): JsonText {
   return orderedRecord(manager.jobStatusCounts());
+}
+
+function tenants(manager: ResourceManager): JsonText | undefined {
+  const views = manager.tenantViews();
+  if (views === undefined) return undefined;
+  return orderedRecord(views.map((v) => [v.name, tenantFields(manager.types, v)] as const));
 }
