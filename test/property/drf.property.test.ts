@@ -388,6 +388,28 @@ describe('fair share by hand', () => {
     expect('granted' in r && r.granted.map((a) => a.msgId)).toEqual([first]);
   });
 
+  it('a front its quota holds reserves nothing and counts no grant past it', () => {
+    // maxBypass 1, 4 cpu. Q (quota 3 cpu) holds 2 and asks 2 more at priority 1: the front, held by its quota.
+    const twin = new Twin('drf', { capacity: [4000, 0, 0], tenants: 1, settings: [['Q', { quota: [[0, 3000]] }]], maxBypass: 1, maxQueue: 100 });
+    twin.allocate(...who('Q'), [0], [2000]);
+    const h = twin.allocate(...who('H'), [0], [2000]).expected;
+    expect(twin.allocate('Q', undefined, 1, [0], [2000]).expected).toMatchObject({ kind: 'queued', reason: 'quota' });
+    twin.allocate(...who('B'), [0], [1000]);
+    if (h.kind !== 'granted') throw new Error('H holds 2 cpu');
+    // The drain grants B past the held front, and D is admitted past it: neither counts.
+    expect(twin.release(h.id)).toMatchObject({ granted: [{ tenant: 'B' }] });
+    const d = twin.allocate(...who('D'), [0], [1000]).expected;
+    if (d.kind !== 'granted') throw new Error('D fits');
+    twin.release(d.id);
+    // Raised, the quota no longer holds Q's request; 1 cpu is free, it needs 2: C may pass it once.
+    twin.setTenant('Q', { quota: [[0, 4000]] });
+    const c = twin.allocate(...who('C'), [0], [1000]).expected;
+    expect(c.kind).toBe('granted');
+    if (c.kind !== 'granted') throw new Error('C fits');
+    twin.release(c.id);
+    expect(twin.allocate(...who('E'), [0], [1000]).expected).toMatchObject({ kind: 'queued', reason: 'order' });
+  });
+
   it('shares follow weights: B of weight 3 (1/2 / 3 = 1/6) ranks before A (1/4)', () => {
     const { twin, gpu } = bothWaitForTheGpu();
     twin.setTenant('B', { weight: 3 });
