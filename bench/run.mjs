@@ -130,6 +130,27 @@ process.stderr.write('5. in-process pool\n');
   }
 }
 
+process.stderr.write('6. fair share (drf)\n');
+{
+  // Figure 2's releases under --policy drf: 100,000 waiting across 1,000 tenants against 100
+  // across 10 (the peer: fewer tenants than the deep queue, as it has fewer requests; 100
+  // across 100 is shown beside it).
+  const drf = await runChild(`${FIG}drf-queue.mjs`);
+  const names = {
+    nothing1: '6a drf release, grants nothing (1 type freed)',
+    one: '6b drf release, grants exactly one',
+    nothing4: '6c drf release, grants nothing (4 types freed)',
+  };
+  for (const [key, figure] of Object.entries(names)) {
+    const { '100000/1000': deep, '100/10': shallow, '100/100': wide } = drf[key];
+    const r = deep / shallow;
+    const valid = deep > 0 && shallow > 0;
+    row(`${figure} @100k/1,000 tenants / @100/10`, `${us(deep)} (@100/10: ${us(shallow)})`, `@100/100: ${us(wide)} (${fmt(deep / wide, 2)}x)`, r, '<= 2.00x', valid && r <= 2, {
+      oursUs: drf[key],
+    });
+  }
+}
+
 const seconds = (performance.now() - started) / 1000;
 const header = ['figure', 'ours', 'peer', 'ratio', 'target', 'pass'];
 const table = [header, ...rows.map((r) => header.map((h) => r[h]))];

@@ -28,6 +28,8 @@
 //   leaves the queue as it was; the pair is timed as one, in rounds as above.
 // The two kinds take turns round by round; each figure is the median of its rounds.
 //
+// Figure 6 (drf-queue.mjs) reuses makeManager, setUp, OPS, alternating and timerCost.
+//
 // For investigating, not for `make bench`: DQ_ROUNDS, DQ_MS (target milliseconds per round)
 // and DQ_MAX (most releases per round) override the round sizes; DQ_LEVELS (waiting
 // requests) and DQ_LEVEL_ROUNDS (rounds of grantAll and grantPastHead) those of 2d to 2f;
@@ -45,12 +47,13 @@ const LEVEL_ROUNDS = +(process.env.DQ_LEVEL_ROUNDS ?? 7);
 
 const asRequirements = (o) => Object.entries(o).map(([type, amount]) => ({ type, amount }));
 
-async function makeManager(kind) {
+/** The deep-queue pool, for `kind` ours or naive; `options` are more ManagerOptions for ours (a policy). */
+export async function makeManager(kind, options = {}) {
   const capacity = [...DEEP_CAPACITY.map(([t, a]) => [t, a + (ONE_TYPE_NOTHING[t] ?? 0)]), ['token', 1]];
   if (kind === 'naive') return new NaiveManager({ capacity });
   const { ResourceManager } = await import('../../dist/index.js');
   let n = 0;
-  return new ResourceManager({ capacity, clock: () => 0, newId: () => `a${++n}`, maxQueue: 2_000_000 });
+  return new ResourceManager({ capacity, clock: () => 0, newId: () => `a${++n}`, maxQueue: 2_000_000, ...options });
 }
 
 function granted(o) {
@@ -58,7 +61,8 @@ function granted(o) {
   return o.allocation;
 }
 
-function setUp(m, depth) {
+/** Holds the pool and queues `depth` deep-queue requests on `m`; with `tenants`, the k-th request's tenant is `t<k mod tenants>`. */
+export function setUp(m, depth, tenants = 0) {
   let msgId = 0;
   const who = (src) => ({ src, msgId: ++msgId, via: 'n1' });
   const token = [{ type: 'token', amount: 1 }];
@@ -70,7 +74,8 @@ function setUp(m, depth) {
   s.k = granted(m.allocate(who('holder'), token));
   let i = 0;
   for (const r of deepQueueRequests(depth)) {
-    const o = m.allocate(who(`c${i++ & 15}`), r.requirements, r.priority === 0 ? undefined : { priority: r.priority });
+    const tenant = tenants > 0 ? { tenant: `t${i % tenants}` } : undefined;
+    const o = m.allocate(who(`c${i++ & 15}`), r.requirements, r.priority === 0 ? tenant : { priority: r.priority, ...tenant });
     if (o.kind !== 'queued') throw new Error('a deep-queue request was granted during set-up');
   }
   if (m.allocate(who('waiter'), token).kind !== 'queued') throw new Error('M was granted');
@@ -99,7 +104,7 @@ function releaseOne(s) {
   return t1 - t0;
 }
 
-const OPS = { nothing1: (s) => releaseNothing(s, 'nothing1'), nothing4: (s) => releaseNothing(s, 'nothing4'), one: releaseOne };
+export const OPS = { nothing1: (s) => releaseNothing(s, 'nothing1'), nothing4: (s) => releaseNothing(s, 'nothing4'), one: releaseOne };
 
 /** Mean ms of one performance.now() pair over a batch. */
 function timerBatch() {
@@ -116,7 +121,7 @@ function timerBatch() {
  * from one cold batch, it once came out above a whole release, and the releases measured
  * less than nothing.)
  */
-function timerCost() {
+export function timerCost() {
   timerBatch();
   let least = Infinity;
   for (let b = 0; b < 7; b++) least = Math.min(least, timerBatch());
@@ -143,7 +148,7 @@ export async function deepQueue(kind, depths = [100, 100_000]) {
  * Median microseconds per `op` for each of `states` (each `{ key, s }`), in rounds that
  * take turns between the states, as `{ key: us }`.
  */
-function alternating(name, op, states, overhead) {
+export function alternating(name, op, states, overhead) {
   const samples = states.map(() => []);
   // One untimed op first: the first search after set-up also files what set-up queued
   // (the queue's trees are brought up to date when first searched), which would
