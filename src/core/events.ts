@@ -21,7 +21,14 @@ export type CoreEvent =
   | { readonly kind: 'capacity_set'; readonly capacity: readonly (readonly [type: number, units: number])[] }
   | { readonly kind: 'jobs_submitted'; readonly category: string; readonly limit: number; readonly jobs: number; readonly src: string }
   | { readonly kind: 'job_started'; readonly job: Job }
-  | { readonly kind: 'job_completed'; readonly category: string; readonly jobId: string };
+  | { readonly kind: 'job_completed'; readonly category: string; readonly jobId: string }
+  /**
+   * Victim `allocation` is asked to end within `graceMs`, for waiting `request`; `withheld` is
+   * what was free of the request's needs and is held back for it, parallel to its types.
+   */
+  | { readonly kind: 'preempt_notice'; readonly allocation: Allocation; readonly graceMs: number; readonly request: WaitingRequest; readonly withheld: readonly number[] }
+  /** Victim `allocation` was ended to make room for allocation `by`, granted just before. */
+  | { readonly kind: 'preempted'; readonly allocation: Allocation; readonly by: string };
 
 /** The events that owe a message to a client other than the one whose call caused them. */
-export type OwedEvent = Extract<CoreEvent, { readonly kind: 'granted' | 'timed_out' | 'lease_expired' | 'job_started' }>;
+export type OwedEvent = Extract<CoreEvent, { readonly kind: 'granted' | 'timed_out' | 'lease_expired' | 'job_started' | 'preempt_notice' | 'preempted' }>;

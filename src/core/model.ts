@@ -46,6 +46,8 @@ export interface Allocation extends Requester {
   readonly leaseMs: number;
   /** When the lease runs out (clock ms), or -1. */
   readonly leaseDeadline: number;
+  /** Its request's priority (0 when none was given). */
+  readonly priority: number;
 }
 
 // The core's own records: the public ones plus the bookkeeping of the structures that hold

@@ -12,6 +12,8 @@ export type TypeNames = ResourceManager['types'];
 export const WAIT_REASON_TEXT: Readonly<Record<WaitReason, string>> = {
   resources: 'Insufficient resources',
   order: 'Waiting behind earlier requests',
+  quota: 'Tenant quota',
+  preempting: 'Preempting',
 };
 
 /** `{type: amount}` for parallel type indices and units, in the given order, as JSON text. */

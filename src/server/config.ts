@@ -1,4 +1,5 @@
 import type { PolicyName } from '../core/policy/index.js';
+import type { PreemptionMode } from '../core/preemption/preemption.js';
 
 /** Everything that shapes a node; the CLI flags map onto it one to one. */
 export interface NodeConfig {
@@ -21,6 +22,10 @@ export interface NodeConfig {
    * send set_capacity, init and tick. None: every client may send those.
    */
   readonly admins: readonly string[];
+  /** Whether a request may end allocations of lower priority to make room. */
+  readonly preemption: PreemptionMode;
+  /** How long a victim has to release before it is preempted, in ms; 0: at once. */
+  readonly preemptionGraceMs: number;
 }
 
 export const DEFAULT_CAPACITY: readonly (readonly [string, number])[] = [
@@ -40,4 +45,6 @@ export const DEFAULT_CONFIG: NodeConfig = {
   maxBypass: 100,
   pools: [],
   admins: [],
+  preemption: 'off',
+  preemptionGraceMs: 0,
 };

@@ -41,6 +41,8 @@ export class ResourceNode {
       maxAllocations: this.config.maxAllocations,
       pools: this.config.pools,
       admins: this.config.admins,
+      preemption: this.config.preemption,
+      preemptionGraceMs: this.config.preemptionGraceMs,
     });
     this.dispatcher = new Dispatcher(this.manager, {
       deterministic: this.config.deterministic,

@@ -2,8 +2,11 @@ import type { Ledger } from '../ledger/ledger.js';
 import type { QueuedRequest } from '../model.js';
 import type { WaitQueue } from '../queue/wait-queue.js';
 
-/** Why a request waits: not enough is free, or others stand in front of it. */
-export type WaitReason = 'resources' | 'order';
+/**
+ * Why a request waits: not enough is free, others stand in front of it, its tenant's quota,
+ * or the allocations it preempts have not ended yet.
+ */
+export type WaitReason = 'resources' | 'order' | 'quota' | 'preempting';
 
 /** A policy's answer for a newcomer that stands behind the front of the queue. */
 export type Admission =
