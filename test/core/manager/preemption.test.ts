@@ -315,3 +315,34 @@ describe('preemption after a grace', () => {
     expect([m.capacityOf(gpu), m.allocatedOf(gpu), m.freeOf(gpu)]).toEqual([4000, 4000, 0]);
   });
 });
+
+describe('preemption with tenants', () => {
+  const who = (src: string, msgId: number) => ({ src, msgId, via: 'n' });
+  const gpu = (amount: number) => [{ type: 'gpu', amount }];
+
+  it('a request held by its own quota preempts nothing; one within its quota preempts and is counted against it', () => {
+    const m = new ResourceManager({ capacity: [['gpu', 2]], clock: () => 0, preemption: 'lower-priority', tenants: [['a', { quota: [['gpu', 1]] }]] });
+    expect(m.allocate(who('low', 1), gpu(2)).kind).toBe('granted');
+    // Within its quota: it preempts low's 2 gpus.
+    const first = m.allocate(who('a', 2), gpu(1), { priority: 5 });
+    expect(first.kind === 'granted' ? first.events?.map((e) => e.kind) : first.kind).toEqual(['preempted']);
+    expect(m.allocate(who('b', 3), gpu(1)).kind).toBe('granted');
+    // Held by its quota of 1: it preempts nothing, though b's allocation is of lower priority.
+    expect(m.allocate(who('a', 4), gpu(1), { priority: 5 })).toMatchObject({ kind: 'queued', reason: 'quota' });
+    expect(m.allocationCount).toBe(2);
+    const views = new Map(m.tenantViews()!.map((v) => [v.name, v]));
+    expect(views.get('a')!.held).toEqual([[0, 1000]]);
+  });
+
+  it('under drf, a preemptor of higher priority ends the lowest-priority newest allocation, and the tenants\' holdings follow', () => {
+    const m = new ResourceManager({ capacity: [['gpu', 2]], clock: () => 0, policy: 'drf', preemption: 'lower-priority' });
+    expect(m.allocate(who('x', 1), gpu(1)).kind).toBe('granted');
+    expect(m.allocate(who('y', 2), gpu(1)).kind).toBe('granted');
+    const urgent = m.allocate(who('z', 3), gpu(1), { priority: 1 });
+    expect(urgent.kind).toBe('granted');
+    const events = urgent.kind === 'granted' ? (urgent.events ?? []) : [];
+    expect(events.map((e) => [e.kind, e.kind === 'preempted' ? e.allocation.src : ''])).toEqual([['preempted', 'y']]);
+    const held = Object.fromEntries(m.tenantViews()!.map((v) => [v.name, v.held]));
+    expect(held).toEqual({ x: [[0, 1000]], z: [[0, 1000]] });
+  });
+});
