@@ -8,6 +8,7 @@ export { ResourceManager } from './core/manager.js';
 export type { AllocateOutcome, ManagerOptions, Requirement } from './core/manager.js';
 export type { CoreEvent, OwedEvent } from './core/events.js';
 export type { Policy, PolicyName, WaitReason } from './core/policy/index.js';
+export type { PreemptionMode } from './core/preemption/preemption.js';
 export { MemoryStore, type Store } from './core/store.js';
 export type { AllocateOptions, Allocation, Requester, WaitingRequest } from './core/model.js';
 export type { EndedAllocation } from './core/ledger/ledger.js';

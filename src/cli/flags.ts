@@ -1,5 +1,6 @@
 import { amountProblem, capacityProblem } from '../core/ledger/amounts.js';
 import { POLICY_NAMES } from '../core/policy/index.js';
+import { PREEMPTION_MODES } from '../core/preemption/preemption.js';
 import { DEFAULT_CONFIG, type NodeConfig, type TenantConfig } from '../server/config.js';
 
 /** The longest --max-line-bytes: a line is decoded into one string, and V8 strings stop short of 512 MiB. */
@@ -25,6 +26,9 @@ Flags:
   --deterministic      ids alloc-1, alloc-2, ... and a virtual clock moved by "tick"
   --policy P           backfill | fifo | drf: how the queue drains (default backfill)
   --max-bypass N       grants that may pass the head of the queue before it reserves (default 100)
+  --preemption M       off | lower-priority: may a request end allocations of lower
+                       priority to make room                    (default off)
+  --preemption-grace-ms N  how long a victim has to release before it is preempted (default 0)
   --max-queue N        most requests waiting at once            (default 100000)
   --max-jobs N         most jobs kept, running and waiting      (default 1000000)
   --max-allocations N  most allocations held at once            (default 1000000)
@@ -90,6 +94,16 @@ export function parseFlags(argv: readonly string[]): Command {
         config = { ...config, policy };
         break;
       }
+      case '--preemption': {
+        const m = value();
+        const preemption = PREEMPTION_MODES.find((mode) => mode === m);
+        if (preemption === undefined) throw new FlagError(`--preemption must be ${PREEMPTION_MODES.join(' or ')}, not ${JSON.stringify(m)}`);
+        config = { ...config, preemption };
+        break;
+      }
+      case '--preemption-grace-ms':
+        config = { ...config, preemptionGraceMs: parseCount(name, value(), 0, 2_147_483_647) };
+        break;
       case '--max-bypass':
         config = { ...config, maxBypass: parseCount(name, value(), 0) };
         break;

@@ -24,7 +24,14 @@ export type CoreEvent =
   | { readonly kind: 'job_started'; readonly job: Job }
   | { readonly kind: 'job_completed'; readonly category: string; readonly jobId: string }
   /** A tenant's weight or quota was set; `view` is the tenant after it. */
-  | { readonly kind: 'tenant_set'; readonly view: TenantView };
+  | { readonly kind: 'tenant_set'; readonly view: TenantView }
+  /**
+   * Victim `allocation` is asked to end within `graceMs`, for waiting `request`; `withheld` is
+   * what was free of the request's needs and is held back for it, parallel to its types.
+   */
+  | { readonly kind: 'preempt_notice'; readonly allocation: Allocation; readonly graceMs: number; readonly request: WaitingRequest; readonly withheld: readonly number[] }
+  /** Victim `allocation` was ended to make room for allocation `by`, granted just before. */
+  | { readonly kind: 'preempted'; readonly allocation: Allocation; readonly by: string };
 
 /** The events that owe a message to a client other than the one whose call caused them. */
-export type OwedEvent = Extract<CoreEvent, { readonly kind: 'granted' | 'timed_out' | 'lease_expired' | 'job_started' }>;
+export type OwedEvent = Extract<CoreEvent, { readonly kind: 'granted' | 'timed_out' | 'lease_expired' | 'job_started' | 'preempt_notice' | 'preempted' }>;

@@ -14,6 +14,7 @@ import { RequestKeys, type KeyOutcome } from './lifecycle/request-keys.js';
 import { LazySourceIndex, isAllocation } from './lifecycle/source-index.js';
 import type { AllocateOptions, Allocation, HeldAllocation, QueuedRequest, Requester, WaitingRequest } from './model.js';
 import { StarvationGuard, createPolicy, quotaHeld, type Policy, type PolicyContext, type PolicyName, type WaitReason } from './policy/index.js';
+import { Preemption, type PendingPreemption, type PreemptionMode } from './preemption/preemption.js';
 import { WaitQueue, ahead } from './queue/wait-queue.js';
 import type { Store } from './store.js';
 import { Lanes } from './tenants/lanes.js';
@@ -54,12 +55,21 @@ export interface ManagerOptions {
   readonly store?: Store;
   /** Tenants' weights and quotas (docs/policies.md). */
   readonly tenants?: Iterable<readonly [string, TenantSettings]>;
+  /** Whether a request may end allocations of lower priority to make room (docs/policies.md#preemption). Default off. */
+  readonly preemption?: PreemptionMode;
+  /** How long a victim has to release before it is preempted, in ms. Default 0: at once. */
+  readonly preemptionGraceMs?: number;
 }
 
 const NO_EVENTS: readonly OwedEvent[] = Object.freeze([]);
 
 export type AllocateOutcome =
-  | { readonly kind: 'granted'; readonly allocation: Allocation }
+  | {
+      readonly kind: 'granted';
+      readonly allocation: Allocation;
+      /** What the grant owes others: preempted victims, then the grants of a drain. */
+      readonly events?: readonly OwedEvent[];
+    }
   | {
       readonly kind: 'queued';
       readonly request: WaitingRequest;
@@ -69,12 +79,17 @@ export type AllocateOutcome =
       readonly available: readonly number[];
       /** Units of the first requested type that does not fit (under `quota`: the first over it). */
       readonly required: number;
+      /** The notices a preemptor owes its victims. */
+      readonly events?: readonly OwedEvent[];
     };
 
 /** Most resource types: a capacity change naming new ones past this many is refused (limit). */
 export const MAX_RESOURCE_TYPES = 1024;
 
-type Deadline = { readonly kind: 'timeout'; readonly request: QueuedRequest } | { readonly kind: 'lease'; readonly allocation: HeldAllocation; readonly at: number };
+type Deadline =
+  | { readonly kind: 'timeout'; readonly request: QueuedRequest }
+  | { readonly kind: 'lease'; readonly allocation: HeldAllocation; readonly at: number }
+  | { readonly kind: 'grace'; readonly pending: PendingPreemption };
 
 /**
  * The pure core, behind one facade: the ledger, the wait queue and its policy, deadlines,
@@ -114,6 +129,8 @@ export class ResourceManager {
   private readonly jobStatuses = new JobStatusCounts();
   /** Checks requirements and resolves them to shared shapes. */
   private readonly requirements: Requirements;
+  /** Only when preemption is on. */
+  private readonly preemption: Preemption | undefined;
 
   constructor(options: ManagerOptions) {
     this.clock = options.clock;
@@ -134,6 +151,7 @@ export class ResourceManager {
     this.guard = new StarvationGuard(options.maxBypass ?? 100);
     this.policyContext = { queue: this.queue, ledger: this.ledger, lanes: undefined };
     this.policy = createPolicy(this.policyName, this.policyContext, this.guard);
+    this.preemption = options.preemption === 'lower-priority' ? new Preemption(this.ledger, options.preemptionGraceMs ?? 0) : undefined;
     this.tenants = new Tenants(this.ledger, this.policyName === 'drf');
     let configured = false;
     for (const [name, settings] of options.tenants ?? []) {
@@ -283,15 +301,119 @@ export class ResourceManager {
   /** A newcomer that did not take the common path: in front of the queue it waits for room; behind, the policy decides. */
   private admit(w: QueuedRequest, front: QueuedRequest | undefined): AllocateOutcome {
     // In front of every waiting request, it did not fit (else it took the common path).
-    if (front === undefined || ahead(w, front)) return this.enqueue(w, 'resources', undefined);
+    if (front === undefined || ahead(w, front)) return this.waitOrPreempt(w, undefined, 'resources', undefined);
     const admission = this.policy.admit(w, front);
-    if (admission.kind === 'wait') return this.enqueue(w, admission.reason, admission.reserve);
+    if (admission.kind === 'wait') return this.waitOrPreempt(w, front, admission.reason, admission.reserve);
     this.checkAllocationLimit();
     // A front held by its tenant's quota is not waiting for room: passing it counts for nothing.
     const passed = quotaHeld(front) ? undefined : front;
     const allocation = this.grant(w, w.types, w.units, w.options, undefined);
     this.policy.granted(w, passed);
     return { kind: 'granted', allocation };
+  }
+
+  // ---- preemption (docs/policies.md#preemption) ---------------------------------------
+
+  /** `w` cannot be granted now: with preemption on, it may end allocations of lower priority to make room; else it waits. */
+  private waitOrPreempt(w: QueuedRequest, front: QueuedRequest | undefined, reason: WaitReason, reserve: readonly number[] | undefined): AllocateOutcome {
+    const preemption = this.preemption;
+    // Only capacity is preempted for: a request its own tenant's quota holds waits, preempting nothing.
+    if (preemption === undefined || reason === 'quota') return this.enqueue(w, reason, reserve);
+    // Under fifo nothing passes a waiting request: one behind another preempts nothing.
+    if (front !== undefined && this.policyName === 'fifo') return this.enqueue(w, reason, reserve);
+    const frontReserve = front === undefined ? undefined : this.policy.reserveOf(front);
+    const victims = preemption.choose(w, frontReserve);
+    if (victims === undefined) return this.enqueue(w, reason, reserve);
+    if (preemption.graceMs > 0) return this.preemptAfterGrace(preemption, w, victims, frontReserve, reserve);
+    const passed = front === undefined || quotaHeld(front) ? undefined : front;
+    for (const v of victims) this.end(v, 'preempted');
+    const allocation = this.grant(w, w.types, w.units, w.options, undefined);
+    this.policy.granted(w, passed);
+    const events: OwedEvent[] = [];
+    this.preempted(victims, allocation.id, events);
+    return { kind: 'granted', allocation, events: this.drain(events) };
+  }
+
+  /** Queues preemptor `w` and tells each victim to release within the grace; room is held back for `w` meanwhile. */
+  private preemptAfterGrace(
+    preemption: Preemption,
+    w: QueuedRequest,
+    victims: readonly HeldAllocation[],
+    frontReserve: readonly number[] | undefined,
+    reserve: readonly number[] | undefined,
+  ): AllocateOutcome {
+    // Queued first, so a full queue refuses it before any victim hears of it.
+    const outcome = this.enqueue(w, 'preempting', reserve);
+    const pending = preemption.notice(w, victims, frontReserve);
+    const graceMs = preemption.graceMs;
+    this.deadlines.push(this.clock() + graceMs, { kind: 'grace', pending });
+    const withheld = pending.withheld.slice();
+    const events = victims.map((v): OwedEvent => {
+      const e: OwedEvent = { kind: 'preempt_notice', allocation: v, graceMs, request: w, withheld };
+      this.store?.record(e);
+      return e;
+    });
+    return { ...outcome, events };
+  }
+
+  /** The grace of `p` is over: its victims still live are preempted, and it is granted the room they leave. */
+  private endGrace(p: PendingPreemption, events: OwedEvent[]): void {
+    // None left: every victim ended in time, and only the limit of live allocations holds it (the drain grants it).
+    if (p.victims.size === 0) return;
+    const victims = [...p.victims];
+    for (const v of victims) this.end(v, 'preempted');
+    const e = this.grantPreemptor(p);
+    events.push(e);
+    this.preempted(victims, e.allocation.id, events);
+  }
+
+  /** Grants each preemptor that fits now in the room held back for it and what it may take of the free room. */
+  private grantPreemptors(preemption: Preemption, events: OwedEvent[] | undefined): OwedEvent[] | undefined {
+    for (const p of [...preemption.pending()]) {
+      if (this.ledger.allocationCount >= this.maxAllocations) break;
+      if (!preemption.fits(p, this.freeFor(p.request))) continue;
+      const e = this.grantPreemptor(p);
+      if (events === undefined) events = [e];
+      else events.push(e);
+    }
+    return events;
+  }
+
+  /** What waiting `w` may take of each type's free room: all of it at the head of the queue; behind it, what the head's reserve leaves (under fifo, nothing). */
+  private freeFor(w: QueuedRequest): (t: number) => number {
+    const front = this.policy.front()!;
+    if (front === w) return (t) => this.ledger.freeOf(t);
+    if (this.policyName === 'fifo') return () => 0;
+    const reserve = this.policy.reserveOf(front);
+    return (t) => this.ledger.freeOf(t) - (reserve?.[t] ?? 0);
+  }
+
+  private grantPreemptor(p: PendingPreemption): Extract<OwedEvent, { kind: 'granted' }> {
+    const w = p.request;
+    const front = this.policy.front();
+    const passed = w === front || front === undefined || quotaHeld(front) ? undefined : front;
+    this.preemption!.settle(p);
+    this.withdraw(w, true);
+    const allocation = this.grant(w, w.types, w.units, w.options, w);
+    this.policy.granted(w, passed);
+    return { kind: 'granted', allocation, request: w };
+  }
+
+  /** Adds the `preempted` events of `victims`, ended for allocation `by`; each counts as job status `preempted`. */
+  private preempted(victims: readonly HeldAllocation[], by: string, events: OwedEvent[]): void {
+    for (const v of victims) {
+      this.ledger.notePreemptedBy(v.id, by);
+      this.jobStatuses.count('preempted');
+      const e: OwedEvent = { kind: 'preempted', allocation: v, by };
+      this.store?.record(e);
+      events.push(e);
+    }
+  }
+
+  /** A waiting preemptor left the queue ungranted (cancelled, timed out): its victims keep their allocations. */
+  private dropPreemption(w: QueuedRequest): void {
+    const p = this.preemption?.pendingOf(w);
+    if (p !== undefined) this.preemption!.settle(p);
   }
 
   private enqueue(w: QueuedRequest, reason: WaitReason, reserve: readonly number[] | undefined): AllocateOutcome {
@@ -363,7 +485,7 @@ export class ResourceManager {
         return { kind: 'granted', allocation: seen.allocation };
       case 'waiting': {
         const w = seen.request;
-        const reason: WaitReason = quotaHeld(w) ? 'quota' : this.ledger.fits(w.types, w.units) ? 'order' : 'resources';
+        const reason: WaitReason = this.preemption?.pendingOf(w) !== undefined ? 'preempting' : quotaHeld(w) ? 'quota' : this.ledger.fits(w.types, w.units) ? 'order' : 'resources';
         const front = this.policy.front();
         const reserve = front !== undefined && front !== w ? this.policy.reserveOf(front) : undefined;
         return this.queued(w, reason, reserve);
@@ -398,6 +520,7 @@ export class ResourceManager {
     this.ownership.checkEnded(ended, by, 'release');
     if (by === ended.src && ended.how === 'revoked') throw refuse.conflict(`allocation ${id} was released by an admin, not by its holder`);
     if (ended.how === 'expired') throw refuse.conflict(`allocation ${id} was reclaimed when its lease expired`);
+    if (ended.how === 'preempted') throw refuse.conflict(`allocation ${id} was ${preemptedText(ended)}`);
     return ended;
   }
 
@@ -422,6 +545,7 @@ export class ResourceManager {
     if (found === undefined) throw refuse.unknown(words`no waiting request with ${input('msgId')} ${msgId} from ${JSON.stringify(src)}`);
     if (isAllocation(found)) throw refuse.conflict(`request ${msgId} was already granted as ${JSON.stringify(found.id)}: release it instead`);
     this.withdraw(found, false);
+    this.dropPreemption(found);
     const key = found.options?.requestId;
     if (key !== undefined) this.requestKeys.settle(RequestKeys.of(src, key), { kind: 'cancelled', request: found });
     this.store?.record({ kind: 'cancelled', request: found });
@@ -434,7 +558,7 @@ export class ResourceManager {
     if (a === undefined) {
       const ended = this.ended(target);
       this.ownership.checkEnded(ended, by, 'renew');
-      const how = ended.how === 'expired' ? 'reclaimed when its lease expired' : ended.how === 'revoked' ? 'released by an admin' : 'released';
+      const how = ended.how === 'expired' ? 'reclaimed when its lease expired' : ended.how === 'revoked' ? 'released by an admin' : ended.how === 'preempted' ? preemptedText(ended) : 'released';
       throw refuse.conflict(`allocation ${JSON.stringify(ended.id)} was already ${how}`);
     }
     this.ownership.checkLive(a, by, 'renew');
@@ -551,12 +675,17 @@ export class ResourceManager {
       if (d.kind === 'timeout') {
         const w = d.request;
         this.withdraw(w, false);
+        this.dropPreemption(w);
         const key = w.options?.requestId;
         if (key !== undefined) this.requestKeys.settle(RequestKeys.of(w.src, key), { kind: 'timed_out', request: w });
         e = { kind: 'timed_out', request: w };
-      } else {
+      } else if (d.kind === 'lease') {
         this.end(d.allocation, 'expired');
         e = { kind: 'lease_expired', allocation: d.allocation };
+      } else {
+        this.endGrace(d.pending, events);
+        this.drain(events);
+        continue;
       }
       this.store?.record(e);
       events.push(e);
@@ -573,6 +702,7 @@ export class ResourceManager {
   /** False once a deadline's request has left the queue or its lease was renewed or ended. */
   private isCurrent(d: Deadline): boolean {
     if (d.kind === 'timeout') return this.queue.has(d.request);
+    if (d.kind === 'grace') return d.pending.active;
     const a = d.allocation;
     return this.ledger.holds(a) && a.leaseDeadline === d.at;
   }
@@ -583,6 +713,8 @@ export class ResourceManager {
   private drain(events: OwedEvent[] | undefined): OwedEvent[] | undefined {
     const queue = this.queue;
     if (queue.size === 0) return events;
+    // A preemptor waiting for its victims goes first: the room they free is held for it.
+    if (this.preemption?.waiting) events = this.grantPreemptors(this.preemption, events);
     for (;;) {
       // At the limit of live allocations, waiting requests wait on until one ends.
       if (this.ledger.allocationCount >= this.maxAllocations) return events;
@@ -630,6 +762,7 @@ export class ResourceManager {
     };
     this.ledger.add(a);
     if (this.tenants.active) this.holdFor(a, waited, options?.tenant !== undefined);
+    this.preemption?.granted(a);
     this.bySource.add(a);
     const key = options?.requestId;
     if (key !== undefined) this.requestKeys.settle(RequestKeys.of(who.src, key), { kind: 'granted', allocation: a });
@@ -657,6 +790,7 @@ export class ResourceManager {
       this.tenants.unhold(t, a.types, a.units);
       this.policyContext.lanes?.shareChanged(t);
     }
+    this.preemption?.ended(a);
   }
 
   private startLease(a: HeldAllocation, ms: number): void {
@@ -677,6 +811,11 @@ export class ResourceManager {
       if (!toGrant) this.tenants.dropIfIdle(t);
     }
   }
+}
+
+/** How a preempted allocation ended, for a refusal's text. */
+function preemptedText(ended: EndedAllocation): string {
+  return ended.by === undefined ? 'preempted' : `preempted by ${JSON.stringify(ended.by)}`;
 }
 
 export type { CoreEvent, OwedEvent };

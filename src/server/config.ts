@@ -1,4 +1,5 @@
 import type { PolicyName } from '../core/policy/index.js';
+import type { PreemptionMode } from '../core/preemption/preemption.js';
 
 /** A tenant's settings from --quota and --weight: wire amounts by type name, and a weight. */
 export interface TenantConfig {
@@ -29,6 +30,10 @@ export interface NodeConfig {
   readonly admins: readonly string[];
   /** Tenants' weights and quotas (--weight, --quota), in the order first named. */
   readonly tenants: readonly (readonly [string, TenantConfig])[];
+  /** Whether a request may end allocations of lower priority to make room. */
+  readonly preemption: PreemptionMode;
+  /** How long a victim has to release before it is preempted, in ms; 0: at once. */
+  readonly preemptionGraceMs: number;
 }
 
 export const DEFAULT_CAPACITY: readonly (readonly [string, number])[] = [
@@ -49,4 +54,6 @@ export const DEFAULT_CONFIG: NodeConfig = {
   pools: [],
   admins: [],
   tenants: [],
+  preemption: 'off',
+  preemptionGraceMs: 0,
 };

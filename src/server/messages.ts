@@ -24,5 +24,14 @@ export function eventMessage(e: OwedEvent, names: TypeNames): Outgoing {
       const j = e.job;
       return { dest: j.src, via: j.via, type: 'job_started', fields: { category: j.category, job_id: j.id } };
     }
+    case 'preempt_notice': {
+      const a = e.allocation;
+      return { dest: a.src, via: a.via, type: 'preempt_notice', fields: { allocation_id: a.id, grace_ms: e.graceMs } };
+    }
+    case 'preempted': {
+      const a = e.allocation;
+      const fields = { allocation_id: a.id, resources_freed: heldAmounts(names, a.types, a.units), by: e.by };
+      return { dest: a.src, via: a.via, type: 'preempted', fields };
+    }
   }
 }

@@ -42,6 +42,8 @@ export class ResourceNode {
       pools: this.config.pools,
       admins: this.config.admins,
       tenants: this.config.tenants,
+      preemption: this.config.preemption,
+      preemptionGraceMs: this.config.preemptionGraceMs,
     });
     this.dispatcher = new Dispatcher(this.manager, {
       deterministic: this.config.deterministic,

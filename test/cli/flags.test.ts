@@ -37,6 +37,8 @@ describe('parseFlags', () => {
       pools: [],
       admins: [],
       tenants: [],
+      preemption: 'off',
+      preemptionGraceMs: 0,
     });
   });
 
@@ -45,7 +47,7 @@ describe('parseFlags', () => {
     expect(parseFlags(['-h'])).toEqual({ kind: 'help' });
     expect(parseFlags(['--deterministic', '--version'])).toEqual({ kind: 'version' });
     expect(USAGE).toMatch(/--capacity/);
-    for (const flag of ['--capacity', '--pool', '--deterministic', '--policy', '--max-bypass', '--max-queue', '--max-line-bytes', '--admin', '--quota', '--weight', '--help', '--version']) {
+    for (const flag of ['--capacity', '--pool', '--deterministic', '--policy', '--max-bypass', '--max-queue', '--max-line-bytes', '--admin', '--quota', '--weight', '--preemption', '--preemption-grace-ms', '--help', '--version']) {
       expect(USAGE).toContain(flag);
     }
   });
@@ -82,6 +84,11 @@ describe('parseFlags', () => {
         ['b', { weight: 2.5 }],
         ['__proto__', { quota: [['memory', 0]] }],
       ]);
+    });
+    it('--preemption and --preemption-grace-ms', () => {
+      expect(config(as('--preemption', 'lower-priority')).preemption).toBe('lower-priority');
+      expect(config(as('--preemption', 'off')).preemption).toBe('off');
+      expect(config(as('--preemption-grace-ms', '250')).preemptionGraceMs).toBe(250);
     });
     it('--max-bypass', () => {
       expect(config(as('--max-bypass', '3')).maxBypass).toBe(3);
@@ -170,6 +177,9 @@ describe('parseFlags', () => {
     expect(flagError(['--capacity', 'cpu=1,cpu=2'])).toMatch(/cpu is given twice/);
     expect(flagError(['--policy', 'lifo'])).toMatch(/--policy must be backfill, fifo or drf, not "lifo"/);
     expect(flagError(['--policy'])).toMatch(/--policy needs a value/);
+    expect(flagError(['--preemption', 'all'])).toMatch(/--preemption must be off or lower-priority, not "all"/);
+    expect(flagError(['--preemption-grace-ms', '-5'])).toMatch(/--preemption-grace-ms must be an integer >= 0/);
+    expect(flagError(['--preemption-grace-ms', '2147483648'])).toMatch(/--preemption-grace-ms must be at most 2147483647/);
     expect(flagError(['--max-bypass', '-1'])).toMatch(/--max-bypass must be an integer >= 0/);
     expect(flagError(['--max-bypass=1.5'])).toMatch(/--max-bypass must be an integer/);
     expect(flagError(['--max-queue', '0'])).toMatch(/--max-queue must be an integer >= 1, got "0"/);

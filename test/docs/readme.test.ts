@@ -38,6 +38,8 @@ describe('README', () => {
       '--deterministic': ['--deterministic'],
       '--policy': ['--policy', 'fifo'],
       '--max-bypass': ['--max-bypass', '3'],
+      '--preemption': ['--preemption', 'lower-priority'],
+      '--preemption-grace-ms': ['--preemption-grace-ms', '100'],
       '--max-queue': ['--max-queue', '3'],
       '--max-line-bytes': ['--max-line-bytes', '300'],
       '--max-jobs': ['--max-jobs', '3'],

@@ -7,7 +7,8 @@ import { MemoryStore } from '../../src/core/store.js';
 
 // The event stream is complete: folding it alone rebuilds what the manager holds (capacity,
 // live allocations and their units, waiting requests), after every call. A journal or a
-// replicated store can then be made from it.
+// replicated store can then be made from it. With preemption on, the stream also rebuilds the
+// room held back for each preemptor while its victims have their grace (counted as allocated).
 
 const TYPES = ['cpu', 'gpu'];
 
@@ -42,42 +43,106 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 30 }) }) },
 );
 
+interface Holding {
+  readonly types: readonly number[];
+  readonly units: readonly number[];
+}
+
+/** A preemptor waiting for its victims: the room held back for it, parallel to its types. */
+interface Pending extends Holding {
+  readonly withheld: number[];
+  readonly victims: Set<string>;
+}
+
 /** What the events say the manager holds. */
 class Folded {
   readonly capacity = new Map<number, number>();
-  readonly live = new Map<string, { types: readonly number[]; units: readonly number[] }>();
+  readonly live = new Map<string, Holding>();
   readonly waiting = new Set<number>();
+  /** Preemptors by request seq, and their victims by allocation id. */
+  readonly pending = new Map<number, Pending>();
+  readonly noticed = new Map<string, number>();
 
   apply(e: CoreEvent): void {
     switch (e.kind) {
       case 'granted':
         this.live.set(e.allocation.id, e.allocation);
-        if (e.request !== undefined) this.waiting.delete(e.request.seq);
+        if (e.request !== undefined) {
+          this.waiting.delete(e.request.seq);
+          this.settle(e.request.seq);
+        }
         break;
       case 'queued':
         this.waiting.add(e.request.seq);
         break;
       case 'released':
       case 'lease_expired':
+      case 'preempted':
         this.live.delete(e.allocation.id);
+        this.victimEnded(e.allocation);
         break;
       case 'cancelled':
       case 'timed_out':
         this.waiting.delete(e.request.seq);
+        this.settle(e.request.seq);
         break;
       case 'capacity_set':
         for (const [t, units] of e.capacity) this.capacity.set(t, units);
         break;
+      case 'preempt_notice': {
+        const seq = e.request.seq;
+        let p = this.pending.get(seq);
+        if (p === undefined) {
+          p = { types: e.request.types, units: e.request.units, withheld: [...e.withheld], victims: new Set() };
+          this.pending.set(seq, p);
+        }
+        p.victims.add(e.allocation.id);
+        this.noticed.set(e.allocation.id, seq);
+        break;
+      }
       default:
         break;
     }
   }
+
+  /** Units allocated of type `t`: held by allocations, and held back for preemptors. */
+  allocated(t: number): number {
+    let units = 0;
+    for (const h of [...this.live.values(), ...[...this.pending.values()].map((p) => ({ types: p.types, units: p.withheld }))]) {
+      h.types.forEach((tt, i) => (units += tt === t ? h.units[i]! : 0));
+    }
+    return units;
+  }
+
+  /** A victim's units go to its preemptor, up to what the preemptor still lacks. */
+  private victimEnded(a: Holding & { id: string }): void {
+    const seq = this.noticed.get(a.id);
+    if (seq === undefined) return;
+    this.noticed.delete(a.id);
+    const p = this.pending.get(seq)!;
+    p.victims.delete(a.id);
+    p.types.forEach((t, i) => {
+      const j = a.types.indexOf(t);
+      if (j >= 0) p.withheld[i]! += Math.min(a.units[j]!, p.units[i]! - p.withheld[i]!);
+    });
+  }
+
+  /** A preemptor left the queue: the room held for it is free again, its victims are spared. */
+  private settle(seq: number): void {
+    const p = this.pending.get(seq);
+    if (p === undefined) return;
+    for (const id of p.victims) this.noticed.delete(id);
+    this.pending.delete(seq);
+  }
 }
 
-function run(policy: PolicyName, ops: Op[]): void {
+/** Preemption settings the stream is folded under. */
+type Preempting = { preemption: 'off' } | { preemption: 'lower-priority'; preemptionGraceMs: number };
+
+function run(policy: PolicyName, preempting: Preempting, ops: Op[]): void {
   const clock = { now: 0 };
   const store = new MemoryStore();
-  const m = new ResourceManager({ capacity: [['cpu', 6], ['gpu', 2]], clock: () => clock.now, policy, maxBypass: 2, store });
+  const m = new ResourceManager({ capacity: [['cpu', 6], ['gpu', 2]], clock: () => clock.now, policy, maxBypass: 2, store, ...preempting });
   const folded = new Folded();
   folded.capacity.set(0, 6000);
   folded.capacity.set(1, 2000);
@@ -93,7 +158,7 @@ function run(policy: PolicyName, ops: Op[]): void {
         ];
         if (reqs.length === 0) continue;
         const options = { priority: o.priority, timeoutMs: o.timeoutMs, leaseMs: o.leaseMs, requestId: o.key };
-        m.allocate({ src: 'c', msgId: ++msgId, via: 'n' }, reqs, options);
+        owed = m.allocate({ src: 'c', msgId: ++msgId, via: 'n' }, reqs, options).events ?? [];
       } else if (o.kind === 'release') {
         const live = [...m.liveAllocations()];
         if (live.length === 0) continue;
@@ -120,13 +185,13 @@ function run(policy: PolicyName, ops: Op[]): void {
     seen = store.events.length;
     for (const e of fresh) folded.apply(e);
     // What a call returns as owed is exactly the stream's events that owe another client a message.
-    const owedInStream = fresh.filter((e) => (e.kind === 'granted' && e.request !== undefined) || e.kind === 'timed_out' || e.kind === 'lease_expired');
+    const owedInStream = fresh.filter(
+      (e) => (e.kind === 'granted' && e.request !== undefined) || e.kind === 'timed_out' || e.kind === 'lease_expired' || e.kind === 'preempt_notice' || e.kind === 'preempted',
+    );
     expect(owed).toEqual(owedInStream);
     for (let t = 0; t < TYPES.length; t++) {
       expect(m.capacityOf(t)).toBe(folded.capacity.get(t));
-      let held = 0;
-      for (const a of folded.live.values()) a.types.forEach((tt, i) => (held += tt === t ? a.units[i]! : 0));
-      expect(m.allocatedOf(t)).toBe(held);
+      expect(m.allocatedOf(t)).toBe(folded.allocated(t));
     }
     expect(new Set([...m.liveAllocations()].map((a) => a.id))).toEqual(new Set(folded.live.keys()));
     expect(new Set(m.waitingRequests().map((w) => w.seq))).toEqual(folded.waiting);
@@ -134,12 +199,19 @@ function run(policy: PolicyName, ops: Op[]): void {
 }
 
 describe('the event stream', () => {
+  const settings: [string, Preempting][] = [
+    ['', { preemption: 'off' }],
+    [', preemption at once', { preemption: 'lower-priority', preemptionGraceMs: 0 }],
+    [', preemption after a grace', { preemption: 'lower-priority', preemptionGraceMs: 20 }],
+  ];
   for (const policy of ['backfill', 'fifo'] as const) {
-    it(`rebuilds the manager's holdings and queue after every call (${policy})`, () => {
-      fc.assert(
-        fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), (ops) => run(policy, ops)),
-        { numRuns: 150 },
-      );
-    });
+    for (const [label, preempting] of settings) {
+      it(`rebuilds the manager's holdings and queue after every call (${policy}${label})`, () => {
+        fc.assert(
+          fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), (ops) => run(policy, preempting, ops)),
+          { numRuns: preempting.preemption === 'off' ? 150 : 100 },
+        );
+      });
+    }
   }
 });

@@ -17,12 +17,14 @@ export interface EndedAllocation {
   readonly src: string;
   readonly types: readonly number[];
   readonly units: readonly number[];
-  /** `revoked`: released by someone other than its holder (an admin). */
-  readonly how: 'released' | 'expired' | 'revoked';
+  /** `revoked`: released by someone other than its holder (an admin); `preempted`: ended for a request of higher priority. */
+  readonly how: 'released' | 'expired' | 'revoked' | 'preempted';
+  /** For a preempted one, the allocation it made room for, when remembered. */
+  readonly by?: string;
 }
 
 /** How an allocation ended, as the low two bits of its `endedHow` entry. */
-const HOW: readonly EndedAllocation['how'][] = ['released', 'expired', 'revoked'];
+const HOW: readonly EndedAllocation['how'][] = ['released', 'expired', 'revoked', 'preempted'];
 
 /**
  * Capacity and what is allocated, per resource type, in integer thousandths. Invariant:
@@ -43,6 +45,8 @@ export class Ledger {
   private readonly endedHow: Uint16Array;
   private readonly endedHolders: string[];
   private readonly endedOwnShapes = new Map<number, Shape>();
+  /** The allocation each preempted one made room for, by slot: only preemptions fill it. */
+  private readonly endedBy = new Map<number, string>();
 
   /**
    * @param rememberEnded how many ended allocations are remembered for retried releases.
@@ -110,7 +114,15 @@ export class Ledger {
     if (slot < 0) return undefined;
     const how = this.endedHow[slot]!;
     const shape = how >= 4 ? this.shapes.at((how >> 2) - 1) : this.endedOwnShapes.get(slot)!;
-    return { id, src: this.endedHolders[slot]!, types: shape.types, units: shape.units, how: HOW[how & 3]! };
+    const ended = { id, src: this.endedHolders[slot]!, types: shape.types, units: shape.units, how: HOW[how & 3]! };
+    const by = this.endedBy.size > 0 ? this.endedBy.get(slot) : undefined;
+    return by === undefined ? ended : { ...ended, by };
+  }
+
+  /** Remembers, for ended allocation `id` if it is remembered, the allocation `by` it was preempted for. */
+  notePreemptedBy(id: string, by: string): void {
+    const slot = this.ended.slotOf(id);
+    if (slot >= 0) this.endedBy.set(slot, by);
   }
 
   liveAllocations(): IterableIterator<HeldAllocation> {
@@ -123,6 +135,14 @@ export class Ledger {
     this.live.add(a);
   }
 
+  /**
+   * Counts `units` of type `t` as allocated, held by no allocation: room held back for a
+   * preemptor while its victims end (negative `units` give it back). See docs/policies.md#preemption.
+   */
+  withhold(t: number, units: number): void {
+    this.allocated[t]! += units;
+  }
+
   /** Ends live allocation `a`, returning its units to free. */
   end(a: HeldAllocation, how: EndedAllocation['how']): void {
     if (!this.live.holds(a)) throw refuse.unknown(`no live allocation ${JSON.stringify(a.id)}`);
@@ -132,9 +152,10 @@ export class Ledger {
     const slot = this.ended.add(a);
     if (slot < 0) return;
     const shape = this.shapes.numberOf(a.types, a.units);
-    this.endedHow[slot] = (shape + 1) * 4 + (how === 'released' ? 0 : how === 'expired' ? 1 : 2);
+    this.endedHow[slot] = (shape + 1) * 4 + (how === 'released' ? 0 : how === 'expired' ? 1 : how === 'revoked' ? 2 : 3);
     this.endedHolders[slot] = a.src;
     if (this.endedOwnShapes.size > 0) this.endedOwnShapes.delete(slot);
+    if (this.endedBy.size > 0) this.endedBy.delete(slot);
     if (shape < 0) this.endedOwnShapes.set(slot, { types: a.types, units: a.units });
   }
 }

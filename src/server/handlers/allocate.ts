@@ -7,16 +7,18 @@ import type { Handler } from '../handler.js';
 export const allocate: Handler<AllocateBody> = (body, { manager, request }) => {
   const outcome = manager.allocate(request, body.requirements, optionsOf(body));
   const names = manager.types;
-  if (outcome.kind === 'granted') return { type: 'allocated', fields: allocatedFields(names, outcome.allocation) };
+  // Only a preemption owes others messages; the common reply keeps its shape.
+  if (outcome.kind === 'granted') {
+    const fields = allocatedFields(names, outcome.allocation);
+    return outcome.events === undefined ? { type: 'allocated', fields } : { type: 'allocated', fields, events: outcome.events };
+  }
   const w = outcome.request;
-  return {
-    type: 'queued',
-    fields: {
-      reason: WAIT_REASON_TEXT[outcome.reason],
-      available: amountsByName(names, w.types, outcome.available),
-      required: fromUnits(outcome.required),
-    },
+  const fields = {
+    reason: WAIT_REASON_TEXT[outcome.reason],
+    available: amountsByName(names, w.types, outcome.available),
+    required: fromUnits(outcome.required),
   };
+  return outcome.events === undefined ? { type: 'queued', fields } : { type: 'queued', fields, events: outcome.events };
 };
 
 function optionsOf(body: AllocateBody): AllocateOptions | undefined {

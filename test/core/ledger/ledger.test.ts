@@ -106,13 +106,13 @@ describe('Ledger', () => {
     expect(l.endedAllocation('c')).toBeDefined();
   });
 
-  it('remembers what each ended allocation held, its holder and how it ended, interned shape or not, with either kind of id', () => {
+  it('remembers what each ended allocation held, its holder and how it ended (for a preempted one, by what), interned shape or not, with either kind of id', () => {
     for (const counted of [undefined, new SequentialIds('n')]) {
       const l = new Ledger(50, counted);
       l.setCapacity('cpu', 10_000_000);
       l.setCapacity('gpu', 10_000_000);
       const shapes: Shape[] = [];
-      const hows = ['released', 'expired', 'revoked'] as const;
+      const hows = ['released', 'expired', 'revoked', 'preempted'] as const;
       // Shapes not interned (as past the limit) are kept by slot; the ring wraps many times.
       for (let i = 0; i < 5000; i++) {
         const shape = i % 3 === 0 ? { types: [1, 0], units: [i + 1, 7] } : l.shapes.intern([0], [(i % 5) + 1], 1, i % 5);
@@ -122,7 +122,8 @@ describe('Ledger', () => {
         const id = counted === undefined ? `x${i + 1}` : counted.idOf(i + 1);
         const a = { ...allocation(id, shapes[i]!.types as number[], shapes[i]!.units as number[]), serial: i + 1, src: `c${i % 4}` };
         l.add(a);
-        l.end(a, hows[i % 3]!);
+        l.end(a, hows[i % 4]!);
+        if (hows[i % 4] === 'preempted') l.notePreemptedBy(id, `by${i}`);
       }
       for (let i = 0; i < 5000; i++) {
         const id = counted === undefined ? `x${i + 1}` : counted.idOf(i + 1);
@@ -131,9 +132,18 @@ describe('Ledger', () => {
           expect(ended).toBeUndefined();
           continue;
         }
-        expect(ended).toEqual({ id, src: `c${i % 4}`, types: shapes[i]!.types, units: shapes[i]!.units, how: hows[i % 3] });
+        const by = hows[i % 4] === 'preempted' ? { by: `by${i}` } : {};
+        expect(ended).toEqual({ id, src: `c${i % 4}`, types: shapes[i]!.types, units: shapes[i]!.units, how: hows[i % 4], ...by });
       }
     }
+  });
+
+  it('counts room withheld (for a preemptor) as allocated, until given back', () => {
+    const l = ledger();
+    l.withhold(0, 3000);
+    expect([l.allocatedOf(0), l.freeOf(0), l.fits([0], [6000])]).toEqual([3000, 5000, false]);
+    l.withhold(0, -3000);
+    expect([l.allocatedOf(0), l.freeOf(0), l.fits([0], [6000])]).toEqual([0, 8000, true]);
   });
 
   it('keeps names such as __proto__ as plain types', () => {
