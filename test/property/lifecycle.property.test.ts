@@ -357,7 +357,7 @@ function checkInvariants(node: ResourceNode, m: Model, drainCheck: 'none' | 'hea
   }
 }
 
-const ops = fc.array(opArb, { minLength: 1, maxLength: 60 });
+const ops = fc.array(opArb, { minLength: 1, maxLength: 60, size: 'max' });
 
 describe('lifecycle properties under random sequences', () => {
   it('backfill without reservations: invariants hold and nothing that fits is left waiting', () => {

@@ -209,7 +209,7 @@ function checkInvariants(manager: ResourceManager, model: ReferenceQueue, pendin
   }
 }
 
-const opsArb = fc.array(opArb, { minLength: 1, maxLength: 60 });
+const opsArb = fc.array(opArb, { minLength: 1, maxLength: 60, size: 'max' });
 
 describe.each(['backfill', 'fifo', 'drf'] as const)('ResourceManager against the reference queue (%s)', (policy) => {
   it('grants the same requests in the same order and keeps allocated + free = capacity after every step', () => {

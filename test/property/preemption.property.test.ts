@@ -105,7 +105,7 @@ describe('victim choice', () => {
   for (const graceMs of [0, 100]) {
     it(`matches the plain model: the victims, their order and the outcome (grace ${graceMs} ms)`, () => {
       fc.assert(
-        fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), ask, (steps, preemptor) => run(steps, preemptor, graceMs)),
+        fc.property(fc.array(step, { minLength: 1, maxLength: 30, size: 'max' }), ask, (steps, preemptor) => run(steps, preemptor, graceMs)),
         { numRuns: 400 },
       );
     });

@@ -95,7 +95,7 @@ describe('cancel of a reused msg_id', () => {
 
   it('answers as a linear scan does, whenever the index happens to be filled', () => {
     fc.assert(
-      fc.property(fc.array(opArb, { minLength: 1, maxLength: 80 }), (ops) => {
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 80, size: 'max' }), (ops) => {
         const clock = { now: 0 };
         const m = manager(clock);
         // 0.5 to 1.5 gpu each against a capacity of 2: some fit at once, some wait.
