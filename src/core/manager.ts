@@ -4,6 +4,7 @@ import type { CoreEvent, OwedEvent } from './events.js';
 import { Categories, type CategoryStatus, type CompleteResult, type SubmitResult, type Submitter } from './jobs/categories.js';
 import { SCALE, capacityProblem, toUnits } from './ledger/amounts.js';
 import { JobStatusCounts } from './ledger/job-statuses.js';
+import { heldAllocation } from './ledger/held-allocations.js';
 import { Ledger, type EndedAllocation } from './ledger/ledger.js';
 import { Pools } from './ledger/pools.js';
 import { Requirements, type Requirement } from './ledger/requirements.js';
@@ -674,11 +675,10 @@ export class ResourceManager {
 
   /** Grants a reserve: a reservation, held like an allocation until it is confirmed, aborted or its hold runs out. */
   private hold(who: Requester, types: readonly number[], units: readonly number[], holdMs: number, options: RequestOptions, waited: QueuedRequest | undefined): HeldAllocation {
-    const [serial, id] = this.reservations.next();
+    const [serial, id] = this.reservations.start();
     // The hold starts when the reservation is granted, not when its reserve arrived.
     const hold: Hold = { ms: holdMs, deadline: this.clock() + holdMs };
     const r = this.newHolding(id, serial, who, types, units, options, waited, hold);
-    this.reservations.held++;
     this.deadlines.push(hold.deadline, { kind: 'hold', reservation: r });
     this.store?.record({ kind: 'reserved', reservation: r as Reservation, request: waited });
     return r;
@@ -934,21 +934,6 @@ export class ResourceManager {
       if (!toGrant) this.tenants.dropIfIdle(t);
     }
   }
-}
-
-/** A new live holding: an allocation, or a reservation when `hold` is given. One literal, so every one has the same shape. */
-function heldAllocation(
-  id: string,
-  serial: number,
-  who: Requester,
-  types: readonly number[],
-  units: readonly number[],
-  members: ReadonlyMap<number, readonly string[]> | undefined,
-  tenant: string,
-  priority: number,
-  hold: Hold | undefined,
-): HeldAllocation {
-  return { id, serial, src: who.src, msgId: who.msgId, via: who.via, types, units, members, leaseMs: -1, leaseDeadline: -1, tenant, priority, held: 0, filedById: false, filedBySource: false, account: undefined, hold };
 }
 
 /** How a preempted allocation ended, for a refusal's text. */

@@ -47,8 +47,9 @@ export class Reservations {
     this.ended = new BoundedMap(remember);
   }
 
-  /** The serial and id of a new reservation. */
-  next(): readonly [serial: number, id: string] {
+  /** The serial and id of a new reservation, held from now on. */
+  start(): readonly [serial: number, id: string] {
+    this.held++;
     const serial = ++this.serial;
     return [serial, this.counted !== undefined ? this.counted.idOf(serial) : this.newId!()];
   }

@@ -10,17 +10,17 @@ function reservation(id: string): HeldAllocation {
 describe('Reservations', () => {
   it('counts ids with its own prefix, or takes the program own', () => {
     const counted = new Reservations(10, undefined, 'res-');
-    expect([counted.next(), counted.next()]).toEqual([
+    expect([counted.start(), counted.start()]).toEqual([
       [1, 'res-1'],
       [2, 'res-2'],
     ]);
     const own = new Reservations(10, () => 'u', 'res-');
-    expect(own.next()).toEqual([1, 'u']);
+    expect(own.start()).toEqual([1, 'u']);
   });
 
   it('remembers how each ended, within its bound', () => {
     const r = new Reservations(2, undefined, 'r');
-    r.held = 3;
+    for (let i = 0; i < 3; i++) r.start();
     r.end(reservation('r1'), 'confirmed', 'a7');
     r.end(reservation('r2'), 'aborted');
     r.end(reservation('r3'), 'expired');
