@@ -94,4 +94,18 @@ describe('all or nothing across three nodes', () => {
       [0, 0, 0, 0],
     ]);
   });
+
+  it('leaves nothing held when the client dies between the phases: the holds expire on real time', async () => {
+    const all = start();
+    await Promise.all(all.map((n) => n.request('job', { type: 'reserve', requirements: GPU, hold_ms: 150 })));
+    // The client is gone; each node's own timer ends its reservation.
+    for (const n of all) {
+      while (n.find((m) => m.dest === 'job' && m.body.type === 'reservation_expired') === undefined) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await held(all)).toEqual([
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+    ]);
+  });
 });
