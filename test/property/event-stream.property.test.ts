@@ -257,7 +257,7 @@ describe('the event stream', () => {
     for (const [label, preempting] of settings) {
       it(`rebuilds the manager's holdings and queue after every call (${policy}${label})`, () => {
         fc.assert(
-          fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), (ops) => run(policy, preempting, ops)),
+          fc.property(fc.array(op, { minLength: 1, maxLength: 120, size: 'max' }), (ops) => run(policy, preempting, ops)),
           { numRuns: preempting.preemption === 'off' ? 150 : 100 },
         );
       });

@@ -262,7 +262,7 @@ describe('reservations, through a whole node', () => {
   for (const [label, config] of settings) {
     it(`hold their resources alone until they end, and end exactly once (${label})`, () => {
       fc.assert(
-        fc.property(fc.array(opArb, { minLength: 1, maxLength: 80 }), (ops) => run(config, ops)),
+        fc.property(fc.array(opArb, { minLength: 1, maxLength: 80, size: 'max' }), (ops) => run(config, ops)),
         { numRuns: 120 },
       );
     });
