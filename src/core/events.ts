@@ -1,5 +1,5 @@
 import type { Job } from './jobs/categories.js';
-import type { Allocation, WaitingRequest } from './model.js';
+import type { Allocation, Reservation, WaitingRequest } from './model.js';
 import type { TenantView } from './tenants/tenants.js';
 
 /**
@@ -31,7 +31,15 @@ export type CoreEvent =
    */
   | { readonly kind: 'preempt_notice'; readonly allocation: Allocation; readonly graceMs: number; readonly request: WaitingRequest; readonly withheld: readonly number[] }
   /** Victim `allocation` was ended to make room for allocation `by`, granted just before. */
-  | { readonly kind: 'preempted'; readonly allocation: Allocation; readonly by: string };
+  | { readonly kind: 'preempted'; readonly allocation: Allocation; readonly by: string }
+  /** A reservation was made: at once, or for `request`, a reserve that waited in the queue until now. */
+  | { readonly kind: 'reserved'; readonly reservation: Reservation; readonly request: WaitingRequest | undefined }
+  /** A reservation became `allocation`, of the same units and members, in one step. */
+  | { readonly kind: 'confirmed'; readonly reservation: Reservation; readonly allocation: Allocation }
+  /** A reservation was given up: by its holder, or by an admin (`revoked`). */
+  | { readonly kind: 'aborted'; readonly reservation: Reservation; readonly revoked: boolean }
+  /** A reservation's hold ran out unconfirmed. */
+  | { readonly kind: 'reservation_expired'; readonly reservation: Reservation };
 
 /** The events that owe a message to a client other than the one whose call caused them. */
-export type OwedEvent = Extract<CoreEvent, { readonly kind: 'granted' | 'timed_out' | 'lease_expired' | 'job_started' | 'preempt_notice' | 'preempted' }>;
+export type OwedEvent = Extract<CoreEvent, { readonly kind: 'granted' | 'timed_out' | 'lease_expired' | 'job_started' | 'preempt_notice' | 'preempted' | 'reserved' | 'reservation_expired' }>;

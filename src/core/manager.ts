@@ -4,6 +4,7 @@ import type { CoreEvent, OwedEvent } from './events.js';
 import { Categories, type CategoryStatus, type CompleteResult, type SubmitResult, type Submitter } from './jobs/categories.js';
 import { SCALE, capacityProblem, toUnits } from './ledger/amounts.js';
 import { JobStatusCounts } from './ledger/job-statuses.js';
+import { heldAllocation } from './ledger/held-allocations.js';
 import { Ledger, type EndedAllocation } from './ledger/ledger.js';
 import { Pools } from './ledger/pools.js';
 import { Requirements, type Requirement } from './ledger/requirements.js';
@@ -11,8 +12,9 @@ import type { ResourceTypes } from './ledger/resource-types.js';
 import { DeadlineHeap } from './lifecycle/deadlines.js';
 import { Ownership } from './lifecycle/ownership.js';
 import { RequestKeys, type KeyOutcome } from './lifecycle/request-keys.js';
+import { Reservations, notAnAllocation, type EndedReservation } from './lifecycle/reservations.js';
 import { LazySourceIndex, isAllocation } from './lifecycle/source-index.js';
-import type { AllocateOptions, Allocation, HeldAllocation, QueuedRequest, Requester, WaitingRequest } from './model.js';
+import type { AllocateOptions, Allocation, Hold, HeldAllocation, QueuedRequest, Requester, RequestOptions, Reservation, ReserveOptions, WaitingRequest } from './model.js';
 import { StarvationGuard, createPolicy, quotaHeld, type Policy, type PolicyContext, type PolicyName, type WaitReason } from './policy/index.js';
 import { Preemption, type PendingPreemption, type PreemptionMode } from './preemption/preemption.js';
 import { WaitQueue, ahead } from './queue/wait-queue.js';
@@ -21,6 +23,7 @@ import { Lanes } from './tenants/lanes.js';
 import { Tenants, type TenantSettings, type TenantView } from './tenants/tenants.js';
 
 export type { Requirement } from './ledger/requirements.js';
+export type { EndedReservation, ReservationEnd } from './lifecycle/reservations.js';
 export type { TenantSettings, TenantView } from './tenants/tenants.js';
 
 export interface ManagerOptions {
@@ -35,6 +38,8 @@ export interface ManagerOptions {
   readonly newId?: () => string;
   /** The text before the count in counted ids (when `newId` is not given). Default `a`. */
   readonly idPrefix?: string;
+  /** The same for reservations, counted apart from allocations. Default `r`. */
+  readonly reservationIdPrefix?: string;
   /** How the queue drains (docs/protocol.md, "The queue"). Default backfill. */
   readonly policy?: PolicyName;
   /** Starvation guard: later grants that may pass over the front before it reserves. */
@@ -83,13 +88,24 @@ export type AllocateOutcome =
       readonly events?: readonly OwedEvent[];
     };
 
+/** What a reserve led to: a reservation now, or a wait (as for an allocate). */
+export type ReserveOutcome =
+  | {
+      readonly kind: 'reserved';
+      readonly reservation: Reservation;
+      /** Ms until it expires unconfirmed: its `holdMs` when just made, what is left on a retry (0 once it ended). */
+      readonly expiresInMs: number;
+    }
+  | Extract<AllocateOutcome, { readonly kind: 'queued' }>;
+
 /** Most resource types: a capacity change naming new ones past this many is refused (limit). */
 export const MAX_RESOURCE_TYPES = 1024;
 
 type Deadline =
   | { readonly kind: 'timeout'; readonly request: QueuedRequest }
   | { readonly kind: 'lease'; readonly allocation: HeldAllocation; readonly at: number }
-  | { readonly kind: 'grace'; readonly pending: PendingPreemption };
+  | { readonly kind: 'grace'; readonly pending: PendingPreemption }
+  | { readonly kind: 'hold'; readonly reservation: HeldAllocation };
 
 /**
  * The pure core, behind one facade: the ledger, the wait queue and its policy, deadlines,
@@ -131,6 +147,7 @@ export class ResourceManager {
   private readonly requirements: Requirements;
   /** Only when preemption is on. */
   private readonly preemption: Preemption | undefined;
+  private readonly reservations: Reservations;
 
   constructor(options: ManagerOptions) {
     this.clock = options.clock;
@@ -142,6 +159,7 @@ export class ResourceManager {
     const remember = options.remember ?? 100_000;
     this.ledger = new Ledger(remember, this.counted);
     this.requestKeys = new RequestKeys(remember);
+    this.reservations = new Reservations(remember, this.newId, options.reservationIdPrefix ?? 'r');
     this.categories = new Categories(this.maxQueue, options.maxJobs ?? 1_000_000);
     this.maxAllocations = options.maxAllocations ?? 1_000_000;
     for (const [name, amount] of options.capacity) this.ledger.setCapacity(name, toUnits(amount));
@@ -180,18 +198,19 @@ export class ResourceManager {
     return this.ledger.allocatedOf(t);
   }
 
-  /** Live allocations now. */
+  /** Live allocations now (reservations not counted). */
   get allocationCount(): number {
-    return this.ledger.allocationCount;
+    return this.ledger.allocationCount - this.reservations.held;
   }
 
   /** The live allocation with this id. */
   allocation(id: string): Allocation | undefined {
-    return this.ledger.get(id);
+    const a = this.ledger.get(id);
+    return a?.hold === undefined ? a : undefined;
   }
 
-  liveAllocations(): IterableIterator<Allocation> {
-    return this.ledger.liveAllocations();
+  *liveAllocations(): IterableIterator<Allocation> {
+    for (const a of this.ledger.liveAllocations()) if (a.hold === undefined) yield a;
   }
 
   /** Requests waiting now. */
@@ -247,11 +266,16 @@ export class ResourceManager {
 
   /** Grants the requirements now if they fit (and the policy allows), else queues them. */
   allocate(who: Requester, requirements: readonly Requirement[], options?: AllocateOptions): AllocateOutcome {
+    return this.ask(who, requirements, options);
+  }
+
+  /** An allocate, or a reserve (`holdMs` set): granted now if it fits and the policy allows, else queued. */
+  private ask(who: Requester, requirements: readonly Requirement[], options: RequestOptions | undefined): AllocateOutcome {
     const { types, units } = this.requirements.resolve(requirements);
     const key = options?.requestId === undefined ? undefined : RequestKeys.of(who.src, options.requestId);
     if (key !== undefined) {
       const seen = this.requestKeys.get(key);
-      if (seen !== undefined) return this.replay(seen, types, units, options!.requestId!);
+      if (seen !== undefined) return this.replay(seen, types, units, options!);
     }
     const seq = ++this.seq;
     const tenant = options?.tenant ?? who.src;
@@ -318,7 +342,8 @@ export class ResourceManager {
   private waitOrPreempt(w: QueuedRequest, front: QueuedRequest | undefined, reason: WaitReason, reserve: readonly number[] | undefined): AllocateOutcome {
     const preemption = this.preemption;
     // Only capacity is preempted for: a request its own tenant's quota holds waits, preempting nothing.
-    if (preemption === undefined || reason === 'quota') return this.enqueue(w, reason, reserve);
+    // A reserve never preempts: it waits (docs/contention.md#reservations).
+    if (preemption === undefined || reason === 'quota' || w.options?.holdMs !== undefined) return this.enqueue(w, reason, reserve);
     // Under fifo nothing passes a waiting request: one behind another preempts nothing.
     if (front !== undefined && this.policyName === 'fifo') return this.enqueue(w, reason, reserve);
     const frontReserve = front === undefined ? undefined : this.policy.reserveOf(front);
@@ -472,8 +497,13 @@ export class ResourceManager {
     return available;
   }
 
-  private replay(seen: KeyOutcome, types: readonly number[], units: readonly number[], requestId: string): AllocateOutcome {
+  private replay(seen: KeyOutcome, types: readonly number[], units: readonly number[], options: RequestOptions): AllocateOutcome {
+    const requestId = options.requestId!;
     const original = seen.kind === 'granted' ? seen.allocation : seen.request;
+    const wasReserve = seen.kind === 'granted' ? seen.allocation.hold !== undefined : seen.request.options?.holdMs !== undefined;
+    if (wasReserve !== (options.holdMs !== undefined)) {
+      throw refuse.conflict(words`${input('requestId')} ${JSON.stringify(requestId)} was used before for ${wasReserve ? 'a reserve' : 'an allocate'}`);
+    }
     const same = original.types.length === types.length && original.types.every((t, i) => t === types[i] && original.units[i] === units[i]);
     if (!same) throw refuse.conflict(words`${input('requestId')} ${JSON.stringify(requestId)} was used before with other requirements`);
     switch (seen.kind) {
@@ -505,6 +535,7 @@ export class ResourceManager {
   release(target: string | Allocation, jobStatus?: string, by?: string): { allocation: Allocation | EndedAllocation; events: readonly OwedEvent[] } {
     const a = this.live(target);
     if (a === undefined) return { allocation: this.releasedAgain(target, by), events: NO_EVENTS };
+    if (a.hold !== undefined) throw notAnAllocation(a);
     const revoked = this.ownership.checkLive(a, by, 'release');
     this.end(a, revoked ? 'revoked' : 'released');
     if (jobStatus !== undefined) this.jobStatuses.count(jobStatus);
@@ -543,7 +574,10 @@ export class ResourceManager {
   cancel(src: string, msgId: number): { request: WaitingRequest; events: readonly OwedEvent[] } {
     const found = this.bySource.get(src, msgId);
     if (found === undefined) throw refuse.unknown(words`no waiting request with ${input('msgId')} ${msgId} from ${JSON.stringify(src)}`);
-    if (isAllocation(found)) throw refuse.conflict(`request ${msgId} was already granted as ${JSON.stringify(found.id)}: release it instead`);
+    if (isAllocation(found)) {
+      const [how, then] = found.hold === undefined ? ['granted', 'release'] : ['reserved', 'abort'];
+      throw refuse.conflict(`request ${msgId} was already ${how} as ${JSON.stringify(found.id)}: ${then} it instead`);
+    }
     this.withdraw(found, false);
     this.dropPreemption(found);
     const key = found.options?.requestId;
@@ -561,12 +595,100 @@ export class ResourceManager {
       const how = ended.how === 'expired' ? 'reclaimed when its lease expired' : ended.how === 'revoked' ? 'released by an admin' : ended.how === 'preempted' ? preemptedText(ended) : 'released';
       throw refuse.conflict(`allocation ${JSON.stringify(ended.id)} was already ${how}`);
     }
+    if (a.hold !== undefined) throw notAnAllocation(a);
     this.ownership.checkLive(a, by, 'renew');
     const ms = leaseMs ?? (a.leaseMs > 0 ? a.leaseMs : undefined);
     if (ms === undefined) throw refuse.conflict(words`allocation ${JSON.stringify(a.id)} has no lease: give ${input('leaseMs')} to start one`);
     this.startLease(a, ms);
     this.store?.record({ kind: 'renewed', allocation: a });
     return a;
+  }
+
+  // ---- reservations (docs/contention.md#reservations) -----------------------------------
+
+  /** Reserves the requirements now if they fit (and the policy allows), else queues the reserve; a reservation is held until confirmed, aborted or `holdMs` after it was granted. */
+  reserve(who: Requester, requirements: readonly Requirement[], options: ReserveOptions): ReserveOutcome {
+    const outcome = this.ask(who, requirements, options);
+    this.reservations.used = true;
+    if (outcome.kind === 'queued') return outcome;
+    const r = outcome.allocation as Reservation;
+    return { kind: 'reserved', reservation: r, expiresInMs: this.ledger.holds(r as HeldAllocation) ? r.hold.deadline - this.clock() : 0 };
+  }
+
+  /**
+   * Makes live reservation `id` an allocation of the same units and members, in one step (no drain
+   * between), with a lease when `leaseMs` is given; a repeat answers the same. `by` as for `release`.
+   */
+  confirm(id: string, leaseMs?: number, by?: string): EndedReservation {
+    const r = this.ledger.get(id);
+    if (r?.hold === undefined) {
+      const ended = this.reservations.endedOf(id, r);
+      this.ownership.checkEnded(ended, by, 'confirm');
+      return Reservations.confirmedAgain(ended);
+    }
+    this.ownership.checkLive(r, by, 'confirm');
+    this.ledger.drop(r);
+    this.bySource.remove(r);
+    const serial = ++this.grants;
+    const aid = this.counted !== undefined ? this.counted.idOf(serial) : this.newId!();
+    const a = heldAllocation(aid, serial, r, r.types, r.units, r.members, r.tenant, r.priority, undefined);
+    this.pools.transfer(r, aid);
+    // Its tenant held the reservation's units, and holds them on as the allocation's.
+    a.account = r.account;
+    this.ledger.add(a);
+    this.bySource.add(a);
+    this.preemption?.granted(a);
+    if (leaseMs !== undefined) this.startLease(a, leaseMs);
+    const ended = this.reservations.end(r, 'confirmed', aid);
+    this.store?.record({ kind: 'confirmed', reservation: r as Reservation, allocation: a });
+    return ended;
+  }
+
+  /** Gives up live reservation `id` and re-drains the queue; a repeat answers the same. `by` as for `release`. */
+  abort(id: string, by?: string): { reservation: EndedReservation; events: readonly OwedEvent[] } {
+    const r = this.ledger.get(id);
+    if (r?.hold === undefined) {
+      const ended = this.reservations.endedOf(id, r);
+      this.ownership.checkEnded(ended, by, 'abort');
+      return { reservation: Reservations.abortedAgain(ended), events: NO_EVENTS };
+    }
+    const revoked = this.ownership.checkLive(r, by, 'abort');
+    const ended = this.endReservation(r, revoked ? 'revoked' : 'aborted');
+    this.store?.record({ kind: 'aborted', reservation: r as Reservation, revoked });
+    return { reservation: ended, events: this.drain(undefined) ?? NO_EVENTS };
+  }
+
+  /** The live reservation with this id. */
+  reservation(id: string): Reservation | undefined {
+    const r = this.ledger.get(id);
+    return r?.hold === undefined ? undefined : (r as Reservation);
+  }
+
+  *liveReservations(): IterableIterator<Reservation> {
+    for (const a of this.ledger.liveAllocations()) if (a.hold !== undefined) yield a as Reservation;
+  }
+
+  /** Unconfirmed reservations held now; undefined until the first reserve is taken. */
+  get reservationCount(): number | undefined {
+    return this.reservations.used ? this.reservations.held : undefined;
+  }
+
+  /** Grants a reserve: a reservation, held like an allocation until it is confirmed, aborted or its hold runs out. */
+  private hold(who: Requester, types: readonly number[], units: readonly number[], holdMs: number, options: RequestOptions, waited: QueuedRequest | undefined): HeldAllocation {
+    const [serial, id] = this.reservations.start();
+    // The hold starts when the reservation is granted, not when its reserve arrived.
+    const hold: Hold = { ms: holdMs, deadline: this.clock() + holdMs };
+    const r = this.newHolding(id, serial, who, types, units, options, waited, hold);
+    this.deadlines.push(hold.deadline, { kind: 'hold', reservation: r });
+    this.store?.record({ kind: 'reserved', reservation: r as Reservation, request: waited });
+    return r;
+  }
+
+  /** Ends live reservation `r` unconfirmed: its units and members go back, and nothing of it is kept as an allocation. */
+  private endReservation(r: HeldAllocation, how: 'aborted' | 'revoked' | 'expired'): EndedReservation {
+    this.ledger.drop(r);
+    this.giveBack(r);
+    return this.reservations.end(r, how);
   }
 
   // ---- capacity and jobs ---------------------------------------------------------------
@@ -682,6 +804,9 @@ export class ResourceManager {
       } else if (d.kind === 'lease') {
         this.end(d.allocation, 'expired');
         e = { kind: 'lease_expired', allocation: d.allocation };
+      } else if (d.kind === 'hold') {
+        this.endReservation(d.reservation, 'expired');
+        e = { kind: 'reservation_expired', reservation: d.reservation as Reservation };
       } else {
         this.endGrace(d.pending, events);
         this.drain(events);
@@ -703,6 +828,7 @@ export class ResourceManager {
   private isCurrent(d: Deadline): boolean {
     if (d.kind === 'timeout') return this.queue.has(d.request);
     if (d.kind === 'grace') return d.pending.active;
+    if (d.kind === 'hold') return this.ledger.holds(d.reservation);
     const a = d.allocation;
     return this.ledger.holds(a) && a.leaseDeadline === d.at;
   }
@@ -725,7 +851,8 @@ export class ResourceManager {
       // A front held by its tenant's quota is not waiting for room: passing it counts for nothing.
       const passed = w === front || quotaHeld(front) ? undefined : front;
       this.withdraw(w, true);
-      const e: OwedEvent = { kind: 'granted', allocation: this.grant(w, w.types, w.units, w.options, w), request: w };
+      const a = this.grant(w, w.types, w.units, w.options, w);
+      const e: OwedEvent = a.hold === undefined ? { kind: 'granted', allocation: a, request: w } : { kind: 'reserved', reservation: a as Reservation, request: w };
       this.policy.granted(w, passed);
       // Most drains grant one request or none: a one-element array is the smallest there is.
       if (events === undefined) events = [e];
@@ -739,36 +866,27 @@ export class ResourceManager {
     if (live >= this.maxAllocations) throw refuse.limit(`too many allocations: ${live} held, limit ${this.maxAllocations}`);
   }
 
-  private grant(who: Requester, types: readonly number[], units: readonly number[], options: AllocateOptions | undefined, waited: QueuedRequest | undefined): HeldAllocation {
+  /** Grants an allocate: an allocation; or a reserve (`holdMs` set): a reservation (see `hold`). */
+  private grant(who: Requester, types: readonly number[], units: readonly number[], options: RequestOptions | undefined, waited: QueuedRequest | undefined): HeldAllocation {
+    if (options?.holdMs !== undefined) return this.hold(who, types, units, options.holdMs, options, waited);
     const serial = ++this.grants;
     const id = this.counted !== undefined ? this.counted.idOf(serial) : this.newId!();
-    const a: HeldAllocation = {
-      id,
-      serial,
-      src: who.src,
-      msgId: who.msgId,
-      via: who.via,
-      types,
-      units,
-      members: this.pools.declared ? this.pools.take(id, types, units) : undefined,
-      leaseMs: -1,
-      leaseDeadline: -1,
-      tenant: options?.tenant ?? who.src,
-      priority: options?.priority ?? 0,
-      held: 0,
-      filedById: false,
-      filedBySource: false,
-      account: undefined,
-    };
-    this.ledger.add(a);
-    if (this.tenants.active) this.holdFor(a, waited, options?.tenant !== undefined);
+    const a = this.newHolding(id, serial, who, types, units, options, waited, undefined);
     this.preemption?.granted(a);
-    this.bySource.add(a);
-    const key = options?.requestId;
-    if (key !== undefined) this.requestKeys.settle(RequestKeys.of(who.src, key), { kind: 'granted', allocation: a });
     const leaseMs = options?.leaseMs;
     if (leaseMs !== undefined) this.startLease(a, leaseMs);
     this.store?.record({ kind: 'granted', allocation: a, request: waited });
+    return a;
+  }
+
+  /** Makes and files a new holding of `units`: in the ledger, its members, its tenant's holdings, the cancel index, its request_id. */
+  private newHolding(id: string, serial: number, who: Requester, types: readonly number[], units: readonly number[], options: RequestOptions | undefined, waited: QueuedRequest | undefined, hold: Hold | undefined): HeldAllocation {
+    const a = heldAllocation(id, serial, who, types, units, this.pools.declared ? this.pools.take(id, types, units) : undefined, options?.tenant ?? who.src, options?.priority ?? 0, hold);
+    this.ledger.add(a);
+    if (this.tenants.active) this.holdFor(a, waited, options?.tenant !== undefined);
+    this.bySource.add(a);
+    const key = options?.requestId;
+    if (key !== undefined) this.requestKeys.settle(RequestKeys.of(who.src, key), { kind: 'granted', allocation: a });
     return a;
   }
 
@@ -783,6 +901,12 @@ export class ResourceManager {
   /** Ends live allocation `a`: its units and members go back. */
   private end(a: HeldAllocation, how: EndedAllocation['how']): void {
     this.ledger.end(a, how);
+    this.giveBack(a);
+    this.preemption?.ended(a);
+  }
+
+  /** What ended holding `a` held goes back: its members, its place in the cancel index, its tenant's share. */
+  private giveBack(a: HeldAllocation): void {
     this.pools.giveBack(a);
     this.bySource.remove(a);
     const t = a.account;
@@ -790,7 +914,6 @@ export class ResourceManager {
       this.tenants.unhold(t, a.types, a.units);
       this.policyContext.lanes?.shareChanged(t);
     }
-    this.preemption?.ended(a);
   }
 
   private startLease(a: HeldAllocation, ms: number): void {

@@ -14,6 +14,19 @@ export interface AllocateOptions {
   readonly tenant?: string;
 }
 
+/** Options of a reserve (docs/contention.md#reservations): an allocate's without a lease, and how long the hold lasts. */
+export interface ReserveOptions {
+  /** The reservation ends unless confirmed within this many milliseconds of being granted. */
+  readonly holdMs: number;
+  readonly priority?: number;
+  readonly timeoutMs?: number;
+  readonly requestId?: string;
+  readonly tenant?: string;
+}
+
+/** A request's options: an allocate's, or a reserve's (with `holdMs`). */
+export type RequestOptions = AllocateOptions & { readonly holdMs?: number };
+
 /** Who asked: enough to address a later grant, timeout or expiry to the client. */
 export interface Requester {
   /** The client (`src` of the allocate). */
@@ -32,7 +45,8 @@ export interface WaitingRequest extends Requester {
   readonly types: readonly number[];
   /** Amounts in thousandths, parallel to `types`. */
   readonly units: readonly number[];
-  readonly options: AllocateOptions | undefined;
+  /** `holdMs` is set for a reserve. */
+  readonly options: RequestOptions | undefined;
   /** When the request times out (clock ms), or -1. */
   readonly deadline: number;
   /** Its tenant: the `tenant` option, else `src`. */
@@ -56,6 +70,19 @@ export interface Allocation extends Requester {
   readonly tenant: string;
   /** Its request's priority (0 when none was given). */
   readonly priority: number;
+}
+
+/** How long an unconfirmed reservation is held. */
+export interface Hold {
+  /** The `holdMs` it was reserved with. */
+  readonly ms: number;
+  /** When it expires unconfirmed (clock ms): `ms` after it was granted. */
+  readonly deadline: number;
+}
+
+/** A reservation: held like an allocation (its units count as allocated) until confirmed, aborted or expired. */
+export interface Reservation extends Allocation {
+  readonly hold: Hold;
 }
 
 // The core's own records: the public ones plus the bookkeeping of the structures that hold
@@ -93,4 +120,6 @@ export interface HeldAllocation extends Allocation {
   filedBySource: boolean;
   /** Its tenant's record, while tenants are kept (see Tenants). */
   account: Tenant | undefined;
+  /** Set for a reservation (see Reservations); undefined for an allocation. */
+  hold: Hold | undefined;
 }

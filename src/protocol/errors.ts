@@ -5,7 +5,7 @@ import { render, type CoreError, type ErrorKind } from '../core/errors.js';
  * says whether the request certainly had no effect (a client may retry it safely).
  */
 export const ERRORS = {
-  timeout: { code: 0, definite: false, meaning: 'A waiting allocate gave up: its timeout_ms passed before it could be granted.' },
+  timeout: { code: 0, definite: false, meaning: 'A waiting allocate (or reserve) gave up: its timeout_ms passed before it could be granted.' },
   'not-supported': { code: 10, definite: true, meaning: 'The body type is not one this node knows (or tick without --deterministic).' },
   'temporarily-unavailable': {
     code: 11,
@@ -14,11 +14,11 @@ export const ERRORS = {
   },
   'malformed-request': { code: 12, definite: true, meaning: 'The body breaks its schema or a constraint; the text names the field.' },
   crash: { code: 13, definite: false, meaning: 'A bug in the node: the stack goes to stderr and the node keeps running.' },
-  'key-does-not-exist': { code: 20, definite: true, meaning: 'Unknown allocation, job, category or request.' },
+  'key-does-not-exist': { code: 20, definite: true, meaning: 'Unknown allocation, reservation, job, category or request.' },
   'precondition-failed': {
     code: 22,
     definite: true,
-    meaning: "The current state forbids the operation (for example cancelling a granted request, or an allocate over its tenant's quota), or the sender may not do it (releasing another client's allocation).",
+    meaning: "The current state forbids the operation (for example cancelling a granted request, an allocate over its tenant's quota, or confirming an expired reservation), or the sender may not do it (releasing another client's allocation).",
   },
 } as const;
 

@@ -1,7 +1,7 @@
 import { fromUnits } from '../core/ledger/amounts.js';
-import type { ResourceManager } from '../core/manager.js';
+import type { EndedReservation, ResourceManager } from '../core/manager.js';
 import type { WaitReason } from '../core/policy/index.js';
-import type { Allocation } from '../core/model.js';
+import type { Allocation, Reservation } from '../core/model.js';
 import type { TenantView } from '../core/tenants/tenants.js';
 import { BoundedMap } from '../lib/bounded-map.js';
 import { JsonText, numberText, orderedRecord } from '../protocol/reply.js';
@@ -50,8 +50,26 @@ export function heldAmounts(names: TypeNames, types: readonly number[], units: r
 export function allocatedFields(names: TypeNames, a: Allocation): object {
   const resources = heldAmounts(names, a.types, a.units);
   if (a.members === undefined) return { allocation_id: a.id, resources };
-  const members = orderedRecord(Array.from(a.members, ([t, list]) => [names.name(t), list] as const));
-  return { allocation_id: a.id, resources, members };
+  return { allocation_id: a.id, resources, members: membersText(names, a.members) };
+}
+
+/** `{type: members}` of member types held, as JSON text. */
+function membersText(names: TypeNames, members: ReadonlyMap<number, readonly string[]>): JsonText {
+  return orderedRecord(Array.from(members, ([t, list]) => [names.name(t), list] as const));
+}
+
+/** The fields of `reserved` after `in_reply_to`: the same for a reservation made at once and one made later. */
+export function reservedFields(names: TypeNames, r: Reservation, expiresInMs: number): object {
+  const resources = heldAmounts(names, r.types, r.units);
+  if (r.members === undefined) return { reservation_id: r.id, resources, expires_in_ms: expiresInMs };
+  return { reservation_id: r.id, resources, expires_in_ms: expiresInMs, members: membersText(names, r.members) };
+}
+
+/** The fields of `confirmed` after `in_reply_to`. */
+export function confirmedFields(names: TypeNames, e: EndedReservation): object {
+  const resources = heldAmounts(names, e.types, e.units);
+  if (e.members === undefined) return { reservation_id: e.id, allocation_id: e.allocationId, resources };
+  return { reservation_id: e.id, allocation_id: e.allocationId, resources, members: membersText(names, e.members) };
 }
 
 /** `{type: amount}` over every resource type, in declaration order, as JSON text. */

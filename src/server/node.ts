@@ -11,7 +11,7 @@ export interface LineSink {
 export interface NodeIo {
   /** Wall-clock milliseconds (default `Date.now`); ignored in --deterministic mode. */
   readonly clock?: () => number;
-  /** Fresh allocation ids; ignored in --deterministic mode. */
+  /** Fresh allocation (and reservation) ids; ignored in --deterministic mode. */
   readonly newId?: () => string;
   /** Lines for stderr. */
   readonly log?: (line: string) => void;
@@ -33,7 +33,7 @@ export class ResourceNode {
     this.manager = new ResourceManager({
       capacity: this.config.capacity,
       clock: virtualClock !== undefined ? () => virtualClock.now : (io.clock ?? Date.now),
-      ...(this.config.deterministic ? { idPrefix: 'alloc-' } : { newId: io.newId ?? (() => uuidv7()) }),
+      ...(this.config.deterministic ? { idPrefix: 'alloc-', reservationIdPrefix: 'res-' } : { newId: io.newId ?? (() => uuidv7()) }),
       policy: this.config.policy,
       maxBypass: this.config.maxBypass,
       maxQueue: this.config.maxQueue,

@@ -2,12 +2,15 @@ import * as validators from '../generated/validators.js';
 import { fail } from '../protocol/errors.js';
 import type { Validator } from '../generated/validators.js';
 import type { Handler } from './handler.js';
+import { abort } from './handlers/abort.js';
 import { allocate } from './handlers/allocate.js';
 import { cancel } from './handlers/cancel.js';
 import { completeJob } from './handlers/complete-job.js';
+import { confirm } from './handlers/confirm.js';
 import { init } from './handlers/init.js';
 import { release } from './handlers/release.js';
 import { renew } from './handlers/renew.js';
+import { reserve } from './handlers/reserve.js';
 import { setCapacity } from './handlers/set-capacity.js';
 import { setTenant } from './handlers/set-tenant.js';
 import { status } from './handlers/status.js';
@@ -39,6 +42,9 @@ export function routes(options: { deterministic: boolean }): Map<string, Route> 
     ['set_capacity', route(validators.set_capacity, setCapacity, true)],
     ['renew', route(validators.renew, renew)],
     ['set_tenant', route(validators.set_tenant, setTenant, true)],
+    ['reserve', route(validators.reserve, reserve)],
+    ['confirm', route(validators.confirm, confirm)],
+    ['abort', route(validators.abort, abort)],
   ]);
   // Only a virtual clock can be moved: on real time, tick is code 10 whatever its body.
   table.set('tick', options.deterministic ? route(validators.tick, tick, true) : route(anyBody, tickNeedsVirtualClock));

@@ -8,12 +8,16 @@ import { MemoryStore } from '../../src/core/store.js';
 // The event stream is complete: folding it alone rebuilds what the manager holds (capacity,
 // live allocations and their units, waiting requests), after every call. A journal or a
 // replicated store can then be made from it. With preemption on, the stream also rebuilds the
-// room held back for each preemptor while its victims have their grace (counted as allocated).
+// room held back for each preemptor while its victims have their grace (counted as allocated),
+// and reservations: held (counted as allocated) from reserved until confirmed, aborted or expired.
 
 const TYPES = ['cpu', 'gpu'];
 
 type Op =
   | { kind: 'allocate'; cpu: number; gpu: number; priority: number; timeoutMs?: number; leaseMs?: number; key?: string }
+  | { kind: 'reserve'; cpu: number; gpu: number; priority: number; holdMs: number; key?: string }
+  | { kind: 'confirm'; pick: number; leaseMs?: number }
+  | { kind: 'abort'; pick: number }
   | { kind: 'release'; pick: number }
   | { kind: 'cancel'; pick: number }
   | { kind: 'renew'; pick: number; ms: number }
@@ -36,6 +40,15 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       { requiredKeys: ['kind', 'cpu', 'gpu', 'priority'] },
     ),
   },
+  {
+    weight: 3,
+    arbitrary: fc.record(
+      { kind: fc.constant('reserve' as const), cpu: fc.integer({ min: 0, max: 5 }), gpu: fc.integer({ min: 0, max: 2 }), priority: fc.integer({ min: 0, max: 2 }), holdMs: fc.integer({ min: 1, max: 50 }), key: fc.constantFrom('k1', 'k2', 'k4') },
+      { requiredKeys: ['kind', 'cpu', 'gpu', 'priority', 'holdMs'] },
+    ),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('confirm' as const), pick: fc.nat(), leaseMs: fc.integer({ min: 1, max: 50 }) }, { requiredKeys: ['kind', 'pick'] }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('abort' as const), pick: fc.nat() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('release' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('renew' as const), pick: fc.nat(), ms: fc.integer({ min: 1, max: 50 }) }) },
@@ -58,6 +71,7 @@ interface Pending extends Holding {
 class Folded {
   readonly capacity = new Map<number, number>();
   readonly live = new Map<string, Holding>();
+  readonly reservations = new Map<string, Holding>();
   readonly waiting = new Set<number>();
   /** Preemptors by request seq, and their victims by allocation id. */
   readonly pending = new Map<number, Pending>();
@@ -74,6 +88,21 @@ class Folded {
         break;
       case 'queued':
         this.waiting.add(e.request.seq);
+        break;
+      case 'reserved':
+        this.reservations.set(e.reservation.id, e.reservation);
+        if (e.request !== undefined) {
+          this.waiting.delete(e.request.seq);
+          this.settle(e.request.seq);
+        }
+        break;
+      case 'confirmed':
+        this.reservations.delete(e.reservation.id);
+        this.live.set(e.allocation.id, e.allocation);
+        break;
+      case 'aborted':
+      case 'reservation_expired':
+        this.reservations.delete(e.reservation.id);
         break;
       case 'released':
       case 'lease_expired':
@@ -108,7 +137,7 @@ class Folded {
   /** Units allocated of type `t`: held by allocations, and held back for preemptors. */
   allocated(t: number): number {
     let units = 0;
-    for (const h of [...this.live.values(), ...[...this.pending.values()].map((p) => ({ types: p.types, units: p.withheld }))]) {
+    for (const h of [...this.live.values(), ...this.reservations.values(), ...[...this.pending.values()].map((p) => ({ types: p.types, units: p.withheld }))]) {
       h.types.forEach((tt, i) => (units += tt === t ? h.units[i]! : 0));
     }
     return units;
@@ -159,6 +188,19 @@ function run(policy: PolicyName, preempting: Preempting, ops: Op[]): void {
         if (reqs.length === 0) continue;
         const options = { priority: o.priority, timeoutMs: o.timeoutMs, leaseMs: o.leaseMs, requestId: o.key };
         owed = m.allocate({ src: 'c', msgId: ++msgId, via: 'n' }, reqs, options).events ?? [];
+      } else if (o.kind === 'reserve') {
+        const reqs = [
+          ...(o.cpu > 0 ? [{ type: 'cpu', amount: o.cpu }] : []),
+          ...(o.gpu > 0 ? [{ type: 'gpu', amount: o.gpu }] : []),
+        ];
+        if (reqs.length === 0) continue;
+        m.reserve({ src: 'c', msgId: ++msgId, via: 'n' }, reqs, { priority: o.priority, holdMs: o.holdMs, requestId: o.key });
+      } else if (o.kind === 'confirm' || o.kind === 'abort') {
+        const held = [...m.liveReservations()];
+        if (held.length === 0) continue;
+        const id = held[o.pick % held.length]!.id;
+        if (o.kind === 'confirm') m.confirm(id, o.leaseMs);
+        else owed = m.abort(id).events;
       } else if (o.kind === 'release') {
         const live = [...m.liveAllocations()];
         if (live.length === 0) continue;
@@ -186,7 +228,13 @@ function run(policy: PolicyName, preempting: Preempting, ops: Op[]): void {
     for (const e of fresh) folded.apply(e);
     // What a call returns as owed is exactly the stream's events that owe another client a message.
     const owedInStream = fresh.filter(
-      (e) => (e.kind === 'granted' && e.request !== undefined) || e.kind === 'timed_out' || e.kind === 'lease_expired' || e.kind === 'preempt_notice' || e.kind === 'preempted',
+      (e) =>
+        ((e.kind === 'granted' || e.kind === 'reserved') && e.request !== undefined) ||
+        e.kind === 'timed_out' ||
+        e.kind === 'lease_expired' ||
+        e.kind === 'preempt_notice' ||
+        e.kind === 'preempted' ||
+        e.kind === 'reservation_expired',
     );
     expect(owed).toEqual(owedInStream);
     for (let t = 0; t < TYPES.length; t++) {
@@ -194,6 +242,7 @@ function run(policy: PolicyName, preempting: Preempting, ops: Op[]): void {
       expect(m.allocatedOf(t)).toBe(folded.allocated(t));
     }
     expect(new Set([...m.liveAllocations()].map((a) => a.id))).toEqual(new Set(folded.live.keys()));
+    expect(new Set([...m.liveReservations()].map((r) => r.id))).toEqual(new Set(folded.reservations.keys()));
     expect(new Set(m.waitingRequests().map((w) => w.seq))).toEqual(folded.waiting);
   }
 }

@@ -1,6 +1,6 @@
 import { PendingList } from '../../lib/pending-list.js';
 import { RenewingMap } from '../../lib/renewing-map.js';
-import type { HeldAllocation } from '../model.js';
+import type { Hold, HeldAllocation, Requester } from '../model.js';
 
 /** Numbers the ledgers of this process, so an allocation names the ledger that holds it. */
 let ledgers = 0;
@@ -50,4 +50,19 @@ export class HeldAllocations {
     if (this.unfiled.length > 0) this.unfiled.fileAll(this.file);
     return this.byId.values();
   }
+}
+
+/** A new live holding: an allocation, or a reservation when `hold` is given. One literal, so every one has the same shape. */
+export function heldAllocation(
+  id: string,
+  serial: number,
+  who: Requester,
+  types: readonly number[],
+  units: readonly number[],
+  members: ReadonlyMap<number, readonly string[]> | undefined,
+  tenant: string,
+  priority: number,
+  hold: Hold | undefined,
+): HeldAllocation {
+  return { id, serial, src: who.src, msgId: who.msgId, via: who.via, types, units, members, leaseMs: -1, leaseDeadline: -1, tenant, priority, held: 0, filedById: false, filedBySource: false, account: undefined, hold };
 }

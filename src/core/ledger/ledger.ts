@@ -145,9 +145,7 @@ export class Ledger {
 
   /** Ends live allocation `a`, returning its units to free. */
   end(a: HeldAllocation, how: EndedAllocation['how']): void {
-    if (!this.live.holds(a)) throw refuse.unknown(`no live allocation ${JSON.stringify(a.id)}`);
-    this.live.delete(a);
-    for (let i = 0; i < a.types.length; i++) this.allocated[a.types[i]!]! -= a.units[i]!;
+    this.drop(a);
     // Bounded memory: the oldest ended allocation is forgotten first.
     const slot = this.ended.add(a);
     if (slot < 0) return;
@@ -157,5 +155,12 @@ export class Ledger {
     if (this.endedOwnShapes.size > 0) this.endedOwnShapes.delete(slot);
     if (this.endedBy.size > 0) this.endedBy.delete(slot);
     if (shape < 0) this.endedOwnShapes.set(slot, { types: a.types, units: a.units });
+  }
+
+  /** Ends live `a`, returning its units to free, and remembers nothing of it: a reservation's ids are not allocation ids. */
+  drop(a: HeldAllocation): void {
+    if (!this.live.holds(a)) throw refuse.unknown(`no live allocation ${JSON.stringify(a.id)}`);
+    this.live.delete(a);
+    for (let i = 0; i < a.types.length; i++) this.allocated[a.types[i]!]! -= a.units[i]!;
   }
 }

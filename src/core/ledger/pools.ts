@@ -117,6 +117,15 @@ export class Pools {
     }
   }
 
+  /** The members `a` holds are held by `id` from now on (a confirmed reservation's allocation). */
+  transfer(a: HeldAllocation, id: string): void {
+    if (a.members === undefined) return;
+    for (const [t, names] of a.members) {
+      const pool = this.byType[t]!;
+      for (const name of names) pool.holders[pool.indexOf.get(name)!] = id;
+    }
+  }
+
   /** `[member, allocation id or null]` for member type `t`, in declaration order. */
   holders(t: number): [string, string | null][] {
     const pool = this.byType[t];

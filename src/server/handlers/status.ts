@@ -14,6 +14,8 @@ export const status: Handler<StatusBody> = (_body, { manager }) => {
       free: amountsPerType(names, (t) => manager.freeOf(t)),
       allocated: amountsPerType(names, (t) => manager.allocatedOf(t)),
       allocations: manager.allocationCount,
+      // Absent until a reserve is taken, as tenants are.
+      reservations: manager.reservationCount,
       queued: manager.waiting,
       categories: categories(manager),
       pools: poolCounts(manager),

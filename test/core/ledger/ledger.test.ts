@@ -6,7 +6,7 @@ import { SequentialIds } from '../../../src/lib/sequential-ids.js';
 import type { Shape } from '../../../src/core/ledger/shapes.js';
 
 function allocation(id: string, types: number[], units: number[]): HeldAllocation {
-  return { id, serial: 0, src: 'c1', msgId: 1, via: 'n1', types, units, members: undefined, leaseMs: -1, leaseDeadline: -1, tenant: 'c1', priority: 0, held: 0, filedById: false, filedBySource: false, account: undefined };
+  return { id, serial: 0, src: 'c1', msgId: 1, via: 'n1', types, units, members: undefined, leaseMs: -1, leaseDeadline: -1, tenant: 'c1', priority: 0, held: 0, filedById: false, filedBySource: false, account: undefined, hold: undefined };
 }
 
 function ledger(): Ledger {

@@ -63,6 +63,10 @@ function told(events: readonly OwedEvent[] | undefined): string[] {
         return `lease_expired ${e.allocation.id}`;
       case 'job_started':
         return `job_started ${e.job.id}`;
+      case 'reserved':
+        return `reserved ${e.reservation.id} to ${e.reservation.src}`;
+      case 'reservation_expired':
+        return `reservation_expired ${e.reservation.id}`;
     }
   });
 }

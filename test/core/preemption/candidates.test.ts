@@ -6,7 +6,7 @@ let serial = 0;
 
 function allocation(priority: number, gpu: number): HeldAllocation {
   serial++;
-  return { id: `a${serial}`, serial, src: 'c', msgId: serial, via: 'n', types: [0], units: [gpu], members: undefined, leaseMs: -1, leaseDeadline: -1, tenant: 'c', priority, held: 1, filedById: false, filedBySource: false, account: undefined };
+  return { id: `a${serial}`, serial, src: 'c', msgId: serial, via: 'n', types: [0], units: [gpu], members: undefined, leaseMs: -1, leaseDeadline: -1, tenant: 'c', priority, held: 1, filedById: false, filedBySource: false, account: undefined, hold: undefined };
 }
 
 function setUp(): { c: Candidates; live: Set<HeldAllocation>; aside: Set<HeldAllocation> } {
