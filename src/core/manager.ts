@@ -850,6 +850,8 @@ export class ResourceManager {
       if (w === undefined) return events;
       // A front held by its tenant's quota is not waiting for room: passing it counts for nothing.
       const passed = w === front || quotaHeld(front) ? undefined : front;
+      // A preemptor granted on its own turn ends its preemption, or its grace would grant it again.
+      if (this.preemption?.waiting) this.dropPreemption(w);
       this.withdraw(w, true);
       const a = this.grant(w, w.types, w.units, w.options, w);
       const e: OwedEvent = a.hold === undefined ? { kind: 'granted', allocation: a, request: w } : { kind: 'reserved', reservation: a as Reservation, request: w };
