@@ -485,7 +485,7 @@ export class ResourceManager {
     for (let i = 0; i < w.types.length; i++) {
       const type = w.types[i]!;
       available[i] = Math.min(this.ledger.freeOf(type), t.headroom(type));
-      if (required < 0 && t.wouldPass([type], [w.units[i]!])) required = w.units[i]!;
+      if (required < 0 && w.units[i]! > t.headroom(type)) required = w.units[i]!;
     }
     return { kind: 'queued', request: w, reason: 'quota', available, required };
   }

@@ -26,15 +26,10 @@ export class Backfill implements Policy {
   }
 
   next(front: QueuedRequest): QueuedRequest | undefined {
-    const ledger = this.ctx.ledger;
-    const held = quotaHeld(front);
-    if (!held && ledger.fits(front.types, front.units)) return front;
+    const avail = roomBehind(this.ctx, front);
+    if (avail === undefined) return front;
     // Free only shrinks during a drain, so the earliest request that fits is the one a walk
     // in queue order would grant next.
-    const avail = ledger.freeVector();
-    if (front.reserved && !held) {
-      for (let i = 0; i < front.types.length; i++) avail[front.types[i]!]! -= front.units[i]!;
-    }
     const w = this.ctx.queue.firstFitting(avail);
     if (w === undefined || !quotaHeld(w)) return w;
     return firstAllowed(this.ctx.lanes!, avail, w.options?.priority ?? 0);
@@ -47,6 +42,21 @@ export class Backfill implements Policy {
   reserveOf(front: QueuedRequest): readonly number[] | undefined {
     return quotaHeld(front) ? undefined : this.guard.reserveOf(front);
   }
+}
+
+/**
+ * Undefined when `front` itself can be granted now (it ranks first); else the free units by type
+ * that the requests behind it may take: all that is free, less what the front reserves.
+ */
+export function roomBehind(ctx: PolicyContext, front: QueuedRequest): number[] | undefined {
+  const ledger = ctx.ledger;
+  const held = quotaHeld(front);
+  if (!held && ledger.fits(front.types, front.units)) return undefined;
+  const avail = ledger.freeVector();
+  if (front.reserved && !held) {
+    for (let i = 0; i < front.types.length; i++) avail[front.types[i]!]! -= front.units[i]!;
+  }
+  return avail;
 }
 
 /** Backfill's admission, shared with fair share: a newcomer that fits is granted unless it would take what the front reserves. */

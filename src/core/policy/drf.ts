@@ -1,5 +1,5 @@
 import type { QueuedRequest } from '../model.js';
-import { admitBehind } from './backfill.js';
+import { admitBehind, roomBehind } from './backfill.js';
 import type { Admission, Policy, PolicyContext } from './policy.js';
 import { quotaHeld, roomFor } from './quota.js';
 import type { Lane } from '../tenants/lanes.js';
@@ -30,16 +30,11 @@ export class Drf implements Policy {
   }
 
   next(front: QueuedRequest): QueuedRequest | undefined {
-    const { ledger, queue } = this.ctx;
-    const held = quotaHeld(front);
     // Ranked first of all: if it can be granted, nothing ranks before it.
-    if (!held && ledger.fits(front.types, front.units)) return front;
-    const avail = ledger.freeVector();
-    if (front.reserved && !held) {
-      for (let i = 0; i < front.types.length; i++) avail[front.types[i]!]! -= front.units[i]!;
-    }
+    const avail = roomBehind(this.ctx, front);
+    if (avail === undefined) return front;
     // The queue's index answers "does anything fit, and at what priority at most" without a walk.
-    const any = queue.firstFitting(avail);
+    const any = this.ctx.queue.firstFitting(avail);
     if (any === undefined) return undefined;
     const lanes = this.ctx.lanes!;
     const top = any.options?.priority ?? 0;

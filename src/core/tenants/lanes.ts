@@ -191,10 +191,6 @@ export class Lanes {
     return this.levels.get(priority)?.unordered() ?? [];
   }
 
-  /** The lanes of `tenant`. */
-  tenantLanes(tenant: Tenant): Iterable<Lane> {
-    return this.byTenant.get(tenant)?.values() ?? [];
-  }
 
   private levelFor(priority: number): IndexedHeap<Lane> {
     let level = this.levels.get(priority);
