@@ -107,7 +107,7 @@ export class ResourceManager {
   private readonly queue = new WaitQueue();
   private readonly policy: Policy;
   /** What the policy reads; its lanes appear once a quota is set or under fair share. */
-  private readonly policyContext: PolicyContext;
+  private readonly policyContext: PolicyContext<Lanes>;
   private readonly tenants: Tenants;
   private readonly guard: StarvationGuard;
   private readonly ownership: Ownership;
@@ -282,6 +282,7 @@ export class ResourceManager {
       units,
       options,
       deadline: -1,
+      queuedAt: -1,
       bypassed: 0,
       // --max-bypass 0: passed over by 0 grants already, so the front reserves from the start.
       reserved: this.guard.reservesAtOnce,
@@ -420,9 +421,10 @@ export class ResourceManager {
     if (this.queue.size >= this.maxQueue) {
       throw refuse.limit(`queue is full: ${this.queue.size} requests waiting, limit ${this.maxQueue}`);
     }
+    w.queuedAt = this.clock();
     const timeoutMs = w.options?.timeoutMs;
     if (timeoutMs !== undefined) {
-      w.deadline = this.clock() + timeoutMs;
+      w.deadline = w.queuedAt + timeoutMs;
       this.deadlines.push(w.deadline, { kind: 'timeout', request: w });
     }
     this.queue.add(w);
