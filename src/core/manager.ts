@@ -1,6 +1,7 @@
 import { SequentialIds } from '../lib/sequential-ids.js';
 import { input, refuse, words } from './errors.js';
 import type { CoreEvent, OwedEvent } from './events.js';
+import { DemandScratch, contention, explain, type ContentionReport, type ContentionView, type Explanation } from './contention/index.js';
 import { Categories, type CategoryStatus, type CompleteResult, type SubmitResult, type Submitter } from './jobs/categories.js';
 import { SCALE, capacityProblem, toUnits } from './ledger/amounts.js';
 import { JobStatusCounts } from './ledger/job-statuses.js';
@@ -21,6 +22,7 @@ import { Lanes } from './tenants/lanes.js';
 import { Tenants, type TenantSettings, type TenantView } from './tenants/tenants.js';
 
 export type { Requirement } from './ledger/requirements.js';
+export type { ContentionReport, Explanation } from './contention/index.js';
 export type { TenantSettings, TenantView } from './tenants/tenants.js';
 
 export interface ManagerOptions {
@@ -242,6 +244,48 @@ export class ResourceManager {
   tenantViews(): TenantView[] | undefined {
     return this.tenants.active ? this.tenants.views() : undefined;
   }
+
+  // ---- contention: explain and contention read the state (src/core/contention/) --------
+
+  /**
+   * Why the request `src` sent as `msgId` waits, and until when (docs/contention.md#explain);
+   * unknown when no such request waits. `budget` bounds the work of its replay (REPLAY_BUDGET).
+   */
+  explain(src: string, msgId: number, budget?: number): Explanation {
+    const found = this.bySource.get(src, msgId);
+    if (found === undefined) throw refuse.unknown(words`no waiting request with ${input('msgId')} ${msgId} from ${JSON.stringify(src)}`);
+    if (isAllocation(found)) throw refuse.unknown(`request ${msgId} from ${JSON.stringify(src)} is not waiting: it was granted as ${JSON.stringify(found.id)}`);
+    return explain(this.contentionView(), found, budget);
+  }
+
+  /** The waiting requests against capacity: demand, pressure, reasons, the oldest wait, common demands (docs/contention.md#contention). */
+  contention(): ContentionReport {
+    return contention(this.contentionView());
+  }
+
+  /** The state as explain and contention read it; built per call, it changes nothing. */
+  private contentionView(): ContentionView {
+    const front = this.policy.front();
+    return {
+      now: this.clock(),
+      policyName: this.policyName,
+      ledger: this.ledger,
+      queue: this.queue,
+      lanes: this.policyContext.lanes,
+      front,
+      reserve: front === undefined ? undefined : this.policy.reserveOf(front),
+      quotas: this.tenants.quotas,
+      maxBypass: this.guard.maxBypass,
+      maxAllocations: this.maxAllocations,
+      preemption: this.preemption,
+      dues: (visit) => this.deadlines.forEachCurrent((at, order, d) => visit(at, order, d.kind === 'lease' ? { kind: 'end', holding: d.allocation, allocation: true } : d)),
+      holdAfterGrant: (w) => w.options?.leaseMs,
+      weightedShare: (t) => this.tenants.dominantShare(t) / t.weight,
+      scratch: (this.contentionScratch ??= new DemandScratch()),
+    };
+  }
+
+  private contentionScratch: DemandScratch | undefined;
 
   // ---- allocate ----------------------------------------------------------------------
 

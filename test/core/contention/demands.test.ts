@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { DemandGroups, DemandScratch, mixDemand } from '../../../src/core/contention/demands.js';
+import { waitingRequest } from '../../support/waiting-request.js';
+
+const hashOf = (types: number[], units: number[]) => types.reduce((h, t, i) => mixDemand(h, t, units[i]!), types.length);
+
+describe('DemandGroups', () => {
+  it('groups the same demand in any order, counts it, and names it in its first arrival\'s order', () => {
+    const g = new DemandGroups(new DemandScratch(), 10);
+    const a = waitingRequest([0, 1], [2000, 4000]);
+    const b = waitingRequest([1, 0], [4000, 2000]);
+    const c = waitingRequest([0], [1000]);
+    for (const w of [b, c, a]) g.add(w, hashOf([...w.types], [...w.units]));
+    expect(g.top(20)).toEqual([
+      { types: [0, 1], units: [2000, 4000], count: 2 },
+      { types: [0], units: [1000], count: 1 },
+    ]);
+  });
+
+  it('the hash does not depend on the order of the demands', () => {
+    expect(hashOf([0, 1, 2], [5, 6, 7])).toBe(hashOf([2, 0, 1], [7, 5, 6]));
+  });
+
+  it('tells demands apart whose hashes are equal', () => {
+    const g = new DemandGroups(new DemandScratch(), 10);
+    for (const w of [waitingRequest([0], [1000]), waitingRequest([1], [1000]), waitingRequest([0], [1000])]) g.add(w, 42);
+    expect(g.top(20).map((d) => [d.types, d.count])).toEqual([
+      [[0], 2],
+      [[1], 1],
+    ]);
+  });
+
+  it('keeps the largest counts, then the earliest arrivals, up to the limit; a scratch serves many calls', () => {
+    const scratch = new DemandScratch();
+    for (let round = 0; round < 2; round++) {
+      const g = new DemandGroups(scratch, 30);
+      const ws = Array.from({ length: 25 }, (_, i) => waitingRequest([0], [(i + 1) * 1000]));
+      ws.push(waitingRequest([0], [25_000]));
+      for (const w of ws.slice().reverse()) g.add(w, hashOf([...w.types], [...w.units]));
+      const top = g.top(20);
+      expect(top.length).toBe(20);
+      expect(top[0]).toEqual({ types: [0], units: [25_000], count: 2 });
+      expect(top.slice(1).map((d) => d.units[0])).toEqual(Array.from({ length: 19 }, (_, i) => (i + 1) * 1000));
+    }
+  });
+});
