@@ -5,6 +5,8 @@ import type { Handler } from './handler.js';
 import { allocate } from './handlers/allocate.js';
 import { cancel } from './handlers/cancel.js';
 import { completeJob } from './handlers/complete-job.js';
+import { contention } from './handlers/contention.js';
+import { explain } from './handlers/explain.js';
 import { init } from './handlers/init.js';
 import { release } from './handlers/release.js';
 import { renew } from './handlers/renew.js';
@@ -39,6 +41,8 @@ export function routes(options: { deterministic: boolean }): Map<string, Route> 
     ['set_capacity', route(validators.set_capacity, setCapacity, true)],
     ['renew', route(validators.renew, renew)],
     ['set_tenant', route(validators.set_tenant, setTenant, true)],
+    ['explain', route(validators.explain, explain)],
+    ['contention', route(validators.contention, contention)],
   ]);
   // Only a virtual clock can be moved: on real time, tick is code 10 whatever its body.
   table.set('tick', options.deterministic ? route(validators.tick, tick, true) : route(anyBody, tickNeedsVirtualClock));
