@@ -770,6 +770,8 @@ export class ResourceManager {
       if (w === undefined) return events;
       // A front held by its tenant's quota is not waiting for room: passing it counts for nothing.
       const passed = w === front || quotaHeld(front) ? undefined : front;
+      // A preemptor granted on its own turn ends its preemption, or its grace would grant it again.
+      if (this.preemption?.waiting) this.dropPreemption(w);
       this.withdraw(w, true);
       const e: OwedEvent = { kind: 'granted', allocation: this.grant(w, w.types, w.units, w.options, w), request: w };
       this.policy.granted(w, passed);

@@ -10,7 +10,8 @@ import { build, runOut, setupArb, type Setup } from './contention-scenario.js';
 // its estimate, and one estimated null is never granted. When the estimate says it is exact,
 // the grant comes exactly then. The same must hold when the replay is cut short by a small
 // budget (the estimate is then a lower bound only). Explaining must change nothing: the same
-// state run out with and without explains gives the same events at the same times.
+// state run out with and without explains gives the same events at the same times. And no
+// request is granted twice (this found a preemptor granted by the queue and again by its grace).
 
 interface Estimate {
   readonly request: WaitingRequest;
@@ -35,7 +36,10 @@ function check(s: Setup, tenantFeatures: boolean, budget: number | undefined): v
   const grantedAt = new Map<WaitingRequest, number>();
   const timedOut = new Set<WaitingRequest>();
   for (const { at, e } of events) {
-    if (e.kind === 'granted' && e.request !== undefined) grantedAt.set(e.request, at - t0);
+    if (e.kind === 'granted' && e.request !== undefined) {
+      expect(grantedAt.has(e.request), `request ${e.request.msgId} granted twice`).toBe(false);
+      grantedAt.set(e.request, at - t0);
+    }
     if (e.kind === 'timed_out') timedOut.add(e.request);
   }
   for (const { request, ms, exact } of estimates) {

@@ -103,6 +103,8 @@ class Replay {
       const w = this.policy.next(front) as Copy | undefined;
       if (w === undefined) return;
       const passed = w === front || quotaHeld(front) ? undefined : front;
+      const p = this.world.pending.get(w);
+      if (p !== undefined) this.settle(p);
       this.withdraw(w);
       this.grant(w);
       this.policy.granted(w, passed);

@@ -346,3 +346,30 @@ describe('preemption with tenants', () => {
     expect(held).toEqual({ x: [[0, 1000]], z: [[0, 1000]] });
   });
 });
+
+describe('a preemptor that the queue grants on its own turn', () => {
+  it('is granted once: its preemption ends with the grant, and its victims are spared', () => {
+    // fifo, a 40 ms grace. `p1` (priority 1) preempts `low`; `p2` (priority 2) then preempts
+    // `big`. When `t`'s timeout gives back the cpu `t` was owed, `p2` is granted as a preemptor,
+    // and `p1`, now first in line, fits what is free and is granted by the queue itself. Its
+    // grace must not grant it again at 40, nor preempt `low`.
+    const clock = { now: 0 };
+    const m = new ResourceManager({ capacity: [['cpu', 3], ['mem', 8]], clock: () => clock.now, idPrefix: 'a', policy: 'fifo', preemption: 'lower-priority', preemptionGraceMs: 40 });
+    let msgId = 0;
+    const ask = (src: string, req: Record<string, number>, o: { priority?: number; timeoutMs?: number } = {}) =>
+      m.allocate({ src, msgId: ++msgId, via: 'n' }, Object.entries(req).map(([type, amount]) => ({ type, amount })), o);
+    ask('big', { mem: 3 });
+    ask('victim', { cpu: 1, mem: 2 }, { priority: -1 });
+    ask('low', { cpu: 1 });
+    expect(ask('t', { mem: 1, cpu: 2 }, { timeoutMs: 1 }).kind).toBe('queued');
+    expect(ask('p1', { cpu: 1 }, { priority: 1 }).kind).toBe('queued');
+    expect(ask('p2', { mem: 3 }, { priority: 2 }).kind).toBe('queued');
+    const seen: string[] = [];
+    for (let d = m.nextDeadline(); d !== Infinity; d = m.nextDeadline()) {
+      clock.now = d;
+      for (const e of m.advance()) seen.push(`${clock.now} ${e.kind} ${e.kind === 'granted' ? e.request?.src : e.kind === 'timed_out' ? e.request.src : e.allocation.id}`);
+    }
+    expect(seen).toEqual(['1 timed_out t', '1 granted p2', '1 granted p1']);
+    expect([...m.liveAllocations()].map((a) => a.src).sort()).toEqual(['big', 'low', 'p1', 'p2', 'victim']);
+  });
+});
