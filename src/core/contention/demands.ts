@@ -28,7 +28,7 @@ export class DemandScratch {
       this.seq = new Float64Array(size);
     }
     let slots = 16;
-    while (slots < 2 * n) slots *= 2;
+    while (slots * 3 < 4 * n) slots *= 2;
     if (this.table.length < slots) this.table = new Int32Array(slots);
     else this.table.fill(0);
   }

@@ -10,14 +10,13 @@ export const EXPLAIN_REASONS: readonly ExplainReason[] = ['infeasible', 'quota',
 
 /** The reason of any waiting request, from one look at the state (O(types) per request). */
 export class Reasons {
-  /** At the limit of live allocations, nothing is granted: every request lacks that room. */
-  private readonly atLimit: boolean;
   /** Units by type. */
   readonly capacity: Float64Array;
   readonly free: Float64Array;
 
   /** No quota, no waiting preemptor and no reservation: a reason then follows from fit alone. */
-  private readonly plain: boolean;
+  readonly plain: boolean;
+  readonly atLimit: boolean;
 
   constructor(private readonly v: ContentionView) {
     const { ledger } = v;
@@ -72,7 +71,7 @@ export function positionOf(v: ContentionView, w: QueuedRequest): number {
   const seq = w.seq;
   let before = 0;
   if (v.policyName !== 'drf') {
-    v.queue.forEachRun((slots, from, to) => {
+    v.queue.forEachRun((_types, slots, from, to) => {
       for (let k = from; k < to; k++) {
         const x = slots[k];
         if (x === undefined) continue;
@@ -89,7 +88,7 @@ export function positionOf(v: ContentionView, w: QueuedRequest): number {
     return s;
   };
   const share = shareOf(w.account);
-  v.queue.forEachRun((slots, from, to) => {
+  v.queue.forEachRun((_types, slots, from, to) => {
     for (let k = from; k < to; k++) {
       const x = slots[k];
       if (x === undefined) continue;

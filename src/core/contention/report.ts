@@ -36,28 +36,41 @@ export function contention(v: ContentionView): ContentionReport {
   const reasons = new Reasons(v);
   const groups = new DemandGroups(v.scratch, v.queue.size);
   let oldest = Infinity;
-  const { capacity, free } = reasons;
-  v.queue.forEachRun((slots, from, to) => {
+  const { capacity, free, plain, atLimit } = reasons;
+  // Per position in a run's list of types (at most 64): demand summed, capacity and free looked up once.
+  const sum = new Float64Array(64);
+  const cap = new Float64Array(64);
+  const room = new Float64Array(64);
+  v.queue.forEachRun((types, slots, from, to) => {
+    const d = types.length;
+    for (let j = 0; j < d; j++) {
+      sum[j] = 0;
+      cap[j] = capacity[types[j]!]!;
+      room[j] = free[types[j]!]!;
+    }
+    // What a request costs is fetching it and its demands (cache misses). A first loop that does
+    // little else (it sums the first demand) lets those fetches overlap; the second then finds the
+    // run in cache: the whole report takes half the time.
+    for (let k = from; k < to; k++) sum[0]! += slots[k]?.units[0] ?? 0;
     for (let k = from; k < to; k++) {
       const w = slots[k];
       if (w === undefined) continue;
-      // One loop over the demands, while they are in cache: what each request costs is fetching it.
-      const { types, units } = w;
+      const units = w.units;
       let infeasible = false;
       let fits = true;
-      let hash = types.length;
-      for (let i = 0; i < types.length; i++) {
-        const t = types[i]!;
-        const u = units[i]!;
-        demand[t]! += u;
-        if (u > capacity[t]!) infeasible = true;
-        else if (u > free[t]!) fits = false;
-        hash = mixDemand(hash, t, u);
+      let hash = d;
+      for (let j = 0; j < d; j++) {
+        const u = units[j]!;
+        if (j > 0) sum[j]! += u;
+        if (u > cap[j]!) infeasible = true;
+        else if (u > room[j]!) fits = false;
+        hash = mixDemand(hash, types[j]!, u);
       }
-      counts[reasons.indexGiven(w, infeasible, fits)]!++;
+      counts[plain ? (infeasible ? 0 : atLimit || !fits ? 3 : 5) : reasons.indexGiven(w, infeasible, fits)]!++;
       groups.add(w, hash);
       if (w.queuedAt < oldest) oldest = w.queuedAt;
     }
+    for (let j = 0; j < d; j++) demand[types[j]!]! += sum[j]!;
   });
   // Room held back for a waiting preemptor is counted in its demand, not as held too.
   const withheld = new Float64Array(size);

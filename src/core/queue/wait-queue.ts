@@ -550,11 +550,12 @@ export class WaitQueue {
 
   /**
    * Visits every waiting request, in no particular order, a group at a time: `slots[from..to)`
-   * holds them, with holes (undefined). O(n), for reports over the whole queue; the caller's own
-   * loop over each run stays monomorphic, where a callback per request would not.
+   * holds them, with holes (undefined), and every one of them has `types` as its types (this
+   * very array). O(n), for reports over the whole queue; the caller's own loop over each run
+   * stays monomorphic, where a callback per request would not.
    */
-  forEachRun(visit: (slots: readonly (QueuedRequest | undefined)[], from: number, to: number) => void): void {
-    for (const g of this.byId) if (g !== undefined && g.live > 0) visit(g.slots, g.head, g.end);
+  forEachRun(visit: (types: readonly number[], slots: readonly (QueuedRequest | undefined)[], from: number, to: number) => void): void {
+    for (const g of this.byId) if (g !== undefined && g.live > 0) visit(g.types, g.slots, g.head, g.end);
   }
 
   /** Every waiting request in queue order. O(n log n): for status, tests and tools. */
