@@ -3,10 +3,18 @@ import { quotaHeld } from '../policy/index.js';
 import type { Tenant } from '../tenants/tenants.js';
 import type { ContentionView } from './view.js';
 
-/** Why a request waits, the first that applies, in this order (docs/contention.md#reasons). */
+/** Why a request waits, the first that applies, in this order (docs/contention.md#explain). */
 export type ExplainReason = 'infeasible' | 'quota' | 'preempting' | 'resources' | 'reservation' | 'priority';
 
 export const EXPLAIN_REASONS: readonly ExplainReason[] = ['infeasible', 'quota', 'preempting', 'resources', 'reservation', 'priority'];
+
+// Their indices in EXPLAIN_REASONS.
+const INFEASIBLE = 0;
+const QUOTA = 1;
+const PREEMPTING = 2;
+const RESOURCES = 3;
+const RESERVATION = 4;
+const PRIORITY = 5;
 
 /** The reason of any waiting request, from one look at the state (O(types) per request). */
 export class Reasons {
@@ -15,8 +23,9 @@ export class Reasons {
   readonly free: Float64Array;
 
   /** No quota, no waiting preemptor and no reservation: a reason then follows from fit alone. */
-  readonly plain: boolean;
-  readonly atLimit: boolean;
+  private readonly plain: boolean;
+  /** At the limit of live allocations, nothing is granted: every request lacks that room. */
+  private readonly atLimit: boolean;
 
   constructor(private readonly v: ContentionView) {
     const { ledger } = v;
@@ -42,19 +51,19 @@ export class Reasons {
 
   /** As indexOf, told already whether `w` asks more than capacity of some type, and whether it fits what is free. */
   indexGiven(w: QueuedRequest, infeasible: boolean, fits: boolean): number {
-    if (infeasible) return 0;
-    if (this.plain) return this.atLimit || !fits ? 3 : 5;
+    if (infeasible) return INFEASIBLE;
+    if (this.plain) return this.atLimit || !fits ? RESOURCES : PRIORITY;
     const v = this.v;
     // Only read what can matter: a request's tenant once a quota exists, preemptors while one waits.
-    if (v.quotas && quotaHeld(w)) return 1;
-    if (v.preemption?.waiting === true && v.preemption.pendingOf(w) !== undefined) return 2;
-    if (this.atLimit || !fits) return 3;
+    if (v.quotas && quotaHeld(w)) return QUOTA;
+    if (v.preemption?.waiting === true && v.preemption.pendingOf(w) !== undefined) return PREEMPTING;
+    if (this.atLimit || !fits) return RESOURCES;
     const reserve = v.reserve;
     if (reserve !== undefined && w !== v.front) {
       const { types, units } = w;
-      for (let i = 0; i < types.length; i++) if (units[i]! > this.free[types[i]!]! - (reserve[types[i]!] ?? 0)) return 4;
+      for (let i = 0; i < types.length; i++) if (units[i]! > this.free[types[i]!]! - (reserve[types[i]!] ?? 0)) return RESERVATION;
     }
-    return 5;
+    return PRIORITY;
   }
 
   of(w: QueuedRequest): ExplainReason {

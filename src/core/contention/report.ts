@@ -36,11 +36,11 @@ export function contention(v: ContentionView): ContentionReport {
   const reasons = new Reasons(v);
   const groups = new DemandGroups(v.scratch, v.queue.size);
   let oldest = Infinity;
-  const { capacity, free, plain, atLimit } = reasons;
-  // Per position in a run's list of types (at most 64): demand summed, capacity and free looked up once.
-  const sum = new Float64Array(64);
-  const cap = new Float64Array(64);
-  const room = new Float64Array(64);
+  const { capacity, free } = reasons;
+  // Per position in a run's list of types (no longer than the types there are): demand summed, capacity and free looked up once.
+  const sum = new Float64Array(size);
+  const cap = new Float64Array(size);
+  const room = new Float64Array(size);
   v.queue.forEachRun((types, slots, from, to) => {
     const d = types.length;
     for (let j = 0; j < d; j++) {
@@ -66,7 +66,7 @@ export function contention(v: ContentionView): ContentionReport {
         else if (u > room[j]!) fits = false;
         hash = mixDemand(hash, types[j]!, u);
       }
-      counts[plain ? (infeasible ? 0 : atLimit || !fits ? 3 : 5) : reasons.indexGiven(w, infeasible, fits)]!++;
+      counts[reasons.indexGiven(w, infeasible, fits)]!++;
       groups.add(w, hash);
       if (w.queuedAt < oldest) oldest = w.queuedAt;
     }
