@@ -367,7 +367,7 @@ describe('a preemptor that the queue grants on its own turn', () => {
     const seen: string[] = [];
     for (let d = m.nextDeadline(); d !== Infinity; d = m.nextDeadline()) {
       clock.now = d;
-      for (const e of m.advance()) seen.push(`${clock.now} ${e.kind} ${e.kind === 'granted' ? e.request?.src : e.kind === 'timed_out' ? e.request.src : e.allocation.id}`);
+      for (const e of m.advance()) seen.push(`${clock.now} ${e.kind} ${e.kind === 'granted' || e.kind === 'timed_out' ? e.request?.src : e.kind === 'job_started' ? e.job.id : e.allocation.id}`);
     }
     expect(seen).toEqual(['1 timed_out t', '1 granted p2', '1 granted p1']);
     expect([...m.liveAllocations()].map((a) => a.src).sort()).toEqual(['big', 'low', 'p1', 'p2', 'victim']);
