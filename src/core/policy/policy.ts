@@ -24,7 +24,7 @@ export type Admission =
  * tenant has a quota or shares are fair, the waiting requests by tenant (`lanes`).
  */
 export interface PolicyContext<L extends LanesView = LanesView> {
-  /** What a policy asks of the queue; an explain's replay answers it from a copy (src/core/contention/). */
+  /** What a policy asks of the queue; explain's replay answers it through an overlay of the queue (src/core/contention/). */
   readonly queue: Pick<WaitQueue, 'head' | 'firstFitting'>;
   readonly ledger: Ledger;
   lanes: L | undefined;
