@@ -64,7 +64,7 @@ describe('explain: the estimate is never later than the grant', () => {
       );
     });
 
-    it(`${policy}: a lower bound when the replay is cut short`, () => {
+    it(`${policy}: a lower bound when the replay is cut short, or not run (budget 0: the bound alone)`, () => {
       fc.assert(
         fc.property(setupArb([policy]), fc.boolean(), fc.integer({ min: 0, max: 30 }), (s, tenants, budget) => check(s, tenants, budget)),
         { numRuns: 250 },

@@ -37,7 +37,7 @@ export const MAX_BLOCKERS = 10;
  */
 export const REPLAY_BUDGET = 40_000;
 
-/** Explains waiting request `w`. O(n) in waiting requests and live allocations, plus a replay of bounded work. */
+/** Explains waiting request `w`. O(n) in waiting requests and live allocations, plus a replay of bounded work (none for a budget of 0: the bound alone). */
 export function explain(v: ContentionView, w: QueuedRequest, budget = REPLAY_BUDGET): Explanation {
   const short = shortOf(v, w);
   const { estimatedStartMs, estimateExact } = estimate(v, w, budget);
@@ -56,6 +56,7 @@ export function explain(v: ContentionView, w: QueuedRequest, budget = REPLAY_BUD
 function estimate(v: ContentionView, w: QueuedRequest, budget: number): Pick<Explanation, 'estimatedStartMs' | 'estimateExact'> {
   const bound = earliestPossible(v, w);
   if (bound === undefined) return { estimatedStartMs: null, estimateExact: true };
+  if (budget <= 0) return { estimatedStartMs: bound - v.now, estimateExact: false };
   const r = replay(v, w, budget);
   if (r.kind === 'granted') return { estimatedStartMs: r.at - v.now, estimateExact: true };
   if (r.kind === 'never') return { estimatedStartMs: null, estimateExact: true };
