@@ -50,6 +50,8 @@ export class DemandGroups {
   private readonly first: (QueuedRequest | undefined)[];
   private lastUnits: readonly number[] | undefined;
   private lastTypes: readonly number[] | undefined;
+  /** The entry the last request was counted in (found or made). */
+  private lastEntry = -1;
 
   /** @param most how many requests will be added, at most. */
   constructor(s: DemandScratch, most: number) {
@@ -62,11 +64,11 @@ export class DemandGroups {
   add(w: QueuedRequest, hash: number): void {
     const { types, units } = w;
     let e: number;
-    if (units === this.lastUnits && types === this.lastTypes) e = this.size - 1;
+    if (units === this.lastUnits && types === this.lastTypes) e = this.lastEntry;
     else {
       this.lastUnits = units;
       this.lastTypes = types;
-      e = this.find(hash, w);
+      e = this.lastEntry = this.find(hash, w);
     }
     this.count[e]!++;
     if (w.seq < this.seq[e]!) {

@@ -17,6 +17,19 @@ describe('DemandGroups', () => {
     ]);
   });
 
+  it('counts a request of the same shape as the one before in that one\'s group, found or made', () => {
+    const g = new DemandGroups(new DemandScratch(), 10);
+    const types = [0];
+    const three = [3000];
+    const one = [1000];
+    // Shapes are shared arrays (a queue group's types too): the 2nd "three" is found (not made), and the 3rd follows it.
+    for (const units of [three, one, three, three, one]) g.add(waitingRequest(types, units), hashOf(types, units));
+    expect(g.top(20).map((d) => [d.units[0], d.count])).toEqual([
+      [3000, 3],
+      [1000, 2],
+    ]);
+  });
+
   it('the hash does not depend on the order of the demands', () => {
     expect(hashOf([0, 1, 2], [5, 6, 7])).toBe(hashOf([2, 0, 1], [7, 5, 6]));
   });
