@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DemandGroups, DemandScratch, mixDemand } from '../../../src/core/contention/demands.js';
 import { waitingRequest } from '../../support/waiting-request.js';
@@ -28,6 +29,37 @@ describe('DemandGroups', () => {
       [3000, 3],
       [1000, 2],
     ]);
+  });
+
+  it('agrees with a plain count over any sequence of a few shapes, shared arrays or not, in any order of their demands', () => {
+    // As the queue hands them: shapes share arrays, and so do the requests of one group.
+    const shapes: [number[], number[]][] = [
+      [[0], [3000]],
+      [[0], [1000]],
+      [[0, 1], [1000, 2000]],
+      [[1, 0], [2000, 1000]],
+      [[1], [2000]],
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(shapes.length - 1), fc.boolean()), { maxLength: 60 }), fc.nat(40), (picks, limit) => {
+        const g = new DemandGroups(new DemandScratch(), picks.length);
+        const ws = picks.map(([k, copy]) => {
+          const [types, units] = shapes[k]!;
+          return waitingRequest(copy ? [...types] : types, copy ? [...units] : units);
+        });
+        for (const w of ws) g.add(w, hashOf([...w.types], [...w.units]));
+        const key = (t: readonly number[], u: readonly number[]) => t.map((x, i) => `${x}:${u[i]}`).sort().join();
+        const model = new Map<string, { first: (typeof ws)[number]; count: number }>();
+        for (const w of ws) {
+          const m = model.get(key(w.types, w.units));
+          if (m === undefined) model.set(key(w.types, w.units), { first: w, count: 1 });
+          else m.count++;
+        }
+        const expected = [...model.values()].sort((a, b) => b.count - a.count || a.first.seq - b.first.seq).slice(0, limit);
+        expect(g.top(limit).map((d) => [key(d.types, d.units), d.count])).toEqual(expected.map((m) => [key(m.first.types, m.first.units), m.count]));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('the hash does not depend on the order of the demands', () => {
