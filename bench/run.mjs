@@ -151,6 +151,31 @@ process.stderr.write('6. fair share (drf)\n');
   }
 }
 
+process.stderr.write('7. explain and contention\n');
+{
+  const r = await runChild(`${FIG}contention.mjs`);
+  const deep = r['100000'];
+  const shallow = r['100'];
+  const ms = (x) => `${fmt(x, 1)} ms`;
+  const e = deep.explainMs;
+  const exact = Object.entries(deep.estimates)
+    .filter(([, x]) => x.exact)
+    .map(([k]) => k);
+  row(
+    '7a explain, 100k waiting, 10k leased holders (slowest of first, middle, last)',
+    `${ms(deep.explainWorstMs)} (first ${ms(e.first)}, middle ${ms(e.middle)}, last ${ms(e.last)}; exact: ${exact.join(', ') || 'none'})`,
+    `@100 waiting, 100 holders: ${ms(shallow.explainWorstMs)}`,
+    deep.explainWorstMs / 50,
+    '< 50 ms (1.00x)',
+    deep.explainWorstMs < 50,
+    { ours: deep, peer: shallow },
+  );
+  row('7b contention, 100k waiting', ms(deep.contentionMs), `@100 waiting: ${ms(shallow.contentionMs)}`, deep.contentionMs / 20, '< 20 ms (1.00x)', deep.contentionMs < 20, {
+    oursMs: deep.contentionMs,
+    peerMs: shallow.contentionMs,
+  });
+}
+
 const seconds = (performance.now() - started) / 1000;
 const header = ['figure', 'ours', 'peer', 'ratio', 'target', 'pass'];
 const table = [header, ...rows.map((r) => header.map((h) => r[h]))];

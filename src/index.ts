@@ -6,6 +6,7 @@
  */
 export { ResourceManager } from './core/manager.js';
 export type { AllocateOutcome, EndedReservation, ManagerOptions, Requirement, ReservationEnd, ReserveOutcome } from './core/manager.js';
+export type { Blocker, ContentionReport, Demand, ExplainReason, Explanation, TypePressure } from './core/contention/index.js';
 export type { CoreEvent, OwedEvent } from './core/events.js';
 export type { Policy, PolicyName, WaitReason } from './core/policy/index.js';
 export type { PreemptionMode } from './core/preemption/preemption.js';

@@ -1,6 +1,7 @@
 import { SequentialIds } from '../lib/sequential-ids.js';
 import { input, refuse, words } from './errors.js';
 import type { CoreEvent, OwedEvent } from './events.js';
+import { DemandScratch, contention, explain, type ContentionReport, type ContentionView, type Explanation } from './contention/index.js';
 import { Categories, type CategoryStatus, type CompleteResult, type SubmitResult, type Submitter } from './jobs/categories.js';
 import { SCALE, capacityProblem, toUnits } from './ledger/amounts.js';
 import { JobStatusCounts } from './ledger/job-statuses.js';
@@ -24,6 +25,7 @@ import { Tenants, type TenantSettings, type TenantView } from './tenants/tenants
 
 export type { Requirement } from './ledger/requirements.js';
 export type { EndedReservation, ReservationEnd } from './lifecycle/reservations.js';
+export type { ContentionReport, Explanation } from './contention/index.js';
 export type { TenantSettings, TenantView } from './tenants/tenants.js';
 
 export interface ManagerOptions {
@@ -123,7 +125,7 @@ export class ResourceManager {
   private readonly queue = new WaitQueue();
   private readonly policy: Policy;
   /** What the policy reads; its lanes appear once a quota is set or under fair share. */
-  private readonly policyContext: PolicyContext;
+  private readonly policyContext: PolicyContext<Lanes>;
   private readonly tenants: Tenants;
   private readonly guard: StarvationGuard;
   private readonly ownership: Ownership;
@@ -262,6 +264,54 @@ export class ResourceManager {
     return this.tenants.active ? this.tenants.views() : undefined;
   }
 
+  // ---- contention: explain and contention read the state (src/core/contention/) --------
+
+  /**
+   * Why the request `src` sent as `msgId` waits, and until when (docs/contention.md#explain);
+   * unknown when no such request waits. `budget` bounds the work of its replay (REPLAY_BUDGET).
+   */
+  explain(src: string, msgId: number, budget?: number): Explanation {
+    const found = this.bySource.get(src, msgId);
+    if (found === undefined) throw refuse.unknown(words`no waiting request with ${input('msgId')} ${msgId} from ${JSON.stringify(src)}`);
+    if (isAllocation(found)) throw refuse.unknown(`request ${msgId} from ${JSON.stringify(src)} is not waiting: it was granted as ${JSON.stringify(found.id)}`);
+    return explain(this.contentionView(), found, budget);
+  }
+
+  /** The waiting requests against capacity: demand, pressure, reasons, the oldest wait, common demands (docs/contention.md#contention). */
+  contention(): ContentionReport {
+    return contention(this.contentionView());
+  }
+
+  /** The state as explain and contention read it; built per call, it changes nothing. */
+  private contentionView(): ContentionView {
+    const front = this.policy.front();
+    return {
+      now: this.clock(),
+      policyName: this.policyName,
+      ledger: this.ledger,
+      queue: this.queue,
+      lanes: this.policyContext.lanes,
+      front,
+      reserve: front === undefined ? undefined : this.policy.reserveOf(front),
+      quotas: this.tenants.quotas,
+      maxBypass: this.guard.maxBypass,
+      maxAllocations: this.maxAllocations,
+      preemption: this.preemption,
+      dues: (visit) =>
+        this.deadlines.forEachCurrent((at, order, d) => {
+          if (d.kind === 'lease') visit(at, order, { kind: 'end', holding: d.allocation, allocation: true });
+          else if (d.kind === 'hold') visit(at, order, { kind: 'end', holding: d.reservation, allocation: true });
+          else visit(at, order, d);
+        }),
+      // A waiting reserve, once granted, holds until its hold_ms runs out unconfirmed (nothing else arrives in a replay).
+      holdAfterGrant: (w) => w.options?.holdMs ?? w.options?.leaseMs,
+      weightedShare: (t) => this.tenants.dominantShare(t) / t.weight,
+      scratch: (this.contentionScratch ??= new DemandScratch()),
+    };
+  }
+
+  private contentionScratch: DemandScratch | undefined;
+
   // ---- allocate ----------------------------------------------------------------------
 
   /** Grants the requirements now if they fit (and the policy allows), else queues them. */
@@ -306,6 +356,7 @@ export class ResourceManager {
       units,
       options,
       deadline: -1,
+      queuedAt: -1,
       bypassed: 0,
       // --max-bypass 0: passed over by 0 grants already, so the front reserves from the start.
       reserved: this.guard.reservesAtOnce,
@@ -445,9 +496,10 @@ export class ResourceManager {
     if (this.queue.size >= this.maxQueue) {
       throw refuse.limit(`queue is full: ${this.queue.size} requests waiting, limit ${this.maxQueue}`);
     }
+    w.queuedAt = this.clock();
     const timeoutMs = w.options?.timeoutMs;
     if (timeoutMs !== undefined) {
-      w.deadline = this.clock() + timeoutMs;
+      w.deadline = w.queuedAt + timeoutMs;
       this.deadlines.push(w.deadline, { kind: 'timeout', request: w });
     }
     this.queue.add(w);

@@ -49,6 +49,8 @@ export interface WaitingRequest extends Requester {
   readonly options: RequestOptions | undefined;
   /** When the request times out (clock ms), or -1. */
   readonly deadline: number;
+  /** When it started waiting (clock ms). */
+  readonly queuedAt: number;
   /** Its tenant: the `tenant` option, else `src`. */
   readonly tenant: string;
 }
@@ -93,6 +95,7 @@ export interface QueuedRequest extends WaitingRequest {
   /** The wait queue points this at its group's copy of the same list (one copy per group). */
   types: readonly number[];
   deadline: number;
+  queuedAt: number;
   /** Starvation guard: later grants that passed this request while it was the front. */
   bypassed: number;
   /** Starvation guard: no later request may take what this one still needs. */

@@ -1,3 +1,4 @@
+import type { ExplainReason } from '../core/contention/index.js';
 import { fromUnits } from '../core/ledger/amounts.js';
 import type { EndedReservation, ResourceManager } from '../core/manager.js';
 import type { WaitReason } from '../core/policy/index.js';
@@ -15,6 +16,16 @@ export const WAIT_REASON_TEXT: Readonly<Record<WaitReason, string>> = {
   order: 'Waiting behind earlier requests',
   quota: 'Tenant quota',
   preempting: 'Preempting',
+};
+
+/** The wire `reason` of an `explanation` (and the keys of `contention_ok.by_reason`), by the core's reason. */
+export const EXPLAIN_REASON_TEXT: Readonly<Record<ExplainReason, string>> = {
+  infeasible: 'Infeasible',
+  quota: 'Quota',
+  preempting: 'Preempting',
+  resources: 'Resources',
+  reservation: 'Reservation',
+  priority: 'Priority',
 };
 
 /** `{type: amount}` for parallel type indices and units, in the given order, as JSON text. */

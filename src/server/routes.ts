@@ -7,6 +7,8 @@ import { allocate } from './handlers/allocate.js';
 import { cancel } from './handlers/cancel.js';
 import { completeJob } from './handlers/complete-job.js';
 import { confirm } from './handlers/confirm.js';
+import { contention } from './handlers/contention.js';
+import { explain } from './handlers/explain.js';
 import { init } from './handlers/init.js';
 import { release } from './handlers/release.js';
 import { renew } from './handlers/renew.js';
@@ -45,6 +47,8 @@ export function routes(options: { deterministic: boolean }): Map<string, Route> 
     ['reserve', route(validators.reserve, reserve)],
     ['confirm', route(validators.confirm, confirm)],
     ['abort', route(validators.abort, abort)],
+    ['explain', route(validators.explain, explain)],
+    ['contention', route(validators.contention, contention)],
   ]);
   // Only a virtual clock can be moved: on real time, tick is code 10 whatever its body.
   table.set('tick', options.deterministic ? route(validators.tick, tick, true) : route(anyBody, tickNeedsVirtualClock));

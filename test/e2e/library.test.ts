@@ -35,4 +35,15 @@ describe('the built library', () => {
     expect(lib.ERRORS['key-does-not-exist'].code).toBe(20);
     expect(() => m.release('nope')).toThrow(lib.CoreError);
   });
+
+  it('explains a waiting request and reports contention', () => {
+    let now = 0;
+    const m = new lib.ResourceManager({ capacity: [['cpu', 2]], clock: () => now, idPrefix: 'a' });
+    m.allocate({ src: 'h', msgId: 1, via: 'n' }, [{ type: 'cpu', amount: 2 }], { leaseMs: 30 });
+    m.allocate({ src: 'c', msgId: 7, via: 'n' }, [{ type: 'cpu', amount: 1 }]);
+    now = 10;
+    expect(m.explain('c', 7)).toMatchObject({ position: 1, waitedMs: 10, reason: 'resources', short: [[0, 1000]], estimatedStartMs: 20, estimateExact: true });
+    expect(m.contention()).toMatchObject({ waiting: 1, byReason: [['resources', 1]], oldestWaitMs: 10 });
+    expect(() => m.explain('c', 8)).toThrow(lib.CoreError);
+  });
 });

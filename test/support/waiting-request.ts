@@ -14,6 +14,7 @@ export function waitingRequest(types: readonly number[], units: readonly number[
     units,
     options: priority === 0 ? undefined : { priority },
     deadline: -1,
+    queuedAt: 0,
     bypassed: 0,
     reserved: false,
     slot: -1,

@@ -45,6 +45,14 @@ export class DeadlineHeap<T> {
     return top;
   }
 
+  /** Visits every current entry, in no particular order, with its deadline and push order (ties fire in push order). */
+  forEachCurrent(visit: (at: number, order: number, item: T) => void): void {
+    for (let i = 0; i < this.items.length; i++) {
+      const item = this.items[i]!;
+      if (this.isCurrent(item)) visit(this.at[i]!, this.order[i]!, item);
+    }
+  }
+
   /** Drops stale entries and re-heapifies in O(n); push order still breaks ties. */
   private compact(): void {
     const at: number[] = [];

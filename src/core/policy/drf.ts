@@ -2,7 +2,6 @@ import type { QueuedRequest } from '../model.js';
 import { admitBehind, roomBehind } from './backfill.js';
 import type { Admission, Policy, PolicyContext } from './policy.js';
 import { quotaHeld, roomFor } from './quota.js';
-import type { Lane } from '../tenants/lanes.js';
 import type { StarvationGuard } from './starvation-guard.js';
 
 /**
@@ -41,7 +40,7 @@ export class Drf implements Policy {
     // `any` is the earliest request that fits at its priority: only a lower share can beat it, so
     // the walk stops at the first lane of its share (without this, 1,000 tenants at share 0 cost
     // one visit each, a release 46x its peer in figure 6b).
-    const anyShare = quotaHeld(any) ? Infinity : (any.lane as Lane).share;
+    const anyShare = quotaHeld(any) ? Infinity : lanes.laneOf(any).share;
     for (const p of lanes.prioritiesFrom(top)) {
       let best: QueuedRequest | undefined = p === top && anyShare < Infinity ? any : undefined;
       let bestShare = p === top ? anyShare : Infinity;

@@ -1,7 +1,7 @@
 import type { Ledger } from '../ledger/ledger.js';
 import type { QueuedRequest } from '../model.js';
 import type { WaitQueue } from '../queue/wait-queue.js';
-import type { Lanes } from '../tenants/lanes.js';
+import type { LanesView } from '../tenants/lanes.js';
 
 /**
  * Why a request waits: not enough is free, others stand in front of it, its tenant's quota,
@@ -23,10 +23,11 @@ export type Admission =
  * What a policy reads: the wait queue (priority, then arrival), the ledger, and, once a
  * tenant has a quota or shares are fair, the waiting requests by tenant (`lanes`).
  */
-export interface PolicyContext {
-  readonly queue: WaitQueue;
+export interface PolicyContext<L extends LanesView = LanesView> {
+  /** What a policy asks of the queue; explain's replay answers it through an overlay of the queue (src/core/contention/). */
+  readonly queue: Pick<WaitQueue, 'head' | 'firstFitting'>;
   readonly ledger: Ledger;
-  lanes: Lanes | undefined;
+  lanes: L | undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { QueuedRequest } from '../model.js';
-import type { Lanes } from '../tenants/lanes.js';
+import type { LanesView } from '../tenants/lanes.js';
 import type { Tenant } from '../tenants/tenants.js';
 
 /** True while `w`'s tenant's quota holds it back: it waits for its own tenant, not for room. */
@@ -23,7 +23,7 @@ export function roomFor(avail: readonly number[], tenant: Tenant): readonly numb
  * The earliest request by priority, then arrival, at priority `from` or below, that fits
  * `avail` and its tenant's quota: the queue's index sees no quotas, so this walks lanes.
  */
-export function firstAllowed(lanes: Lanes, avail: readonly number[], from: number): QueuedRequest | undefined {
+export function firstAllowed(lanes: LanesView, avail: readonly number[], from: number): QueuedRequest | undefined {
   for (const p of lanes.prioritiesFrom(from)) {
     let best: QueuedRequest | undefined;
     for (const lane of lanes.lanesAt(p)) {

@@ -5,7 +5,10 @@ import type { QueuedRequest } from '../model.js';
  * reserves what it needs, so no later request may take that. See docs/protocol.md, "The queue".
  */
 export class StarvationGuard {
-  constructor(private readonly maxBypass: number) {}
+  constructor(
+    /** Grants that may pass the front before it reserves. */
+    readonly maxBypass: number,
+  ) {}
 
   /** True when a request reserves from the moment it waits (`maxBypass` 0). */
   get reservesAtOnce(): boolean {

@@ -91,6 +91,48 @@ export class DemandTree {
     return left >= 0 ? left : this.find(2 * n + 1, avail, reach, demandsOf);
   }
 
+  /**
+   * As findFirst, but a slot `skip` names counts as not fitting and stays filed as it is: for a
+   * replay that has granted it already (src/core/contention/). Adds the leaves it looks at to
+   * `work.count`. Kept apart so findFirst stays as it is.
+   */
+  findFirstExcept(avail: ArrayLike<number>, reach: ArrayLike<number>, demandsOf: (slot: number) => ArrayLike<number>, skip: (slot: number) => boolean, work: { count: number }): number {
+    return this.findExcept(1, avail, reach, demandsOf, skip, work);
+  }
+
+  private findExcept(n: number, avail: ArrayLike<number>, reach: ArrayLike<number>, demandsOf: (slot: number) => ArrayLike<number>, skip: (slot: number) => boolean, work: { count: number }): number {
+    const k = this.dims;
+    const d = this.data;
+    let open = false;
+    for (let j = 0; j < k; j++) {
+      if (d[n * k + j]! <= avail[j]!) {
+        open = true;
+        break;
+      }
+    }
+    if (!open) return -1;
+    if (n < this.size) {
+      const left = this.findExcept(2 * n, avail, reach, demandsOf, skip, work);
+      return left >= 0 ? left : this.findExcept(2 * n + 1, avail, reach, demandsOf, skip, work);
+    }
+    work.count++;
+    const slot = n - this.size;
+    const units = demandsOf(slot);
+    let blocked = -1;
+    for (let j = 0; j < k; j++) {
+      const u = units[j]!;
+      if (u <= avail[j]!) continue;
+      if (u > reach[j]!) {
+        blocked = j;
+        break;
+      }
+      if (blocked < 0) blocked = j;
+    }
+    if (blocked < 0) return skip(slot) ? -1 : slot;
+    this.set(slot, blocked, units[blocked]!);
+    return -1;
+  }
+
   /** Empties every slot. */
   clear(): void {
     this.data.fill(Infinity);

@@ -1,3 +1,4 @@
+import { BinaryHeap } from '../../lib/binary-heap.js';
 import { MultiMap } from '../../lib/multi-map.js';
 import { MinSegmentTree } from '../../lib/min-segment-tree.js';
 import { PairMinSegmentTree } from '../../lib/pair-min-segment-tree.js';
@@ -178,6 +179,8 @@ export class WaitQueue {
   private count = 0;
   /** Numbers firstFitting calls, to take each candidate group once. */
   private calls = 0;
+  /** Numbers firstFittingExcept calls, likewise. */
+  private exceptCalls = 0;
   /** Reused list of candidate group ids. */
   private readonly openIds: number[] = [];
   /**
@@ -486,6 +489,75 @@ export class WaitQueue {
     return a > b ? a : b;
   }
 
+  // ---- for a replay of what the queue would do (src/core/contention/) ------------------
+
+  /** Every waiting request in queue order, lazily: a merge of the groups' arrival orders, O(groups) to start. */
+  *inOrder(): Generator<QueuedRequest> {
+    const cursors: { g: Group; s: number }[] = [];
+    for (const g of this.byId) {
+      if (g === undefined || g.live === 0) continue;
+      const s = nextLive(g, g.head);
+      if (s < g.end) cursors.push({ g, s });
+    }
+    const heap = new BinaryHeap((a: { g: Group; s: number }, b: { g: Group; s: number }) => ahead(a.g.slots[a.s]!, b.g.slots[b.s]!), cursors);
+    for (let c = heap.pop(); c !== undefined; c = heap.pop()) {
+      yield c.g.slots[c.s]!;
+      c.s = nextLive(c.g, c.s + 1);
+      if (c.s < c.g.end) heap.push(c);
+    }
+  }
+
+  /**
+   * As firstFitting, leaving out the requests `gone` names (a replay's grants). It re-files what
+   * it looks at, as firstFitting does (any filing is correct), and leaves firstFitting's kept
+   * candidates and windows as they are. Adds the groups and requests it looks at to `work.count`.
+   */
+  firstFittingExcept(avail: readonly number[], gone: (w: QueuedRequest) => boolean, work: { count: number }): QueuedRequest | undefined {
+    if (this.count === 0) return undefined;
+    if (this.stale.length > 0) this.syncAll();
+    const ids: number[] = [];
+    for (let t = 0; t < this.byType.length; t++) this.byType[t]?.collect(avail[t] ?? 0, ids);
+    const groups: Group[] = [];
+    // Negative, so it never equals a firstFitting call number.
+    const mark = -++this.exceptCalls;
+    for (const id of ids) {
+      const g = this.byId[id]!;
+      if (g.seen === mark) continue;
+      g.seen = mark;
+      groups.push(g);
+    }
+    groups.sort(byPriority);
+    work.count += groups.length;
+    let best: QueuedRequest | undefined;
+    for (let i = groups.length - 1; i >= 0; i--) {
+      const g = groups[i]!;
+      if (best !== undefined && g.priority < (best.options?.priority ?? 0)) break;
+      if (g.live === 0) continue;
+      const types = g.types;
+      const dimAvail = (this.scratch[types.length] ??= new Float64Array(types.length));
+      const dimReach = (this.scratchReach[types.length] ??= new Float64Array(types.length));
+      for (let j = 0; j < types.length; j++) {
+        dimAvail[j] = avail[types[j]!] ?? 0;
+        dimReach[j] = this.reach(types[j]!);
+      }
+      const slot = g.tree.findFirstExcept(dimAvail, dimReach, g.demandsOf, (s) => gone(g.slots[s]!), work);
+      this.publish(g);
+      const w = slot >= 0 ? g.slots[slot] : undefined;
+      if (w !== undefined && (best === undefined || ahead(w, best))) best = w;
+    }
+    return best;
+  }
+
+  /**
+   * Visits every waiting request, in no particular order, a group at a time: `slots[from..to)`
+   * holds them, with holes (undefined), and every one of them has `types` as its types (this
+   * very array). O(n), for reports over the whole queue; the caller's own loop over each run
+   * stays monomorphic, where a callback per request would not.
+   */
+  forEachRun(visit: (types: readonly number[], slots: readonly (QueuedRequest | undefined)[], from: number, to: number) => void): void {
+    for (const g of this.byId) if (g !== undefined && g.live > 0) visit(g.types, g.slots, g.head, g.end);
+  }
+
   /** Every waiting request in queue order. O(n log n): for status, tests and tools. */
   toArray(): QueuedRequest[] {
     const all: QueuedRequest[] = [];
@@ -505,6 +577,12 @@ export function groupHash(priority: number, types: readonly number[]): number {
   let hash = Math.imul(priority | 0, 0x9e3779b1);
   for (let i = 0; i < types.length; i++) hash = Math.imul(hash ^ types[i]!, 0x85ebca6b) ^ (hash >>> 13);
   return hash;
+}
+
+/** The first slot of `g` at or after `s` that holds a request (g.end when none). */
+function nextLive(g: Group, s: number): number {
+  while (s < g.end && g.slots[s] === undefined) s++;
+  return s;
 }
 
 function byPriority(a: Group, b: Group): number {

@@ -2,11 +2,32 @@ import { IndexedHeap, type HeapItem } from '../../lib/indexed-heap.js';
 import type { QueuedRequest } from '../model.js';
 import type { Tenant } from './tenants.js';
 
+/** What a policy reads of one lane (a replay gives its own: src/core/contention/). */
+export interface LaneView {
+  readonly tenant: Tenant;
+  /** Its rank key: the tenant's weighted share, then its first request's arrival. */
+  readonly share: number;
+  readonly seq: number;
+  first(): QueuedRequest | undefined;
+  firstFitting(room: readonly number[]): QueuedRequest | undefined;
+}
+
+/** What a policy reads of the lanes. */
+export interface LanesView {
+  highest(): number | undefined;
+  prioritiesFrom(from: number): Iterable<number>;
+  leastAt(priority: number): LaneView | undefined;
+  visitAt(priority: number, visit: (lane: LaneView) => boolean): void;
+  lanesAt(priority: number): readonly LaneView[];
+  /** The lane waiting request `w` is filed in. */
+  laneOf(w: QueuedRequest): LaneView;
+}
+
 /**
  * One tenant's waiting requests of one priority, in arrival order. Requests that leave stay
  * in `items` until passed over (lazy removal); see Lanes.
  */
-export class Lane implements HeapItem {
+export class Lane implements HeapItem, LaneView {
   heapIndex = -1;
   items: QueuedRequest[] = [];
   /** First index that may still be live. */
@@ -95,7 +116,7 @@ function before(a: Lane, b: Lane): boolean {
  * (weighted share, earliest arrival), so fair share visits them from the lowest share and stops
  * at the first that can be granted. See docs/policies.md.
  */
-export class Lanes {
+export class Lanes implements LanesView {
   private readonly levels = new Map<number, IndexedHeap<Lane>>();
   /** Priorities that have lanes, highest first. */
   private readonly priorities: number[] = [];
@@ -189,6 +210,10 @@ export class Lanes {
   /** The lanes of `priority`, in no particular order. */
   lanesAt(priority: number): readonly Lane[] {
     return this.levels.get(priority)?.unordered() ?? [];
+  }
+
+  laneOf(w: QueuedRequest): Lane {
+    return w.lane as Lane;
   }
 
 

@@ -14,6 +14,7 @@ function request(types: number[], units: number[], priority?: number): QueuedReq
     units,
     options: priority === undefined ? undefined : { priority },
     deadline: -1,
+    queuedAt: 0,
     bypassed: 0,
     reserved: false,
     slot: -1,
