@@ -2,7 +2,8 @@
 // and tenants, priorities, leases (and holders without one), timeouts, quotas, weights,
 // preemption with and without a grace, a small limit of live allocations, the starvation guard
 // at 0 (the front reserves from the start) or out of reach, and the virtual clock moved between
-// steps. Built through the manager's own API only.
+// steps; reserves (held until confirmed or their hold runs out) and confirms, with a lease or
+// without. Built through the manager's own API only.
 import fc from 'fast-check';
 import { ResourceManager } from '../../src/core/manager.js';
 import type { OwedEvent } from '../../src/core/events.js';
@@ -19,9 +20,16 @@ export interface Ask {
   readonly tenant?: number;
   readonly lease?: number;
   readonly timeout?: number;
+  /** A reserve held this long, not an allocate (and no lease: a confirm gives one). */
+  readonly hold?: number;
 }
 
-export type Step = { kind: 'ask'; ask: Ask } | { kind: 'release'; pick: number } | { kind: 'tick'; ms: number } | { kind: 'capacity'; type: number; amount: number };
+export type Step =
+  | { kind: 'ask'; ask: Ask }
+  | { kind: 'release'; pick: number }
+  | { kind: 'confirm'; pick: number; lease: number | undefined }
+  | { kind: 'tick'; ms: number }
+  | { kind: 'capacity'; type: number; amount: number };
 
 export interface Setup {
   readonly policy: PolicyName;
@@ -42,6 +50,7 @@ const ask: fc.Arbitrary<Ask> = fc.record(
     tenant: fc.nat(2),
     lease: fc.integer({ min: 5, max: 80 }),
     timeout: fc.integer({ min: 1, max: 80 }),
+    hold: fc.integer({ min: 1, max: 60 }),
   },
   { requiredKeys: ['src', 'req', 'priority'] },
 );
@@ -49,6 +58,7 @@ const ask: fc.Arbitrary<Ask> = fc.record(
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 10, arbitrary: ask.map((a) => ({ kind: 'ask' as const, ask: a })) },
   { weight: 1, arbitrary: fc.nat().map((pick) => ({ kind: 'release' as const, pick })) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('confirm' as const), pick: fc.nat(), lease: fc.option(fc.integer({ min: 5, max: 80 }), { nil: undefined }) }) },
   { weight: 2, arbitrary: fc.integer({ min: 0, max: 10 }).map((ms) => ({ kind: 'tick' as const, ms })) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('capacity' as const), type: fc.nat(2), amount: fc.integer({ min: 2, max: 8 }) }) },
 );
@@ -97,9 +107,14 @@ export function build(s: Setup, clock: { now: number }, opts: { tenantFeatures: 
   for (const st of s.steps) {
     if (st.kind === 'ask') {
       const a = st.ask;
-      const options = { priority: a.priority, leaseMs: a.lease, timeoutMs: a.timeout, tenant: opts.tenantFeatures && a.tenant !== undefined ? TENANTS[a.tenant] : undefined };
+      const tenant = opts.tenantFeatures && a.tenant !== undefined ? TENANTS[a.tenant] : undefined;
+      const who = { src: `c${a.src}`, msgId: ++msgId, via: 'n' };
+      const req = a.req.map(([t, amount]) => ({ type: TYPES[t]!, amount }));
       try {
-        const o = m.allocate({ src: `c${a.src}`, msgId: ++msgId, via: 'n' }, a.req.map(([t, amount]) => ({ type: TYPES[t]!, amount })), options);
+        const o =
+          a.hold === undefined
+            ? m.allocate(who, req, { priority: a.priority, leaseMs: a.lease, timeoutMs: a.timeout, tenant })
+            : m.reserve(who, req, { holdMs: a.hold, priority: a.priority, timeoutMs: a.timeout, tenant });
         if (o.kind === 'queued') log?.push({ request: o.request, at: clock.now, preempting: o.reason === 'preempting' });
       } catch {
         // Over a quota at all, a full queue, the limit of live allocations: refused, nothing changed.
@@ -107,6 +122,9 @@ export function build(s: Setup, clock: { now: number }, opts: { tenantFeatures: 
     } else if (st.kind === 'release') {
       const live = [...m.liveAllocations()];
       if (live.length > 0) m.release(live[st.pick % live.length]!.id);
+    } else if (st.kind === 'confirm') {
+      const held = [...m.liveReservations()];
+      if (held.length > 0) m.confirm(held[st.pick % held.length]!.id, st.lease);
     } else if (st.kind === 'tick') {
       clock.now += st.ms;
       m.advance();

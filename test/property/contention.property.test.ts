@@ -2,18 +2,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ExplainReason } from '../../src/core/contention/index.js';
 import type { ResourceManager } from '../../src/core/manager.js';
-import type { Allocation, WaitingRequest } from '../../src/core/model.js';
+import type { Allocation, Reservation, WaitingRequest } from '../../src/core/model.js';
 import { TENANTS, TYPES, build, setupArb, type Queued, type Setup } from './contention-scenario.js';
 
 // explain's position, reason, short and blockers, and every number of contention, against a
 // plain recomputation from what the manager shows (live allocations, waiting requests,
 // capacity) and what the scenario configured. The starvation guard is at 0 (every front
-// reserves from the start) or out of reach, so the model knows which front reserves.
+// reserves from the start) or out of reach, so the model knows which front reserves. An
+// unconfirmed reservation is held like an allocation, and ends by itself when its hold runs out.
 
 /** A plain model of one moment: everything recomputed from lists. */
 class Model {
   readonly waiting: WaitingRequest[];
-  readonly live: Allocation[];
+  /** Allocations and unconfirmed reservations. */
+  readonly live: (Allocation | Reservation)[];
   readonly n: number;
 
   constructor(
@@ -24,11 +26,11 @@ class Model {
     readonly tenantFeatures: boolean,
   ) {
     this.waiting = m.waitingRequests();
-    this.live = [...m.liveAllocations()];
+    this.live = [...m.liveAllocations(), ...m.liveReservations()];
     this.n = TYPES.length;
   }
 
-  held(filter: (a: Allocation) => boolean = () => true): number[] {
+  held(filter: (a: Allocation | Reservation) => boolean = () => true): number[] {
     const h = new Array<number>(this.n).fill(0);
     for (const a of this.live) if (filter(a)) a.types.forEach((t, i) => (h[t]! += a.units[i]!));
     return h;
@@ -117,12 +119,13 @@ class Model {
 
   blockers(short: [number, number][]): [string, number | null][] {
     const types = short.map(([t]) => t);
-    const deadline = (a: Allocation) => (a.leaseDeadline < 0 ? Infinity : a.leaseDeadline);
+    const held = (a: Allocation | Reservation) => (a as Partial<Reservation>).hold !== undefined;
+    const deadline = (a: Allocation | Reservation) => (held(a) ? (a as Reservation).hold.deadline : a.leaseDeadline < 0 ? Infinity : a.leaseDeadline);
     return this.live
       .filter((a) => a.types.some((t) => types.includes(t)))
-      .sort((a, b) => deadline(a) - deadline(b) || a.serial - b.serial)
+      .sort((a, b) => deadline(a) - deadline(b) || Number(held(a)) - Number(held(b)) || a.serial - b.serial)
       .slice(0, 10)
-      .map((a) => [a.id, a.leaseDeadline < 0 ? null : a.leaseDeadline - this.now]);
+      .map((a) => [a.id, deadline(a) === Infinity ? null : deadline(a) - this.now]);
   }
 
   demands(): { types: number[]; units: number[]; count: number }[] {

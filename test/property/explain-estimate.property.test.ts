@@ -12,6 +12,8 @@ import { build, runOut, setupArb, type Setup } from './contention-scenario.js';
 // budget (the estimate is then a lower bound only). Explaining must change nothing: the same
 // state run out with and without explains gives the same events at the same times. And no
 // request is granted twice (this found a preemptor granted by the queue and again by its grace).
+// A waiting reserve counts as granted when it is reserved; an unconfirmed reservation ends when
+// its hold runs out.
 
 interface Estimate {
   readonly request: WaitingRequest;
@@ -36,7 +38,7 @@ function check(s: Setup, tenantFeatures: boolean, budget: number | undefined): v
   const grantedAt = new Map<WaitingRequest, number>();
   const timedOut = new Set<WaitingRequest>();
   for (const { at, e } of events) {
-    if (e.kind === 'granted' && e.request !== undefined) {
+    if ((e.kind === 'granted' || e.kind === 'reserved') && e.request !== undefined) {
       expect(grantedAt.has(e.request), `request ${e.request.msgId} granted twice`).toBe(false);
       grantedAt.set(e.request, at - t0);
     }

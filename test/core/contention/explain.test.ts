@@ -51,6 +51,25 @@ describe('explain', () => {
     expect(e.estimatedStartMs).toBe(38);
   });
 
+  it('for a waiting reserve, and behind unconfirmed reservations: each ends when its hold runs out', () => {
+    const { m, clock } = setUp([['gpu', 2]]);
+    const reserve = (src: string, msgId: number, gpu: number, holdMs: number) => m.reserve({ src, msgId, via: 'n' }, [{ type: 'gpu', amount: gpu }], { holdMs });
+    // Made first, so a reservation and an allocation share serial 1 and end together at 40.
+    reserve('r', 1, 1, 40);
+    m.allocate({ src: 'h', msgId: 1, via: 'n' }, [{ type: 'gpu', amount: 1 }], { leaseMs: 40 });
+    clock.now = 10;
+    const w = reserve('w', 1, 2, 15);
+    expect(w.kind).toBe('queued');
+    const x = m.allocate({ src: 'x', msgId: 1, via: 'n' }, [{ type: 'gpu', amount: 2 }]);
+    expect(x.kind).toBe('queued');
+    const e = m.explain('w', 1);
+    // At one end time an allocation is listed before a reservation, whatever their serials.
+    expect(e.blockers.map((b) => [b.allocation.id, b.leaseLeftMs])).toEqual([['a1', 30], ['r1', 30]]);
+    expect([e.reason, e.estimatedStartMs, e.estimateExact]).toEqual(['resources', 30, true]);
+    // x waits for w's reservation to run out unconfirmed: w is reserved at 40 and held until 55.
+    expect([m.explain('x', 1).position, m.explain('x', 1).estimatedStartMs]).toEqual([2, 45]);
+  });
+
   it('lists at most 10 blockers, and none when nothing is short', () => {
     const { m, ask } = setUp([['cpu', 12]]);
     for (let i = 0; i < 12; i++) ask(`h${i}`, { cpu: 1 }, i % 2 === 0 ? { leaseMs: 100 - i } : undefined);
