@@ -127,6 +127,15 @@ describe('explain', () => {
     expect(timedOut.m.advance().map((e) => e.kind)).toEqual(['timed_out', 'lease_expired']);
   });
 
+  it('a request held by its quota that is short of free room too: Quota, with that shortfall and its blockers', () => {
+    const { m, ask } = setUp([['gpu', 2]], { tenants: [['q', { quota: [['gpu', 1]] }]] });
+    ask('a', { gpu: 1 }, { tenant: 'q', leaseMs: 20 });
+    ask('b', { gpu: 1 }, { leaseMs: 5 });
+    const x = ask('x', { gpu: 1 }, { tenant: 'q' });
+    const e = m.explain('x', x.msgId);
+    expect([e.reason, e.short, e.blockers.map((b) => b.allocation.id)]).toEqual(['quota', [[0, 1000]], ['a2', 'a1']]);
+  });
+
   it('for a preemptor waiting out a grace: Preempting, what it still lacks, granted when the grace ends at the latest', () => {
     const { m, clock, ask } = setUp([['gpu', 2]], { preemption: 'lower-priority', preemptionGraceMs: 100 });
     ask('a', { gpu: 1 }, { leaseMs: 40 });
