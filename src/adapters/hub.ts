@@ -140,7 +140,7 @@ export class Hub {
   handle(s: Stream, text: string, lineNo: number): void {
     this.node.handleLine(text, lineNo, s.sink);
     if (s.options.gate !== undefined && !s.options.gate.open) {
-      this.options.log(`${s.options.name}: closed: no valid token in its first message (--token-file)`);
+      this.options.log(`${s.options.name}: closed: it did not present the token (--token-file)`);
       this.hangUp(s);
     } else if (s.outlet.blocked) {
       s.splitter.pause();

@@ -55,8 +55,7 @@ export class Dispatcher {
     const gate = out.gate;
     if (gate !== undefined && !gate.open && !admitted(parsed, gate)) {
       // Not heard: a stream that never proved itself must not draw another client's lines to it.
-      const text = "the first message on this connection must be auth with the node's token (--token-file)";
-      out.push(this.replyText(parsed, errorResult(fail.abort(parsed.body.type === 'auth' ? 'wrong token' : text)), lineNo));
+      out.push(this.replyText(parsed, errorResult(fail.abort(refusal(parsed))), lineNo));
       return;
     }
     out.heard?.(parsed.src);
@@ -69,14 +68,8 @@ export class Dispatcher {
 
   /** Releases what clients `srcs` hold and withdraws what they wait for (their connection closed; --release-on-disconnect). */
   disconnected(srcs: Iterable<string>, out: LineSink): { ended: number; withdrawn: number } {
-    let ended = 0;
-    let withdrawn = 0;
-    for (const src of srcs) {
-      const r = this.manager.releaseHolder(src, 'disconnected');
-      ended += r.ended;
-      withdrawn += r.withdrawn;
-      this.emit(r.events, out);
-    }
+    const { ended, withdrawn, events } = this.manager.releaseHolders(srcs, 'disconnected');
+    this.emit(events, out);
     return { ended, withdrawn };
   }
 
@@ -150,6 +143,13 @@ export class Dispatcher {
 function admitted(request: Request, gate: Gate): boolean {
   const { type, token } = request.body;
   return type === 'auth' && typeof token === 'string' && gate.admit(token);
+}
+
+/** Why a gated stream's first message did not open it. */
+function refusal(request: Request): string {
+  const { type, token } = request.body;
+  if (type !== 'auth') return "the first message on this connection must be auth with the node's token (--token-file)";
+  return typeof token === 'string' ? 'wrong token' : 'auth needs "token", a string';
 }
 
 function errorResult(e: NodeError): HandlerResult {
