@@ -112,6 +112,7 @@ export class Hub {
   private readonly timerSink: LineSink;
   /** Set once stopping: ends the stop (at once, or when the last owed line is written). */
   private stopping: (() => void) | undefined;
+  private current: Stream | undefined;
   /** Lines dropped because their client had no stream: logged once per burst, not per line. */
   private dropped = 0;
 
@@ -139,8 +140,18 @@ export class Hub {
     return this.streams.size;
   }
 
+  /** The name of the stream whose line is being handled, for the node's log lines about it. */
+  get reading(): string | undefined {
+    return this.current?.options.name;
+  }
+
   handle(s: Stream, text: string, lineNo: number): void {
-    this.node.handleLine(text, lineNo, s.sink);
+    this.current = s;
+    try {
+      this.node.handleLine(text, lineNo, s.sink);
+    } finally {
+      this.current = undefined;
+    }
     if (s.options.gate !== undefined && !s.options.gate.open) {
       this.options.log(`${s.options.name}: closed: it did not present the token (--token-file)`);
       this.hangUp(s);

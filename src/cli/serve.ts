@@ -20,8 +20,9 @@ export function serve(command: Extract<Command, { kind: 'run' }>, service: Servi
   }
   const { config } = command;
   const clock = Date.now;
-  const node = new ResourceNode(config, { clock, log });
-  const hub = new Hub(node, {
+  // The node's lines about bad input name the stream it came on.
+  const node = new ResourceNode(config, { clock, log: (line) => log(hub.reading === undefined ? line : `${hub.reading}: ${line}`) });
+  const hub: Hub = new Hub(node, {
     log,
     maxLineBytes: config.maxLineBytes,
     maxUnreadBytes: service.maxUnreadBytes,
