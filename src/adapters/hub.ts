@@ -39,6 +39,8 @@ class Stream {
   private early: Buffer[] = [];
   /** No more of its input is read (refused, over its bound, ended, or the node is stopping). */
   deaf = false;
+  /** Nothing more is written to it (its output ended, or it is being closed): lines for its clients are dropped. */
+  mute = false;
   closed = false;
 
   constructor(
@@ -162,7 +164,7 @@ export class Hub {
 
   readonly send = (dest: string, line: string): void => {
     const s = this.routes.get(dest);
-    if (s !== undefined) {
+    if (s !== undefined && !s.mute) {
       this.deliver(s, line);
       return;
     }
@@ -176,12 +178,13 @@ export class Hub {
   };
 
   deliver(s: Stream, line: string): void {
-    if (s.closed) return;
+    if (s.mute) return;
     s.outlet.push(line);
     this.dirty.add(s);
-    if (s.outlet.unreadBytes > this.options.maxUnreadBytes && !s.deaf) {
+    if (s.outlet.unreadBytes > this.options.maxUnreadBytes) {
       this.options.log(`${s.options.name}: closed: more than ${this.options.maxUnreadBytes} bytes of replies unread (--max-unread-bytes)`);
       s.deaf = true;
+      s.mute = true;
       s.outlet.close();
       s.options.destroy();
     }
@@ -227,6 +230,8 @@ export class Hub {
     s.splitter.pause();
     s.input.pause();
     s.outlet.flush();
+    s.mute = true;
+    s.outlet.close();
     s.output.end();
   }
 
@@ -235,6 +240,7 @@ export class Hub {
     if (s.closed) return;
     s.closed = true;
     s.deaf = true;
+    s.mute = true;
     s.outlet.close();
     this.streams.delete(s);
     this.dirty.delete(s);
