@@ -154,7 +154,8 @@ export class Hub {
     } finally {
       this.current = undefined;
     }
-    if (s.options.gate !== undefined && !s.options.gate.open) {
+    // A blank line is no message: it neither opens nor closes the gate.
+    if (s.options.gate !== undefined && !s.options.gate.open && text.trim() !== '') {
       this.options.log(`${s.options.name}: closed: it did not present the token (--token-file)`);
       this.hangUp(s);
     } else if (s.outlet.blocked) {

@@ -129,7 +129,7 @@ describe('Hub', () => {
   it('refuses a gated stream whose first message is not the token, without routing its client there', () => {
     const { stream, logs } = setUp();
     const [a, thief] = [stream('a', { token: 't' }), stream('thief', { token: 't' })];
-    a.send(line('c1', { type: 'auth', msg_id: 1, token: 't' }) + line('c1', gpu(2, 2)) + line('c1', gpu(3, 1)));
+    a.send(`\n${line('c1', { type: 'auth', msg_id: 1, token: 't' })}${line('c1', gpu(2, 2))}${line('c1', gpu(3, 1))}`);
     thief.send(line('c1', { type: 'status', msg_id: 9 }) + line('c1', { type: 'auth', msg_id: 10, token: 't' }));
     expect(thief.output.bodies()).toEqual([{ type: 'error', in_reply_to: 9, code: 14, text: "the first message on this connection must be auth with the node's token (--token-file)" }]);
     expect(thief.output.ended).toBe(true);
