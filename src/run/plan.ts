@@ -25,14 +25,12 @@ export function nodeShape(body: Record<string, unknown>): NodeShape {
   return { capacity: (body.capacity ?? {}) as Record<string, number>, free: (body.free ?? {}) as Record<string, number>, members };
 }
 
-/** Each job against the node's capacity and what is free now (taken in file order, as if none ended). */
+/** Each job against the node's capacity and what is free now, in file order as they are submitted (as if none ended). */
 export function plan(jobs: readonly JobSpec[], shape: NodeShape): PlannedJob[] {
   const free = new Map(Object.entries(shape.free));
   const known = Object.keys(shape.capacity);
-  // Higher priority is served first; file order breaks ties, as the node does.
-  const order = jobs.map((job, i) => ({ job, i })).sort((a, b) => (b.job.priority ?? 0) - (a.job.priority ?? 0) || a.i - b.i);
   const out = new Map<JobSpec, PlannedJob>();
-  for (const { job } of order) {
+  for (const job of jobs) {
     const unknown = job.requirements.find((r) => !known.includes(r.type));
     if (unknown !== undefined) {
       out.set(job, { job, fit: 'unknown type', why: `the node has no resource type ${JSON.stringify(unknown.type)} (it has ${known.map((k) => JSON.stringify(k)).join(', ')})` });
@@ -47,7 +45,7 @@ export function plan(jobs: readonly JobSpec[], shape: NodeShape): PlannedJob[] {
     if (fits) for (const r of job.requirements) free.set(r.type, free.get(r.type)! - r.amount);
     out.set(job, { job, fit: fits ? 'fits now' : 'waits' });
   }
-  return order.map(({ job }) => out.get(job)!);
+  return jobs.map((job) => out.get(job)!);
 }
 
 /** `cpu 2, gpu 1` */
@@ -64,7 +62,7 @@ export function shellWords(argv: readonly string[]): string {
 export function planText(planned: readonly PlannedJob[], shape: NodeShape): string {
   const width = Math.max(4, ...planned.map((p) => p.job.name.length));
   const lines = [`capacity: ${Object.entries(shape.capacity).map(([t, n]) => `${t} ${n}`).join(', ')}${Object.keys(shape.members).length === 0 ? '' : `; members: ${Object.entries(shape.members).map(([t, m]) => `${t} ${m.join(',')}`).join('; ')}`}`];
-  lines.push(`${planned.length} job${planned.length === 1 ? '' : 's'}, in the order the node considers them (higher priority first, then file order):`);
+  lines.push(`${planned.length} job${planned.length === 1 ? '' : 's'}, submitted at once in this order; those that wait start as others end, higher priority first:`);
   for (const p of planned) {
     const extras = [p.job.priority === undefined ? '' : `priority ${p.job.priority}`, p.job.timeoutMs === undefined ? '' : `timeout ${p.job.timeoutMs} ms`, p.job.leaseMs === undefined ? '' : `lease ${p.job.leaseMs} ms`].filter((x) => x !== '');
     lines.push(`  ${p.job.name.padEnd(width)}  ${p.fit.padEnd(20)}  ${requirementText(p.job)}${extras.length === 0 ? '' : `; ${extras.join(', ')}`}`);

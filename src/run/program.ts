@@ -25,6 +25,14 @@ export interface ProgramSetup {
 }
 
 const NODE_ID = 'n1';
+
+/** `resource-run: ` before each line of a message. */
+function errorLines(message: string): string {
+  return `${message
+    .split('\n')
+    .map((l) => `resource-run: ${l}`)
+    .join('\n')}\n`;
+}
 const SIGNAL_STATUS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 /** Runs the jobs with views on this process's stdout and stderr; resolves to the exit status. */
@@ -43,7 +51,7 @@ export async function runProgram(s: ProgramSetup): Promise<number> {
       checkPlan(planned, { capacityIsFixed: s.connect === undefined });
       return 0;
     } catch (e) {
-      writeError(`resource-run: ${(e as Error).message}\n`);
+      writeError(errorLines((e as Error).message));
       return e instanceof RunError ? 2 : 1;
     }
   }
@@ -90,7 +98,7 @@ export async function runProgram(s: ProgramSetup): Promise<number> {
   } catch (e) {
     clearInterval(redraw);
     view.finish();
-    writeError(`resource-run: ${(e as Error).message}\n`);
+    writeError(errorLines((e as Error).message));
     return e instanceof RunError ? 2 : 1;
   } finally {
     for (const sig of signals) process.off(sig, onSignal);

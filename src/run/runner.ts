@@ -136,7 +136,12 @@ export class Runner {
   /** Asks the node's shape, checks the jobs against it, then runs them. */
   async run(): Promise<RunOutcome> {
     const { shape, link, sink } = await askShape(this.o.open, `${this.o.clientPrefix}resource-run`);
-    checkPlan(plan(this.o.jobs, shape), this.o);
+    try {
+      checkPlan(plan(this.o.jobs, shape), this.o);
+    } catch (e) {
+      await link.close().catch(() => {});
+      throw e;
+    }
     this.link = link;
     const laneType = Object.keys(shape.members).find((type) => this.o.jobs.some((j) => j.requirements.some((r) => r.type === type)));
     const lanes = laneType === undefined ? {} : { laneType, members: shape.members[laneType]! };
