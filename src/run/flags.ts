@@ -1,5 +1,6 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { TokenFileError, readTokenFile } from '../adapters/token.js';
 import { FlagError as NodeFlagError, parseFlags } from '../cli/flags.js';
 
 /** A command line that cannot be run; the program prints it and exits 2. */
@@ -15,6 +16,8 @@ export interface RunFlags {
   readonly connect?: { readonly host: string; readonly port: number };
   /** With --connect: what goes before each job's client name. */
   readonly client?: string;
+  /** With --connect: the node's shared secret (resource-node --token-file), read from this file. */
+  readonly token?: string;
   readonly graceMs: number;
   readonly svg?: string;
   readonly dryRun: boolean;
@@ -38,6 +41,7 @@ Flags:
   --job JSON           one job; repeatable
   --connect HOST:PORT  use the node listening there (resource-node --listen) instead of our own
   --client NAME        with --connect: the prefix of the jobs' client names (default HOSTNAME-PID)
+  --token-file FILE    with --connect: the node's shared secret, for a node started with --token-file
   --grace-ms N         after SIGTERM, how long a job's group has before SIGKILL (default ${DEFAULT_GRACE_MS})
   --svg FILE           write a timeline picture of the run
   --dry-run            print the plan against the node's capacity; run nothing
@@ -93,6 +97,14 @@ export function parseRunFlags(argv: readonly string[]): RunFlags | 'help' | 'ver
         o = { ...o, client: c };
         break;
       }
+      case '--token-file':
+        try {
+          o = { ...o, token: readTokenFile(value()) };
+        } catch (e) {
+          if (e instanceof TokenFileError) throw new RunFlagError(e.message);
+          throw e;
+        }
+        break;
       case '--grace-ms': {
         const v = value();
         if (!/^[0-9]+$/.test(v) || Number(v) > 2_147_483_647) throw new RunFlagError(`--grace-ms must be a whole number of milliseconds, got ${JSON.stringify(v)}`);
@@ -126,6 +138,7 @@ export function parseRunFlags(argv: readonly string[]): RunFlags | 'help' | 'ver
   }
   if (o.connect !== undefined && nodeFlags.length > 0) throw new RunFlagError(`${nodeFlags[0]} is a flag for our own node; with --connect the node is already running`);
   if (o.client !== undefined && o.connect === undefined) throw new RunFlagError('--client names clients on a shared node: it needs --connect');
+  if (o.token !== undefined && o.connect === undefined) throw new RunFlagError('--token-file is for a node we connect to: it needs --connect (our own node takes no token)');
   if (nodeFlags.length > 0) {
     try {
       const command = parseFlags(nodeFlags);

@@ -24,8 +24,6 @@ export interface NodeLink {
   close(): Promise<void>;
   /** Stops at once (on an error). */
   kill(): void;
-  /** What the node wrote on stderr so far (a child node only). */
-  readonly log: string;
 }
 
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -63,12 +61,12 @@ function writer(output: Writable, nodeId: string): NodeLink['send'] {
 export function spawnNode(command: readonly string[], nodeId: string, sink: LinkSink): NodeLink {
   const [program, ...args] = command;
   const child = spawn(program!, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-  let stderr = '';
   let closing = false;
   child.stdin.on('error', () => {});
   readMessages(child.stdout, sink);
   child.stderr.on('data', (chunk: Buffer) => {
-    if (stderr.length < 64 * 1024) stderr += chunk.toString('utf8');
+    // Its log is ours too: what went wrong, or where it listens (--listen).
+    process.stderr.write(chunk);
   });
   const exited = new Promise<number | null>((resolve) => {
     child.on('error', (e) => {
@@ -76,7 +74,7 @@ export function spawnNode(command: readonly string[], nodeId: string, sink: Link
       resolve(null);
     });
     child.on('close', (code) => {
-      if (!closing) sink.failed(`the node exited early (code ${code})${stderr === '' ? '' : `: ${stderr.trim()}`}`);
+      if (!closing) sink.failed(`the node exited early (code ${code})`);
       resolve(code);
     });
   });
@@ -85,21 +83,24 @@ export function spawnNode(command: readonly string[], nodeId: string, sink: Link
     async close() {
       closing = true;
       child.stdin.end();
+      // A node that also listens (--listen) outlives its stdin: SIGTERM ends it, after what it owes.
+      const timer = setTimeout(() => child.kill('SIGTERM'), 1000);
       const code = await exited;
-      if (code !== 0) throw new Error(`the node exited with code ${code}${stderr === '' ? '' : `: ${stderr.trim()}`}`);
+      clearTimeout(timer);
+      if (code !== 0) throw new Error(`the node exited with code ${code}`);
     },
     kill() {
       closing = true;
       child.kill('SIGTERM');
     },
-    get log() {
-      return stderr;
-    },
   };
 }
 
-/** A node listening on TCP (`resource-node --listen HOST:PORT`): the same envelopes, one per line. */
-export function connectNode(host: string, port: number, nodeId: string, sink: LinkSink): Promise<NodeLink> {
+/**
+ * A node listening on TCP (`resource-node --listen HOST:PORT`): the same envelopes, one per
+ * line. With `auth`, the connection's first message presents the node's token.
+ */
+export function connectNode(host: string, port: number, nodeId: string, sink: LinkSink, auth?: { readonly src: string; readonly token: string }): Promise<NodeLink> {
   return new Promise((resolve, reject) => {
     let connected = false;
     let closing = false;
@@ -116,8 +117,10 @@ export function connectNode(host: string, port: number, nodeId: string, sink: Li
     socket.on('connect', () => {
       connected = true;
       readMessages(socket, sink);
+      const send = writer(socket, nodeId);
+      if (auth !== undefined) send([{ src: auth.src, body: { type: 'auth', msg_id: 0, token: auth.token } }]);
       resolve({
-        send: writer(socket, nodeId),
+        send,
         async close() {
           closing = true;
           socket.end();
@@ -130,7 +133,6 @@ export function connectNode(host: string, port: number, nodeId: string, sink: Li
           closing = true;
           socket.destroy();
         },
-        log: '',
       });
     });
   });

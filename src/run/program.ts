@@ -14,6 +14,7 @@ export interface ProgramSetup {
   readonly node: readonly string[];
   readonly connect?: { readonly host: string; readonly port: number };
   readonly client?: string;
+  readonly token?: string;
   readonly graceMs: number;
   readonly svg?: string;
   readonly dryRun: boolean;
@@ -39,8 +40,9 @@ const SIGNAL_STATUS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SI
 export async function runProgram(s: ProgramSetup): Promise<number> {
   const write = (text: string): void => void process.stdout.write(text);
   const writeError = (text: string): void => void process.stderr.write(text);
-  const open = (sink: LinkSink): NodeLink | Promise<NodeLink> => (s.connect === undefined ? spawnNode(s.node, NODE_ID, sink) : connectNode(s.connect.host, s.connect.port, NODE_ID, sink));
   const clientPrefix = s.connect === undefined ? '' : `${s.client ?? `${hostname()}-${process.pid}`}/`;
+  const auth = s.token === undefined ? undefined : { src: `${clientPrefix}resource-run`, token: s.token };
+  const open = (sink: LinkSink): NodeLink | Promise<NodeLink> => (s.connect === undefined ? spawnNode(s.node, NODE_ID, sink) : connectNode(s.connect.host, s.connect.port, NODE_ID, sink, auth));
 
   if (s.dryRun) {
     try {

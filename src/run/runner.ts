@@ -79,13 +79,13 @@ export async function askShape(open: RunnerOptions['open'], src: string): Promis
   let failed: (reason: string) => void = () => {};
   const shape = new Promise<NodeShape>((resolve, reject) => {
     answered = resolve;
-    failed = (reason) => reject(new RunError(reason));
+    failed = (reason) => reject(new Error(reason));
   });
   const link = await open({
     message(m) {
       if (sink.target !== undefined) return sink.target.message(m);
       if (m.dest === src && m.body.type === 'status_ok') answered(nodeShape(m.body as Record<string, unknown>));
-      else if (m.dest === src && m.body.type === 'error') failed(`the node refused status: ${String(m.body.text)}`);
+      else if (m.dest === src && m.body.type === 'error') failed(m.body.code === 14 ? `the node refused the connection: ${String(m.body.text)}` : `the node refused status: ${String(m.body.text)}`);
     },
     failed(reason) {
       if (sink.target !== undefined) return sink.target.failed(reason);
