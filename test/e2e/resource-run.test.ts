@@ -94,6 +94,44 @@ describe('resource-run with real processes', () => {
     expect(r.code).toBe(1);
   });
 
+  it('stops a job preempted by one of higher priority, which then runs', async () => {
+    const r = await run([
+      '--capacity',
+      'gpu=1',
+      '--preemption',
+      'lower-priority',
+      // The victim has a second to give its gpu back: it is stopped at once and releases on exit.
+      '--preemption-grace-ms',
+      '1000',
+      '--grace-ms',
+      '200',
+      '--job',
+      JSON.stringify({ name: 'low', command: ['sleep', '10'], requirements: { gpu: 1 } }),
+      '--job',
+      JSON.stringify({ name: 'high', command: ['true'], requirements: { gpu: 1 }, priority: 5 }),
+    ]);
+    expect(r.stdout).toMatch(/\] high waits: Preempting \(gpu: 1 needed, 0 free\)/);
+    expect(r.stdout).toMatch(/\] low is stopped: preempted/);
+    expect(row(r.stdout, 'low').slice(0, 3)).toEqual(['low', 'killed', 'SIGTERM; stopped: preempted']);
+    expect(row(r.stdout, 'high')[1]).toBe('completed');
+    // The gpu went to high only once low had exited.
+    expect(r.stdout.indexOf('] low was killed')).toBeLessThan(r.stdout.indexOf('] high starts'));
+    expect(r.code).toBe(1);
+  });
+
+  it('stops every job and exits 1 when its node goes away', async () => {
+    const { child, done, output } = startRun(['--grace-ms', '200', '--job', JSON.stringify({ name: 'long', command: ['sleep', '10'], requirements: { cpu: 1 } })]);
+    const [, pid] = await waitFor(output, /long starts \(pid (\d+)\)/);
+    const node = childrenOf(child.pid!).filter((p) => p !== Number(pid));
+    expect(node).toHaveLength(1);
+    process.kill(node[0]!, 'SIGKILL');
+    const r = await done;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/\] long is stopped: node lost/);
+    expect(r.stderr).toContain('resource-run: the node exited early (code null)');
+    expect(alive(Number(pid))).toBe(false);
+  });
+
   it('reaps what a job leaves behind in its group when it exits', async () => {
     const dir = tempDir();
     const pidFile = join(dir, 'grandchild');
