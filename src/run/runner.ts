@@ -265,8 +265,7 @@ export class Runner {
       ended: (exit) => this.exited(j, exit),
     });
     j.process = p;
-    const laneMembers = Object.values(members).flat();
-    j.started = this.record({ job: j.spec.name, kind: 'starts', pid: p.pid, ...(laneMembers.length === 0 ? {} : { members: laneMembers }) });
+    j.started = this.record({ job: j.spec.name, kind: 'starts', pid: p.pid, ...(Object.keys(members).length === 0 ? {} : { members }) });
     if (j.spec.timeoutMs !== undefined) j.timers.push(setTimeout(() => this.stop(j, `timeout ${j.spec.timeoutMs} ms`), j.spec.timeoutMs));
     if (j.spec.leaseMs !== undefined) {
       const every = Math.max(1, Math.floor(j.spec.leaseMs / 3));

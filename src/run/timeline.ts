@@ -11,8 +11,8 @@ export interface RunEvent {
   readonly kind: RunEventKind;
   /** waits: why (the node's reason); stops: what stopped it (timeout, lease expired, ...). */
   readonly reason?: string;
-  /** starts: the members of the lane type it holds (the robots of `--pool robot=...`). */
-  readonly members?: readonly string[];
+  /** starts: the members it holds, by pool type (`{"robot": ["r1"]}`), as the grant named them. */
+  readonly members?: Readonly<Record<string, readonly string[]>>;
   /** starts: the process (and group) id. */
   readonly pid?: number;
   /** ends: how. */
@@ -49,8 +49,8 @@ export interface RunRecord {
   readonly title?: string;
 }
 
-/** Each job's story, in job order; jobs that hold no member are packed onto `slot N` lanes. */
-export function stories(run: Pick<RunRecord, 'jobs' | 'events'>): JobStory[] {
+/** Each job's story, in job order; jobs that hold no member of the lane type are packed onto `slot N` lanes. */
+export function stories(run: Pick<RunRecord, 'jobs' | 'events' | 'laneType'>): JobStory[] {
   const all = run.jobs.map((job) => {
     let waitedFrom = -1;
     let started = -1;
@@ -68,7 +68,7 @@ export function stories(run: Pick<RunRecord, 'jobs' | 'events'>): JobStory[] {
         reason = e.reason;
       } else if (e.kind === 'starts') {
         started = e.at;
-        members = e.members ?? [];
+        members = run.laneType === undefined ? [] : (e.members?.[run.laneType] ?? []);
         pid = e.pid;
       } else if (e.kind === 'stops') stopped ??= e.reason;
       else {
@@ -142,7 +142,8 @@ export function describeEvent(e: RunEvent, events: readonly RunEvent[]): string 
       return `${e.job} waits: ${e.reason ?? 'queued'}`;
     case 'starts': {
       const waited = earlier('waits');
-      const on = e.members === undefined || e.members.length === 0 ? '' : ` on ${e.members.join(', ')}`;
+      const held = Object.entries(e.members ?? {}).map(([type, names]) => `${type} ${names.join(',')}`);
+      const on = held.length === 0 ? '' : ` on ${held.join(', ')}`;
       return `${e.job} starts${on}${waited === undefined ? '' : ` after waiting ${ms(e.at - waited.at)}`} (pid ${e.pid})`;
     }
     case 'stops':

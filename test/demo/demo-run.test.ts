@@ -16,10 +16,10 @@ interface Held {
   to: number;
 }
 
-/** Who held which robot when, from the event lines `[  12 ms] job1 starts on r1 ...` and `... job1 completed ...`. */
+/** Who held which robot when, from the event lines `[  12 ms] job1 starts on robot r1 ...` and `... job1 completed ...`. */
 function holdings(stdout: string): Held[] {
   const held: Held[] = [];
-  for (const [, at, job, robot] of stdout.matchAll(/\[\s*(\d+) ms\] (job\d+) starts on (r\d+)/g)) {
+  for (const [, at, job, robot] of stdout.matchAll(/\[\s*(\d+) ms\] (job\d+) starts on robot (r\d+)/g)) {
     // A live frame repeats the latest events: each holding counts once.
     if (held.some((h) => h.job === job && h.from === Number(at))) continue;
     const end = new RegExp(`\\[\\s*(\\d+) ms\\] ${job} completed`).exec(stdout);
@@ -44,7 +44,7 @@ describe('the demo: real processes sharing robots through resource-run', () => {
       .split('\n')
       .filter((l) => l.startsWith('['))
       .map((l) => l.replace(/^\[\s*\d+ ms\] /, '').replace(/ (after|\().*$/, ''));
-    expect(told.slice(0, 3)).toEqual(['job1 starts on r1', 'job2 starts on r2', 'job3 waits: Insufficient resources']);
+    expect(told.slice(0, 3)).toEqual(['job1 starts on robot r1', 'job2 starts on robot r2', 'job3 waits: Insufficient resources']);
     expect(told.filter((t) => / completed$/.test(t))).toHaveLength(3);
     // Each process says which robot it was given, from its environment.
     expect(r.stdout).toContain('job1 | working with robot r1');

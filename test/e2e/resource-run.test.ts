@@ -43,7 +43,7 @@ describe('resource-run with real processes', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('a | a robot=1,cpu=2 r1 alloc-1');
-    expect(r.stdout).toMatch(/\] a starts on r1 \(pid \d+\)/);
+    expect(r.stdout).toMatch(/\] a starts on robot r1 \(pid \d+\)/);
   });
 
   it('never runs more than the capacity at once, by the processes own start and end stamps', async () => {

@@ -8,11 +8,11 @@ const threeJobsTwoRobots: RunRecord = {
   laneType: 'robot',
   members: ['r1', 'r2'],
   events: [
-    { at: 2, job: 'job1', kind: 'starts', members: ['r1'], pid: 11 },
-    { at: 2, job: 'job2', kind: 'starts', members: ['r2'], pid: 12 },
+    { at: 2, job: 'job1', kind: 'starts', members: { robot: ['r1'] }, pid: 11 },
+    { at: 2, job: 'job2', kind: 'starts', members: { robot: ['r2'] }, pid: 12 },
     { at: 3, job: 'job3', kind: 'waits', reason: 'Insufficient resources (robot: 1 needed, 0 free)' },
     { at: 1503, job: 'job1', kind: 'ends', status: 'completed', detail: 'exit code 0' },
-    { at: 1504, job: 'job3', kind: 'starts', members: ['r1'], pid: 13 },
+    { at: 1504, job: 'job3', kind: 'starts', members: { robot: ['r1'] }, pid: 13 },
     { at: 1504, job: 'job2', kind: 'ends', status: 'completed', detail: 'exit code 0' },
     { at: 3005, job: 'job3', kind: 'ends', status: 'completed', detail: 'exit code 0' },
   ],
@@ -73,7 +73,7 @@ describe('the SVG timeline', () => {
       members: ['r1'],
       events: jobs.flatMap((job, i): RunEvent[] => [
         ...(i > 0 ? [{ at: 0, job, kind: 'waits' as const }] : []),
-        { at: i * 100, job, kind: 'starts', members: ['r1'], pid: i },
+        { at: i * 100, job, kind: 'starts', members: { robot: ['r1'] }, pid: i },
         { at: (i + 1) * 100, job, kind: 'ends', status: 'completed' },
       ]),
     };
@@ -87,7 +87,7 @@ describe('the SVG timeline', () => {
   });
 
   it('escapes text it did not write itself', () => {
-    const svg = timelineSvg({ ...threeJobsTwoRobots, members: ['r1', 'r<2>'], events: threeJobsTwoRobots.events.map((e) => (e.members?.[0] === 'r2' ? { ...e, members: ['r<2>'] } : e)) });
+    const svg = timelineSvg({ ...threeJobsTwoRobots, members: ['r1', 'r<2>'], events: threeJobsTwoRobots.events.map((e) => (e.members?.robot?.[0] === 'r2' ? { ...e, members: { robot: ['r<2>'] } } : e)) });
     expect(readSvg(svg).lanes).toEqual(['r1', 'r&lt;2&gt;']);
   });
 });

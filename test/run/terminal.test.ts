@@ -4,8 +4,8 @@ import type { RunEvent } from '../../src/run/timeline.js';
 
 const setup = { jobs: ['job1', 'job2', 'job3'], laneType: 'robot', members: ['r1', 'r2'] };
 const events: RunEvent[] = [
-  { at: 1, job: 'job1', kind: 'starts', members: ['r1'], pid: 101 },
-  { at: 1, job: 'job2', kind: 'starts', members: ['r2'], pid: 102 },
+  { at: 1, job: 'job1', kind: 'starts', members: { robot: ['r1'] }, pid: 101 },
+  { at: 1, job: 'job2', kind: 'starts', members: { robot: ['r2'] }, pid: 102 },
   { at: 2, job: 'job3', kind: 'waits', reason: 'Insufficient resources (robot: 1 needed, 0 free)' },
 ];
 
@@ -34,7 +34,7 @@ describe('the terminal views', () => {
     const view = plainView({ ...setup, write: (t) => (out += t), writeError: (t) => (err += t) });
     const more: RunEvent[] = [
       { at: 1003, job: 'job1', kind: 'ends', status: 'completed', detail: 'exit code 0' },
-      { at: 1004, job: 'job3', kind: 'starts', members: ['r1'], pid: 103 },
+      { at: 1004, job: 'job3', kind: 'starts', members: { robot: ['r1'] }, pid: 103 },
       { at: 1100, job: 'job3', kind: 'stops', reason: 'timeout 96 ms' },
       { at: 1110, job: 'job3', kind: 'ends', status: 'killed', detail: 'SIGTERM' },
     ];
@@ -43,7 +43,7 @@ describe('the terminal views', () => {
     view.output('job1 | oops', 'stderr');
     expect(out.split('\n').slice(3, 8)).toEqual([
       '[ 1003 ms] job1 completed after 1002 ms',
-      '[ 1004 ms] job3 starts on r1 after waiting 1002 ms (pid 103)',
+      '[ 1004 ms] job3 starts on robot r1 after waiting 1002 ms (pid 103)',
       '[ 1100 ms] job3 is stopped: timeout 96 ms (SIGTERM to its process group)',
       '[ 1110 ms] job3 was killed by SIGTERM after 106 ms (timeout 96 ms)',
       'job1 | hello',
