@@ -25,6 +25,8 @@ export interface StreamOptions {
   readonly endOutputWithInput: boolean;
   /** Closes the whole stream (a socket's destroy). */
   readonly destroy: () => void;
+  /** With --release-on-disconnect, its clients lose what they hold when it closes (a connection, not stdin). */
+  readonly releasable: boolean;
 }
 
 /** One client stream: its lines in, its lines out, and the clients that last spoke on it. */
@@ -227,7 +229,7 @@ export class Hub {
     this.dirty.delete(s);
     const clients = [...s.clients];
     for (const src of clients) this.routes.delete(src);
-    if (this.options.releaseOnDisconnect && clients.length > 0 && this.stopping === undefined) {
+    if (this.options.releaseOnDisconnect && s.options.releasable && clients.length > 0 && this.stopping === undefined) {
       const { ended, withdrawn } = this.node.disconnected(clients, this.timerSink);
       if (ended + withdrawn > 0) this.options.log(`${s.options.name}: closed: ended ${ended} held and withdrew ${withdrawn} waiting of ${clients.map((c) => JSON.stringify(c)).join(', ')} (--release-on-disconnect)`);
       this.flush();

@@ -43,6 +43,7 @@ function serve(hub: Hub, socket: Socket, o: TcpOptions): void {
     name,
     gate: o.token === undefined ? undefined : tokenGate(o.token),
     endOutputWithInput: true,
+    releasable: true,
     destroy: () => socket.destroy(),
   });
   socket.on('end', stream.ended);

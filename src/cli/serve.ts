@@ -29,19 +29,25 @@ export function serve(command: Extract<Command, { kind: 'run' }>, service: Servi
     releaseOnDisconnect: service.releaseOnDisconnect,
   });
   // stdin is one more stream, trusted as the parent's: it needs no token, and its end is not a disconnect.
-  let stdoutOpen = true;
-  process.stdout.on('error', () => {
-    stdoutOpen = false;
+  const stdio = hub.attach(process.stdin, process.stdout, {
+    name: 'stdin',
+    endOutputWithInput: false,
+    releasable: false,
+    destroy: () => {
+      process.stdin.destroy();
+      stdio.closed();
+    },
   });
-  const stdio = hub.attach(process.stdin, process.stdout, { name: 'stdin', endOutputWithInput: false, destroy: () => process.stdin.destroy() });
   process.stdin.on('end', stdio.ended);
+  // A parent that stopped reading leaves the service running for its connections.
+  process.stdout.on('error', stdio.closed);
   listen(hub, { host: service.host, port: service.port, log, token, maxConnections: service.maxConnections }).then(
     (server) => {
       log(`listening on ${boundAddress(server)}`);
       const stop = (): void => {
         server.close();
         hub.stop(command.shutdownGraceMs, (undelivered) => {
-          if (undelivered > 0 && stdoutOpen) log(`stopped with ${undelivered === 1 ? '1 reply' : `${undelivered} replies`} not delivered: not read in time`);
+          if (undelivered > 0) log(`stopped with ${undelivered === 1 ? '1 reply' : `${undelivered} replies`} not delivered: not read in time`);
           process.exit(0);
         });
       };
