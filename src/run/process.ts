@@ -23,7 +23,7 @@ const POLL_MS = 25;
  */
 export class JobProcess {
   private readonly child: ChildProcess;
-  /** The process group's id: the leader's pid. */
+  /** The process group's id: the leader's pid (-1 when it could not start). */
   readonly pid: number;
   private exit: Exit | undefined;
   private killTimer: NodeJS.Timeout | undefined;

@@ -144,7 +144,8 @@ export function describeEvent(e: RunEvent, events: readonly RunEvent[]): string 
       const waited = earlier('waits');
       const held = Object.entries(e.members ?? {}).map(([type, names]) => `${type} ${names.join(',')}`);
       const on = held.length === 0 ? '' : ` on ${held.join(', ')}`;
-      return `${e.job} starts${on}${waited === undefined ? '' : ` after waiting ${ms(e.at - waited.at)}`} (pid ${e.pid})`;
+      const pid = e.pid === undefined || e.pid < 0 ? '' : ` (pid ${e.pid})`;
+      return `${e.job} starts${on}${waited === undefined ? '' : ` after waiting ${ms(e.at - waited.at)}`}${pid}`;
     }
     case 'stops':
       return `${e.job} is stopped: ${e.reason} (SIGTERM to its process group)`;

@@ -20,9 +20,11 @@ describe('resource-run with real processes', () => {
       { name: 'slow', command: ['sleep', '10'], requirements: { cpu: 1 }, timeout_ms: 200 },
       // Ignores SIGTERM: the grace ends in SIGKILL.
       { name: 'stubborn', command: sh("trap '' TERM; sleep 10 & wait; sleep 10"), requirements: { cpu: 1 }, timeout_ms: 100 },
+      // A program that cannot start fails as in a shell.
+      { name: 'missing', command: ['no-such-program-anywhere'], requirements: { cpu: 1 } },
     ]);
     const started = Date.now();
-    const r = await run(['--capacity', 'cpu=4', '--grace-ms', '200', file]);
+    const r = await run(['--capacity', 'cpu=5', '--grace-ms', '200', file]);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('nap      | hello');
@@ -33,7 +35,9 @@ describe('resource-run with real processes', () => {
     expect(row(r.stdout, 'nap').slice(0, 3)).toEqual(['nap', 'completed', 'exit code 0']);
     expect(row(r.stdout, 'three').slice(0, 3)).toEqual(['three', 'failed', 'exit code 3']);
     expect(row(r.stdout, 'slow').slice(0, 3)).toEqual(['slow', 'killed', 'SIGTERM; stopped: timeout 200 ms']);
-    expect(r.stdout).toContain('4 jobs: 1 completed, 1 failed, 2 killed');
+    expect(r.stderr).toContain('missing  | cannot start no-such-program-anywhere: ENOENT');
+    expect(row(r.stdout, 'missing').slice(0, 3)).toEqual(['missing', 'failed', 'exit code 127']);
+    expect(r.stdout).toContain('5 jobs: 1 completed, 2 failed, 2 killed');
     for (const pid of startedPids(r.stdout)) expect(alive(pid), `pid ${pid}`).toBe(false);
   });
 
@@ -77,19 +81,20 @@ describe('resource-run with real processes', () => {
     const dir = tempDir();
     const file = jobFile(dir, [
       { name: 'leased', command: ['sleep', '10'], requirements: { gpu: 1 }, lease_ms: 300 },
-      { name: 'renewed', command: ['sleep', '0.5'], requirements: { gpu: 1 }, lease_ms: 150 },
+      // Renewed every 100 ms: a loaded machine may delay a renewal by 200 ms before the lease runs out.
+      { name: 'renewed', command: ['sleep', '0.7'], requirements: { gpu: 1 }, lease_ms: 300 },
     ]);
     const { child, done, output } = startRun(['--grace-ms', '200', file]);
     await waitFor(output, /renewed starts/);
     await waitFor(output, /renewed completed/);
     // Frozen past the lease: the node reclaims the allocation and says so; woken, the runner stops the job.
     child.kill('SIGSTOP');
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 700));
     child.kill('SIGCONT');
     const r = await done;
     expect(r.stdout).toMatch(/\] leased is stopped: lease expired/);
     expect(row(r.stdout, 'leased').slice(0, 3)).toEqual(['leased', 'killed', 'SIGTERM; stopped: lease expired']);
-    // Renewed every third of its lease, the other job outlived its 150 ms lease and completed.
+    // Renewed every third of its lease, the other job outlived its 300 ms lease and completed.
     expect(row(r.stdout, 'renewed')[1]).toBe('completed');
     expect(r.code).toBe(1);
   });
