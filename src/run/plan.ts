@@ -1,4 +1,5 @@
 import type { JobSpec } from './job.js';
+import type { LinkSink, NodeLink } from './link.js';
 
 /** What the node said it has: capacity per type, and the members of each pool type. */
 export interface NodeShape {
@@ -70,4 +71,43 @@ export function planText(planned: readonly PlannedJob[], shape: NodeShape): stri
     if (p.why !== undefined) lines.push(`  ${' '.repeat(width)}  ! ${p.why}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A run that cannot start: a job the node can never grant, or a node that is not there. */
+export class RunError extends Error {}
+
+/** The node's shape, asked once before anything is submitted. */
+export async function askShape(open: (sink: LinkSink) => NodeLink | Promise<NodeLink>, src: string): Promise<{ shape: NodeShape; link: NodeLink; sink: { target?: LinkSink } }> {
+  const sink: { target?: LinkSink } = {};
+  let answered: (shape: NodeShape) => void = () => {};
+  let failed: (reason: string) => void = () => {};
+  const shape = new Promise<NodeShape>((resolve, reject) => {
+    answered = resolve;
+    failed = (reason) => reject(new Error(reason));
+  });
+  const link = await open({
+    message(m) {
+      if (sink.target !== undefined) return sink.target.message(m);
+      if (m.dest === src && m.body.type === 'status_ok') answered(nodeShape(m.body as Record<string, unknown>));
+      else if (m.dest === src && m.body.type === 'error') failed(m.body.code === 14 ? `the node refused the connection: ${String(m.body.text)}` : `the node refused status: ${String(m.body.text)}`);
+    },
+    failed(reason) {
+      if (sink.target !== undefined) return sink.target.failed(reason);
+      failed(reason);
+    },
+  });
+  link.send([{ src, body: { type: 'status', msg_id: 1 } }]);
+  try {
+    return { shape: await shape, link, sink };
+  } catch (e) {
+    link.kill();
+    throw e;
+  }
+}
+
+/** Checks the jobs against the node; throws RunError for a job it can never grant. */
+export function checkPlan(planned: readonly PlannedJob[], o: { readonly capacityIsFixed: boolean; readonly onNotice?: (text: string) => void }): void {
+  const never = planned.filter((p) => p.fit === 'unknown type' || (o.capacityIsFixed && p.fit === 'larger than capacity'));
+  if (never.length > 0) throw new RunError(never.map((p) => `job ${p.job.name} can never run: ${p.why}`).join('\n'));
+  for (const p of planned) if (p.fit === 'larger than capacity') o.onNotice?.(`job ${p.job.name} waits until the node's capacity grows: ${p.why}`);
 }

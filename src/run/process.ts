@@ -41,15 +41,19 @@ export class JobProcess {
     this.pid = this.child.pid ?? -1;
     for (const stream of ['stdout', 'stderr'] as const) {
       let pending = '';
+      const emit = (line: string): void => {
+        for (let at = 0; at < line.length || at === 0; at += MAX_LINE_CHARS) sink.line(line.slice(at, at + MAX_LINE_CHARS), stream);
+      };
       const out = this.child[stream]!;
       out.setEncoding('utf8');
       out.on('data', (text: string) => {
         pending += text;
         let nl: number;
         while ((nl = pending.indexOf('\n')) >= 0) {
-          sink.line(pending.slice(0, nl).replace(/\r$/, ''), stream);
+          emit(pending.slice(0, nl).replace(/\r$/, ''));
           pending = pending.slice(nl + 1);
         }
+        // Whatever of a long line is already here is passed on, so memory stays bounded.
         while (pending.length > MAX_LINE_CHARS) {
           sink.line(pending.slice(0, MAX_LINE_CHARS), stream);
           pending = pending.slice(MAX_LINE_CHARS);

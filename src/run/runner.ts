@@ -1,6 +1,6 @@
 import type { JobSpec } from './job.js';
 import type { LinkSink, Message, NodeLink } from './link.js';
-import { nodeShape, plan, type NodeShape, type PlannedJob } from './plan.js';
+import { askShape, checkPlan, plan } from './plan.js';
 import { JobProcess, type Exit } from './process.js';
 import type { JobStatus, RunEvent, RunRecord } from './timeline.js';
 
@@ -45,11 +45,6 @@ export interface RunOutcome {
   readonly lost: string | undefined;
 }
 
-/** A run that cannot start: a job the node can never grant, or a node that is not there. */
-export class RunError extends Error {}
-
-const NODE_ID = 'n1';
-
 type State = 'submitted' | 'waiting' | 'running' | 'ended';
 
 interface Job {
@@ -70,42 +65,6 @@ interface Job {
   detail?: string;
   /** The msg_ids of releases and cancels sent and not yet answered. */
   readonly owed: Set<number>;
-}
-
-/** The node's shape, asked once before anything is submitted. */
-export async function askShape(open: RunnerOptions['open'], src: string): Promise<{ shape: NodeShape; link: NodeLink; sink: { target?: LinkSink } }> {
-  const sink: { target?: LinkSink } = {};
-  let answered: (shape: NodeShape) => void = () => {};
-  let failed: (reason: string) => void = () => {};
-  const shape = new Promise<NodeShape>((resolve, reject) => {
-    answered = resolve;
-    failed = (reason) => reject(new Error(reason));
-  });
-  const link = await open({
-    message(m) {
-      if (sink.target !== undefined) return sink.target.message(m);
-      if (m.dest === src && m.body.type === 'status_ok') answered(nodeShape(m.body as Record<string, unknown>));
-      else if (m.dest === src && m.body.type === 'error') failed(m.body.code === 14 ? `the node refused the connection: ${String(m.body.text)}` : `the node refused status: ${String(m.body.text)}`);
-    },
-    failed(reason) {
-      if (sink.target !== undefined) return sink.target.failed(reason);
-      failed(reason);
-    },
-  });
-  link.send([{ src, body: { type: 'status', msg_id: 1 } }]);
-  try {
-    return { shape: await shape, link, sink };
-  } catch (e) {
-    link.kill();
-    throw e;
-  }
-}
-
-/** Checks the jobs against the node; throws RunError for a job it can never grant. */
-export function checkPlan(planned: readonly PlannedJob[], o: Pick<RunnerOptions, 'capacityIsFixed' | 'onNotice'>): void {
-  const never = planned.filter((p) => p.fit === 'unknown type' || (o.capacityIsFixed && p.fit === 'larger than capacity'));
-  if (never.length > 0) throw new RunError(never.map((p) => `job ${p.job.name} can never run: ${p.why}`).join('\n'));
-  for (const p of planned) if (p.fit === 'larger than capacity') o.onNotice?.(`job ${p.job.name} waits until the node's capacity grows: ${p.why}`);
 }
 
 /**
