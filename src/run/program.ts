@@ -38,15 +38,19 @@ const SIGNAL_STATUS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SI
 
 /** Runs the jobs with views on this process's stdout and stderr; resolves to the exit status. */
 export async function runProgram(s: ProgramSetup): Promise<number> {
-  const write = (text: string): void => void process.stdout.write(text);
-  const writeError = (text: string): void => void process.stderr.write(text);
+  // A reader that went away (`| head`) must not end the run with its jobs still running: output stops, the run goes on.
+  const streams = { stdout: true, stderr: true };
+  process.stdout.on('error', () => (streams.stdout = false));
+  process.stderr.on('error', () => (streams.stderr = false));
+  const write = (text: string): void => void (streams.stdout && process.stdout.write(text));
+  const writeError = (text: string): void => void (streams.stderr && process.stderr.write(text));
   const clientPrefix = s.connect === undefined ? '' : `${s.client ?? `${hostname()}-${process.pid}`}/`;
   const auth = s.token === undefined ? undefined : { src: `${clientPrefix}resource-run`, token: s.token };
-  const open = (sink: LinkSink): NodeLink | Promise<NodeLink> => (s.connect === undefined ? spawnNode(s.node, NODE_ID, sink) : connectNode(s.connect.host, s.connect.port, NODE_ID, sink, auth));
+  const connect = (sink: LinkSink): NodeLink | Promise<NodeLink> => (s.connect === undefined ? spawnNode(s.node, NODE_ID, sink) : connectNode(s.connect.host, s.connect.port, NODE_ID, sink, auth));
 
   if (s.dryRun) {
     try {
-      const { shape, link } = await askShape(open, `${clientPrefix}resource-run`);
+      const { shape, link } = await askShape(connect, `${clientPrefix}resource-run`);
       const planned = plan(s.jobs, shape);
       write(planText(planned, shape));
       await link.close();
@@ -68,7 +72,7 @@ export async function runProgram(s: ProgramSetup): Promise<number> {
   const clock = (): number => performance.now();
   const runner = new Runner({
     jobs: s.jobs,
-    open,
+    open: connect,
     graceMs: s.graceMs,
     clientPrefix,
     capacityIsFixed: s.connect === undefined,

@@ -137,6 +137,19 @@ describe('resource-run with real processes', () => {
     expect(alive(Number(pid))).toBe(false);
   });
 
+  it('runs on when its reader goes away (| head), and leaves nothing behind', async () => {
+    const dir = tempDir();
+    const marker = join(dir, 'finished');
+    const { child, done, output } = startRun(['--job', JSON.stringify({ name: 'chatty', command: sh(`for i in 1 2 3 4 5; do echo line $i; sleep 0.05; done; touch ${marker}`), requirements: { cpu: 1 } })]);
+    const [, pid] = await waitFor(output, /chatty starts \(pid (\d+)\)/);
+    child.stdout!.destroy();
+    const r = await done;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(marker, 'utf8')).toBe('');
+    expect(alive(Number(pid))).toBe(false);
+  });
+
   it('reaps what a job leaves behind in its group when it exits', async () => {
     const dir = tempDir();
     const pidFile = join(dir, 'grandchild');
