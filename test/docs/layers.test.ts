@@ -15,7 +15,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   adapters: ['lib', 'core', 'protocol', 'server'],
   cli: ['lib', 'core', 'protocol', 'server', 'adapters', 'generated'],
   golden: ['lib', 'protocol'],
-  run: ['lib', 'core', 'protocol', 'server', 'adapters', 'cli'],
+  run: ['lib', 'core', 'protocol', 'adapters', 'cli'],
   demo: ['lib', 'core', 'protocol', 'server', 'adapters', 'cli', 'generated', 'run'],
 };
 
