@@ -36,7 +36,7 @@ function main(): void {
   // Wall-clock milliseconds: deadlines are moments in time, which a journal could keep.
   const clock = Date.now;
   if (command.service !== undefined) {
-    serve(command, command.service, log);
+    void serve(command, command.service, log);
     return;
   }
   const node = new ResourceNode(config, { clock, log });

@@ -1,6 +1,6 @@
 import { Hub } from '../adapters/hub.js';
 import { boundAddress, listen } from '../adapters/tcp.js';
-import { TokenFileError, readTokenFile } from '../adapters/token.js';
+import { TokenFileError, loadToken, type Token } from '../adapters/token.js';
 import { printable } from '../protocol/printable.js';
 import { ResourceNode } from '../server/node.js';
 import type { Command, ServiceFlags } from './flags.js';
@@ -9,10 +9,10 @@ import type { Command, ServiceFlags } from './flags.js';
  * The node as a network service (--listen): TCP connections and stdin/stdout are streams of one
  * hub. End of stdin does not stop it; SIGTERM and SIGINT do, after writing what is owed.
  */
-export function serve(command: Extract<Command, { kind: 'run' }>, service: ServiceFlags, log: (line: string) => void): void {
-  let token: string | undefined;
+export async function serve(command: Extract<Command, { kind: 'run' }>, service: ServiceFlags, log: (line: string) => void): Promise<void> {
+  let token: Token | undefined;
   try {
-    token = service.tokenFile === undefined ? undefined : readTokenFile(service.tokenFile);
+    token = service.tokenFile === undefined ? undefined : await loadToken(service.tokenFile);
   } catch (e) {
     if (!(e instanceof TokenFileError)) throw e;
     process.stderr.write(`resource-node: ${printable(e.message)}\n`);
@@ -20,8 +20,9 @@ export function serve(command: Extract<Command, { kind: 'run' }>, service: Servi
   }
   const { config } = command;
   const clock = Date.now;
-  const node = new ResourceNode(config, { clock, log });
-  const hub = new Hub(node, {
+  // The node's lines about bad input name the stream it came on.
+  const node = new ResourceNode(config, { clock, log: (line) => log(hub.reading === undefined ? line : `${hub.reading}: ${line}`) });
+  const hub: Hub = new Hub(node, {
     log,
     maxLineBytes: config.maxLineBytes,
     maxUnreadBytes: service.maxUnreadBytes,

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Hub } from '../../src/adapters/hub.js';
-import { tokenGate } from '../../src/adapters/token.js';
+import { tokenOf, type Token } from '../../src/adapters/token.js';
 import { ResourceNode } from '../../src/server/node.js';
 
 /** An input that records whether it is paused, emitting synchronously. */
@@ -66,17 +66,20 @@ class FakeOutput extends EventEmitter {
 const line = (src: string, body: Record<string, unknown>) => `${JSON.stringify({ src, dest: 'n1', body })}\n`;
 const gpu = (msgId: number, amount: number) => ({ type: 'allocate', msg_id: msgId, requirements: [{ type: 'gpu', amount }] });
 
+/** The token of secret `t`, made once for every test. */
+const secret: Token = await tokenOf('t');
+
 function setUp(options: { releaseOnDisconnect?: boolean; maxUnreadBytes?: number } = {}) {
   const logs: string[] = [];
   const node = new ResourceNode({ deterministic: true });
   const hub = new Hub(node, { log: (l) => logs.push(l), maxLineBytes: 1 << 20, maxUnreadBytes: options.maxUnreadBytes ?? 1 << 20, releaseOnDisconnect: options.releaseOnDisconnect ?? false });
-  const stream = (name: string, extra: { token?: string; releasable?: boolean } = {}) => {
+  const stream = (name: string, extra: { gated?: boolean; releasable?: boolean } = {}) => {
     const input = new FakeInput();
     const output = new FakeOutput();
     let destroyed = false;
     const handle = hub.attach(input as unknown as Readable, output as unknown as Writable, {
       name,
-      gate: extra.token === undefined ? undefined : tokenGate(extra.token),
+      gate: extra.gated === true ? secret.gate() : undefined,
       endOutputWithInput: true,
       releasable: extra.releasable ?? true,
       destroy: () => (destroyed = true),
@@ -128,8 +131,8 @@ describe('Hub', () => {
 
   it('refuses a gated stream whose first message is not the token, without routing its client there', () => {
     const { stream, logs } = setUp();
-    const [a, thief] = [stream('a', { token: 't' }), stream('thief', { token: 't' })];
-    a.send(line('c1', { type: 'auth', msg_id: 1, token: 't' }) + line('c1', gpu(2, 2)) + line('c1', gpu(3, 1)));
+    const [a, thief] = [stream('a', { gated: true }), stream('thief', { gated: true })];
+    a.send(`\n${line('c1', { type: 'auth', msg_id: 1, token: 't' })}${line('c1', gpu(2, 2))}${line('c1', gpu(3, 1))}`);
     thief.send(line('c1', { type: 'status', msg_id: 9 }) + line('c1', { type: 'auth', msg_id: 10, token: 't' }));
     expect(thief.output.bodies()).toEqual([{ type: 'error', in_reply_to: 9, code: 14, text: "the first message on this connection must be auth with the node's token (--token-file)" }]);
     expect(thief.output.ended).toBe(true);

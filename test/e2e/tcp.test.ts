@@ -84,6 +84,14 @@ describe('--listen', () => {
     expect(await a.ask('c1', { type: 'status', msg_id: 3 })).toMatchObject({ allocations: 1, queued: 0 });
   });
 
+  it('names the connection in its stderr line about a bad line', async () => {
+    const n = await node();
+    const c = await client(n);
+    c.socket.write('junk\n');
+    expect(await c.ask('c1', { type: 'status', msg_id: 1 })).toMatchObject({ type: 'status_ok' });
+    expect(n.stderr()).toMatch(/^resource-node: 127\.0\.0\.1:\d+: line 1: not JSON .*; skipped$/m);
+  });
+
   it('answers a connection whose last line has no newline, then closes it', async () => {
     const n = await node();
     const c = await client(n);
