@@ -1,4 +1,4 @@
-import { count, eventLine, jobColour, lanesOf, ms, outcome, stories, tickLabel, tickStep, type JobStory, type RunEvent, type RunRecord } from './timeline.js';
+import { EventHistory, count, eventLine, jobColour, lanesOf, ms, outcome, stories, tickLabel, tickStep, type JobStory, type RunEvent, type RunRecord } from './timeline.js';
 
 /** Where a run shows its progress, and the jobs' output. */
 export interface View {
@@ -17,11 +17,11 @@ export interface ViewSetup extends Pick<RunRecord, 'jobs' | 'laneType' | 'member
 
 /** For pipes and logs: one line per event and per output line, as they happen. */
 export function plainView(s: ViewSetup): View {
-  const events: RunEvent[] = [];
+  const history = new EventHistory();
   return {
     event(e) {
-      events.push(e);
-      s.write(`${eventLine(e, events)}\n`);
+      history.add(e);
+      s.write(`${eventLine(e, history)}\n`);
     },
     output(line, stream) {
       (stream === 'stdout' ? s.write : s.writeError)(`${line}\n`);
@@ -46,6 +46,7 @@ export function liveView(s: ViewSetup & { readonly colour: boolean; readonly col
   let pending: string[] = [];
   let drawn = 0;
   let now = 0;
+  let ended = 0;
   let over = false;
   const draw = (): void => {
     // A wrapped line would throw off the count of lines to move back over.
@@ -61,7 +62,8 @@ export function liveView(s: ViewSetup & { readonly colour: boolean; readonly col
     event(e) {
       events.push(e);
       now = Math.max(now, e.at);
-      over ||= events.filter((x) => x.kind === 'ends').length === s.jobs.length;
+      if (e.kind === 'ends') ended++;
+      over ||= ended === s.jobs.length;
       draw();
     },
     output(line, stream) {
@@ -157,7 +159,8 @@ export function frame(f: FrameInput): string[] {
   lines.push(`  waiting  ${waiting.length === 0 ? 'nobody' : listed(waiting.map((s) => `${s.job} since ${ms(s.waitedFrom)} (${s.reason ?? 'queued'})`))}`);
   lines.push(`  done     ${done.length === 0 ? 'nothing yet' : listed(done.map((s) => `${s.job} ${outcome(s)}`))}`);
   lines.push('');
-  for (const e of f.events.slice(-LOG_LINES)) lines.push(`  ${eventLine(e, f.events)}`);
+  const history = new EventHistory(f.events);
+  for (const e of f.events.slice(-LOG_LINES)) lines.push(`  ${eventLine(e, history)}`);
   return lines;
 }
 

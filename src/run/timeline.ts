@@ -49,36 +49,29 @@ export interface RunRecord {
   readonly title?: string;
 }
 
-/** Each job's story, in job order; jobs that hold no member of the lane type are packed onto `slot N` lanes. */
+/** Each job's story, in job order; jobs that hold no member of the lane type are packed onto `slot N` lanes. One pass over the events. */
 export function stories(run: Pick<RunRecord, 'jobs' | 'events' | 'laneType'>): JobStory[] {
-  const all = run.jobs.map((job) => {
-    let waitedFrom = -1;
-    let started = -1;
-    let ended = -1;
-    let members: readonly string[] = [];
-    let status: JobStatus | undefined;
-    let detail: string | undefined;
-    let stopped: string | undefined;
-    let pid: number | undefined;
-    let reason: string | undefined;
-    for (const e of run.events) {
-      if (e.job !== job) continue;
-      if (e.kind === 'waits') {
-        waitedFrom = e.at;
-        reason = e.reason;
-      } else if (e.kind === 'starts') {
-        started = e.at;
-        members = run.laneType === undefined ? [] : (e.members?.[run.laneType] ?? []);
-        pid = e.pid;
-      } else if (e.kind === 'stops') stopped ??= e.reason;
-      else {
-        ended = e.at;
-        status = e.status;
-        detail = e.detail;
-      }
+  type Mutable = { -readonly [K in keyof JobStory]: JobStory[K] };
+  const byJob = new Map<string, Mutable>();
+  for (const job of run.jobs) byJob.set(job, { job, waitedFrom: -1, started: -1, ended: -1, lanes: [], status: undefined, detail: undefined, stopped: undefined, pid: undefined, reason: undefined });
+  for (const e of run.events) {
+    const s = byJob.get(e.job);
+    if (s === undefined) continue;
+    if (e.kind === 'waits') {
+      s.waitedFrom = e.at;
+      s.reason = e.reason;
+    } else if (e.kind === 'starts') {
+      s.started = e.at;
+      s.lanes = run.laneType === undefined ? [] : (e.members?.[run.laneType] ?? []);
+      s.pid = e.pid;
+    } else if (e.kind === 'stops') s.stopped ??= e.reason;
+    else {
+      s.ended = e.at;
+      s.status = e.status;
+      s.detail = e.detail;
     }
-    return { job, waitedFrom, started, ended, lanes: members, status, detail, stopped, pid, reason };
-  });
+  }
+  const all: JobStory[] = run.jobs.map((job) => byJob.get(job)!);
   // Slots: in order of starting, each job takes the lowest slot free at its start.
   const slotEnds: number[] = [];
   const order = all.filter((s) => s.started >= 0 && s.lanes.length === 0).sort((a, b) => a.started - b.started);
@@ -134,9 +127,30 @@ export function outcome(s: Pick<JobStory, 'status' | 'detail' | 'stopped'>): str
   return why.length === 0 ? s.status : `${s.status} (${why.join(', ')})`;
 }
 
-/** The sentence that tells an event, e.g. `job3 starts on r1 after waiting 1501 ms (pid 4242)`. */
-export function describeEvent(e: RunEvent, events: readonly RunEvent[]): string {
-  const earlier = (kind: RunEventKind) => events.find((x) => x.job === e.job && x.kind === kind && x.at <= e.at);
+/** Each job's latest event of each kind, so that telling an event does not search them all. */
+export class EventHistory {
+  private readonly latest = new Map<string, Partial<Record<RunEventKind, RunEvent>>>();
+
+  constructor(events: readonly RunEvent[] = []) {
+    for (const e of events) this.add(e);
+  }
+
+  add(e: RunEvent): void {
+    const kinds = this.latest.get(e.job) ?? {};
+    kinds[e.kind] = e;
+    this.latest.set(e.job, kinds);
+  }
+
+  /** The job's latest event of `kind` at or before `e`. */
+  before(e: RunEvent, kind: RunEventKind): RunEvent | undefined {
+    const x = this.latest.get(e.job)?.[kind];
+    return x !== undefined && x.at <= e.at ? x : undefined;
+  }
+}
+
+/** The sentence that tells an event, e.g. `job3 starts on robot r1 after waiting 1501 ms (pid 4242)`. */
+export function describeEvent(e: RunEvent, history: EventHistory): string {
+  const earlier = (kind: RunEventKind) => history.before(e, kind);
   switch (e.kind) {
     case 'waits':
       return `${e.job} waits: ${e.reason ?? 'queued'}`;
@@ -171,8 +185,8 @@ export function describeEvent(e: RunEvent, events: readonly RunEvent[]): string 
 }
 
 /** One plain event line, e.g. `[  1503 ms] job1 completed after 1501 ms`. */
-export function eventLine(e: RunEvent, events: readonly RunEvent[]): string {
-  return `[${ms(e.at).padStart(8)}] ${describeEvent(e, events)}`;
+export function eventLine(e: RunEvent, history: EventHistory): string {
+  return `[${ms(e.at).padStart(8)}] ${describeEvent(e, history)}`;
 }
 
 /** `1 job`, `3 jobs`. */

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { alive, childrenOf, jobFile, run, startRun, startedPids, tempDir, waitFor } from './run-support.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { alive, childrenOf, jobFile, run, startRun, startedPids, stopLeftRunners, tempDir, waitFor } from './run-support.js';
+
+afterEach(stopLeftRunners);
 
 const sh = (script: string): string[] => ['sh', '-c', script];
 

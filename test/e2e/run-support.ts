@@ -24,6 +24,17 @@ export function jobFile(dir: string, jobs: readonly object[], name = 'jobs.jsonl
   return path;
 }
 
+const running = new Set<{ child: ChildProcess; done: Promise<Ran> }>();
+
+/** After a test that failed half-way: each runner still going is woken and told to stop, which stops its jobs, and waited for. */
+export async function stopLeftRunners(): Promise<void> {
+  for (const r of running) {
+    r.child.kill('SIGCONT');
+    r.child.kill('SIGTERM');
+    await r.done;
+  }
+}
+
 export function startRun(args: readonly string[]): { child: ChildProcess; done: Promise<Ran>; output: () => string } {
   const child = spawn(process.execPath, [RUN_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -34,6 +45,9 @@ export function startRun(args: readonly string[]): { child: ChildProcess; done: 
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ stdout, stderr, code, signal }));
   });
+  const entry = { child, done };
+  running.add(entry);
+  void done.finally(() => running.delete(entry));
   return { child, done, output: () => stdout };
 }
 
