@@ -90,6 +90,9 @@ export async function runProgram(s: ProgramSetup): Promise<number> {
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   const onSignal = (signal: NodeJS.Signals): void => runner.interrupt(signal);
   for (const sig of signals) process.on(sig, onSignal);
+  // Whatever ends this process, no job outlives it.
+  const onExit = (): void => runner.killAll();
+  process.on('exit', onExit);
   try {
     const outcome = await runner.run();
     clearInterval(redraw);
@@ -108,5 +111,6 @@ export async function runProgram(s: ProgramSetup): Promise<number> {
     return e instanceof RunError ? 2 : 1;
   } finally {
     for (const sig of signals) process.off(sig, onSignal);
+    process.off('exit', onExit);
   }
 }
