@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { alive, childrenOf, jobFile, run, startRun, startedPids, stopLeftRunners, tempDir, waitFor } from './run-support.js';
 
-afterEach(stopLeftRunners);
+// Runners a failed test left going; not after each test, since the tests of a group run at once.
+afterAll(stopLeftRunners);
 
 const sh = (script: string): string[] => ['sh', '-c', script];
 
@@ -13,7 +14,8 @@ function row(stdout: string, job: string): string[] {
   return line === undefined ? [] : line.split(/\s{2,}/);
 }
 
-describe('resource-run with real processes', () => {
+// Each test has its own runner, node and temp dir; they mostly sleep, so they run at once.
+describe.concurrent('resource-run with real processes', () => {
   it('runs, reaps and releases: completed, failed with its exit code, killed by its timeout', async () => {
     const dir = tempDir();
     const file = jobFile(dir, [
@@ -77,28 +79,6 @@ describe('resource-run with real processes', () => {
     }
     // The jobs did overlap: the check above was not passed by running one at a time.
     expect(most).toBeGreaterThan(2);
-  });
-
-  it('stops a job whose lease expired while the runner could not renew it', async () => {
-    const dir = tempDir();
-    const file = jobFile(dir, [
-      { name: 'leased', command: ['sleep', '10'], requirements: { gpu: 1 }, lease_ms: 300 },
-      // Renewed every 100 ms: a loaded machine may delay a renewal by 200 ms before the lease runs out.
-      { name: 'renewed', command: ['sleep', '0.7'], requirements: { gpu: 1 }, lease_ms: 300 },
-    ]);
-    const { child, done, output } = startRun(['--grace-ms', '200', file]);
-    await waitFor(output, /renewed starts/);
-    await waitFor(output, /renewed completed/);
-    // Frozen past the lease: the node reclaims the allocation and says so; woken, the runner stops the job.
-    child.kill('SIGSTOP');
-    await new Promise((r) => setTimeout(r, 700));
-    child.kill('SIGCONT');
-    const r = await done;
-    expect(r.stdout).toMatch(/\] leased is stopped: lease expired/);
-    expect(row(r.stdout, 'leased').slice(0, 3)).toEqual(['leased', 'killed', 'SIGTERM; stopped: lease expired']);
-    // Renewed every third of its lease, the other job outlived its 300 ms lease and completed.
-    expect(row(r.stdout, 'renewed')[1]).toBe('completed');
-    expect(r.code).toBe(1);
   });
 
   it('stops a job preempted by one of higher priority, which then runs', async () => {
@@ -188,7 +168,7 @@ describe('resource-run with real processes', () => {
   });
 });
 
-describe('resource-run refuses what it cannot run', () => {
+describe.concurrent('resource-run refuses what it cannot run', () => {
   it('names every bad line of a job file, with its line number, and exits 2', async () => {
     const dir = tempDir();
     const file = join(dir, 'bad.jsonl');
@@ -242,5 +222,30 @@ describe('resource-run refuses what it cannot run', () => {
       '  a     fits now              robot 2',
     ]);
     expect(() => readFileSync(marker)).toThrow();
+  });
+});
+
+// Alone: it freezes its runner on purpose, and its timing should not share the machine with the others.
+describe.sequential('resource-run and leases', () => {
+  it('stops a job whose lease expired while the runner could not renew it', async () => {
+    const dir = tempDir();
+    const file = jobFile(dir, [
+      { name: 'leased', command: ['sleep', '10'], requirements: { gpu: 1 }, lease_ms: 300 },
+      // Renewed every 100 ms: a loaded machine may delay a renewal by 200 ms before the lease runs out.
+      { name: 'renewed', command: ['sleep', '0.7'], requirements: { gpu: 1 }, lease_ms: 300 },
+    ]);
+    const { child, done, output } = startRun(['--grace-ms', '200', file]);
+    await waitFor(output, /renewed starts/);
+    await waitFor(output, /renewed completed/);
+    // Frozen past the lease: the node reclaims the allocation and says so; woken, the runner stops the job.
+    child.kill('SIGSTOP');
+    await new Promise((r) => setTimeout(r, 700));
+    child.kill('SIGCONT');
+    const r = await done;
+    expect(r.stdout).toMatch(/\] leased is stopped: lease expired/);
+    expect(row(r.stdout, 'leased').slice(0, 3)).toEqual(['leased', 'killed', 'SIGTERM; stopped: lease expired']);
+    // Renewed every third of its lease, the other job outlived its 300 ms lease and completed.
+    expect(row(r.stdout, 'renewed')[1]).toBe('completed');
+    expect(r.code).toBe(1);
   });
 });
