@@ -168,6 +168,33 @@ describe.concurrent('resource-run with real processes', () => {
   });
 });
 
+describe.concurrent('resource-run and signals', () => {
+  it('exits 143 on SIGTERM, its job stopped', async () => {
+    const { child, done, output } = startRun(['--job', JSON.stringify({ name: 'long', command: ['sleep', '10'], requirements: { cpu: 1 } })]);
+    const [, pid] = await waitFor(output, /long starts \(pid (\d+)\)/);
+    child.kill('SIGTERM');
+    const r = await done;
+    expect(r.code).toBe(143);
+    expect(alive(Number(pid))).toBe(false);
+  });
+
+  it('on a second Ctrl-C kills at once what ignores SIGTERM, without waiting out the grace', async () => {
+    const { child, done, output } = startRun(['--grace-ms', '10000', '--job', JSON.stringify({ name: 'deaf', command: ['sh', '-c', "trap '' TERM INT; sleep 10; sleep 10"], requirements: { cpu: 1 } })]);
+    const [, pid] = await waitFor(output, /deaf starts \(pid (\d+)\)/);
+    // Let the shell set its trap before it is signalled.
+    await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    await waitFor(output, /deaf is stopped: interrupted/);
+    const second = Date.now();
+    child.kill('SIGINT');
+    const r = await done;
+    expect(Date.now() - second).toBeLessThan(3000);
+    expect(r.code).toBe(130);
+    expect(r.stdout).toMatch(/\] deaf was killed by SIGKILL/);
+    expect(alive(Number(pid))).toBe(false);
+  });
+});
+
 describe.concurrent('resource-run refuses what it cannot run', () => {
   it('names every bad line of a job file, with its line number, and exits 2', async () => {
     const dir = tempDir();
