@@ -29,7 +29,8 @@ describe.concurrent('resource-run with real processes', () => {
     ]);
     const started = Date.now();
     const r = await run(['--capacity', 'cpu=5', '--grace-ms', '200', file]);
-    expect(Date.now() - started).toBeLessThan(5000);
+    // Well short of the 10 s sleeps: nothing waited them out.
+    expect(Date.now() - started).toBeLessThan(9000);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('nap      | hello');
     expect(r.stderr).toContain('three    | oops');
@@ -60,7 +61,7 @@ describe.concurrent('resource-run with real processes', () => {
     // Each job appends "start NAME AMOUNT NANOSECONDS" and "end ..." lines from inside the process.
     const job = (name: string, cpu: number) => ({
       name,
-      command: sh(`echo "start ${name} ${cpu} $(date +%s%N)" >> ${stamps}; sleep 0.1; echo "end ${name} ${cpu} $(date +%s%N)" >> ${stamps}`),
+      command: sh(`echo "start ${name} ${cpu} $(date +%s%N)" >> ${stamps}; sleep 0.3; echo "end ${name} ${cpu} $(date +%s%N)" >> ${stamps}`),
       requirements: { cpu },
     });
     const file = jobFile(dir, [job('a', 2), job('b', 1), job('c', 3), job('d', 1), job('e', 2), job('f', 1), job('g', 2)]);
@@ -87,9 +88,9 @@ describe.concurrent('resource-run with real processes', () => {
       'gpu=1',
       '--preemption',
       'lower-priority',
-      // The victim has a second to give its gpu back: it is stopped at once and releases on exit.
+      // The victim has 5 s to give its gpu back: it is stopped at once and releases on exit, long before.
       '--preemption-grace-ms',
-      '1000',
+      '5000',
       '--grace-ms',
       '200',
       '--job',
@@ -139,7 +140,8 @@ describe.concurrent('resource-run with real processes', () => {
     const started = Date.now();
     const r = await run(['--grace-ms', '2000', file]);
     expect(r.code, r.stderr).toBe(0);
-    expect(Date.now() - started).toBeLessThan(3000);
+    // Well short of the leftover's 30 s: it was stopped, not waited for.
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(alive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
   });
 
@@ -179,16 +181,17 @@ describe.concurrent('resource-run and signals', () => {
   });
 
   it('on a second Ctrl-C kills at once what ignores SIGTERM, without waiting out the grace', async () => {
-    const { child, done, output } = startRun(['--grace-ms', '10000', '--job', JSON.stringify({ name: 'deaf', command: ['sh', '-c', "trap '' TERM INT; sleep 10; sleep 10"], requirements: { cpu: 1 } })]);
+    const { child, done, output } = startRun(['--grace-ms', '10000', '--job', JSON.stringify({ name: 'deaf', command: ['sh', '-c', "trap '' TERM INT; echo deaf now; sleep 10; sleep 10"], requirements: { cpu: 1 } })]);
     const [, pid] = await waitFor(output, /deaf starts \(pid (\d+)\)/);
-    // Let the shell set its trap before it is signalled.
-    await new Promise((r) => setTimeout(r, 100));
+    // Signalled only once its trap is set.
+    await waitFor(output, /deaf \| deaf now/);
     child.kill('SIGINT');
     await waitFor(output, /deaf is stopped: interrupted/);
     const second = Date.now();
     child.kill('SIGINT');
     const r = await done;
-    expect(Date.now() - second).toBeLessThan(3000);
+    // Well short of the 10 s grace.
+    expect(Date.now() - second).toBeLessThan(8000);
     expect(r.code).toBe(130);
     expect(r.stdout).toMatch(/\] deaf was killed by SIGKILL/);
     expect(alive(Number(pid))).toBe(false);
@@ -258,8 +261,8 @@ describe.sequential('resource-run and leases', () => {
     const dir = tempDir();
     const file = jobFile(dir, [
       { name: 'leased', command: ['sleep', '10'], requirements: { gpu: 1 }, lease_ms: 300 },
-      // Renewed every 100 ms: a loaded machine may delay a renewal by 200 ms before the lease runs out.
-      { name: 'renewed', command: ['sleep', '0.7'], requirements: { gpu: 1 }, lease_ms: 300 },
+      // Renewed every 400 ms: a loaded machine may delay a renewal by 800 ms before the lease runs out.
+      { name: 'renewed', command: ['sleep', '1.5'], requirements: { gpu: 1 }, lease_ms: 1200 },
     ]);
     const { child, done, output } = startRun(['--grace-ms', '200', file]);
     await waitFor(output, /renewed starts/);
@@ -271,7 +274,7 @@ describe.sequential('resource-run and leases', () => {
     const r = await done;
     expect(r.stdout).toMatch(/\] leased is stopped: lease expired/);
     expect(row(r.stdout, 'leased').slice(0, 3)).toEqual(['leased', 'killed', 'SIGTERM; stopped: lease expired']);
-    // Renewed every third of its lease, the other job outlived its 300 ms lease and completed.
+    // Renewed every third of its lease, the other job outlived its 1200 ms lease and completed.
     expect(row(r.stdout, 'renewed')[1]).toBe('completed');
     expect(r.code).toBe(1);
   });

@@ -55,8 +55,8 @@ export function run(args: readonly string[]): Promise<Ran> {
   return startRun(args).done;
 }
 
-/** Resolves once the runner has printed a line matching `pattern`. */
-export async function waitFor(output: () => string, pattern: RegExp, ms = 5000): Promise<RegExpExecArray> {
+/** Resolves once the runner has printed a line matching `pattern` (a loaded machine may take seconds to start a runner and its node). */
+export async function waitFor(output: () => string, pattern: RegExp, ms = 15_000): Promise<RegExpExecArray> {
   const until = Date.now() + ms;
   for (;;) {
     const m = pattern.exec(output());
