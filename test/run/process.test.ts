@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { JobProcess, groupAlive, type Exit } from '../../src/run/process.js';
 
-/** Runs a command to its end; resolves to its lines and how it ended. */
-function runJob(command: string[], graceMs = 200, stopAfterMs?: number): Promise<{ lines: string[]; exit: Exit; pid: number }> {
+/** Runs a command to its end, stopped once it writes `stopOn`; resolves to its lines and how it ended. */
+function runJob(command: string[], graceMs = 200, stopOn?: string): Promise<{ lines: string[]; exit: Exit; pid: number }> {
   return new Promise((resolve) => {
     const lines: string[] = [];
     const p: JobProcess = new JobProcess(command, process.env, graceMs, {
-      line: (text, stream) => lines.push(`${stream}: ${text}`),
+      line: (text, stream) => {
+        lines.push(`${stream}: ${text}`);
+        if (text === stopOn) p.stop();
+      },
       ended: (exit) => resolve({ lines, exit, pid: p.pid }),
     });
-    if (stopAfterMs !== undefined) setTimeout(() => p.stop(), stopAfterMs);
   });
 }
 
@@ -27,16 +29,16 @@ describe('a job process', () => {
   });
 
   it('reports a signal, and ends only when its whole group is gone', async () => {
-    const r = await runJob(['sh', '-c', 'sleep 5 & sleep 5'], 200, 50);
+    const r = await runJob(['sh', '-c', 'sleep 5 & echo started; sleep 5'], 200, 'started');
     expect(r.exit).toEqual({ signal: 'SIGTERM' });
     expect(groupAlive(r.pid)).toBe(false);
   });
 
   it('kills with SIGKILL what ignores SIGTERM, once the grace has passed', async () => {
     const started = Date.now();
-    const r = await runJob(['sh', '-c', "trap '' TERM; sleep 5; sleep 5"], 150, 50);
+    const r = await runJob(['sh', '-c', "trap '' TERM; echo deaf; sleep 5; sleep 5"], 150, 'deaf');
     expect(r.exit).toEqual({ signal: 'SIGKILL' });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
     expect(groupAlive(r.pid)).toBe(false);
   });
 });
