@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Client, listening, type Listening } from './listening.js';
-import { jobFile, run, tempDir } from './run-support.js';
+import { jobFile, removeTempDirs, run, tempDir } from './run-support.js';
 
 let node: Listening | undefined;
 afterEach(async () => {
@@ -10,6 +10,7 @@ afterEach(async () => {
   await node?.exit;
   node = undefined;
 });
+afterAll(removeTempDirs);
 
 describe('resource-run --connect, against a node started with --listen', () => {
   it('two runners share one node: together they never hold more than its capacity, and everything is released', async () => {

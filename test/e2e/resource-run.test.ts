@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { alive, childrenOf, jobFile, run, startRun, startedPids, stopLeftRunners, tempDir, waitFor } from './run-support.js';
+import { alive, childrenOf, jobFile, removeTempDirs, run, startRun, startedPids, stopLeftRunners, tempDir, waitFor } from './run-support.js';
 
 // Runners a failed test left going; not after each test, since the tests of a group run at once.
-afterAll(stopLeftRunners);
+afterAll(async () => {
+  await stopLeftRunners();
+  removeTempDirs();
+});
 
 const sh = (script: string): string[] => ['sh', '-c', script];
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,8 +13,17 @@ export interface Ran {
   readonly signal: NodeJS.Signals | null;
 }
 
+const dirs: string[] = [];
+
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'resource-run-'));
+  const dir = mkdtempSync(join(tmpdir(), 'resource-run-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** Removes the temp dirs made so far (after the runners that used them have ended). */
+export function removeTempDirs(): void {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Writes jobs as JSON lines into `dir`; returns the file's path. */
