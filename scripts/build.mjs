@@ -31,6 +31,8 @@ await esbuild.build({
   sourcemap: 'linked',
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(version) },
+  // Loaded from node_modules by --http alone: bundled, every start would parse it.
+  external: ['prom-client'],
 });
 
 // Type declarations for the library export; also the strict type check of everything. Those of

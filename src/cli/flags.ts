@@ -12,7 +12,21 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 /** A command line that cannot be run; the process prints it and exits 2. */
 export class FlagError extends Error {}
 
-export type Command = { readonly kind: 'run'; readonly config: NodeConfig; readonly shutdownGraceMs: number } | { readonly kind: 'help' } | { readonly kind: 'version' };
+export type Command = { readonly kind: 'run'; readonly config: NodeConfig; readonly shutdownGraceMs: number; readonly edges: EdgeFlags } | { readonly kind: 'help' } | { readonly kind: 'version' };
+
+/** A HOST:PORT to bind; port 0 picks a free one. */
+export interface Address {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Flags of the network edges (they shape no node state). */
+export interface EdgeFlags {
+  /** --http: where to serve /metrics, /status and the dashboard. */
+  readonly http?: Address;
+  /** --token-file: the file holding the shared secret. */
+  readonly tokenFile?: string;
+}
 
 export const USAGE = `Usage: resource-node [flags]
 
@@ -40,6 +54,9 @@ Flags:
                        --quota for the same tenant replaces its quota
   --weight NAME=W      tenant NAME's weight under --policy drf (positive, up to 3 decimals,
                        default 1); repeatable
+  --http HOST:PORT     serve /metrics (Prometheus), /status and a live dashboard at /
+                       over HTTP (port 0: any free port; the address goes to stderr)
+  --token-file FILE    the shared secret: HTTP requests must send it as a bearer token
   --help               this text
   --version            the version
 
@@ -55,6 +72,7 @@ export function parseFlags(argv: readonly string[]): Command {
   const tenants = new Map<string, TenantConfig>();
   let config: NodeConfig = DEFAULT_CONFIG;
   let shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
+  let edges: EdgeFlags = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
@@ -122,6 +140,15 @@ export function parseFlags(argv: readonly string[]): Command {
       case '--shutdown-grace-ms':
         shutdownGraceMs = parseCount(name, value(), 0, 2_147_483_647);
         break;
+      case '--http':
+        edges = { ...edges, http: parseAddress(name, value()) };
+        break;
+      case '--token-file': {
+        const file = value();
+        if (file === '') throw new FlagError('--token-file needs a file name');
+        edges = { ...edges, tokenFile: file };
+        break;
+      }
       case '--admin': {
         const src = value();
         if (src === '') throw new FlagError('--admin needs a client name (the src its messages carry)');
@@ -153,7 +180,17 @@ export function parseFlags(argv: readonly string[]): Command {
     kind: 'run',
     config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools, admins, tenants: [...tenants] },
     shutdownGraceMs,
+    edges,
   };
+}
+
+/** `HOST:PORT`, the host as a name, an IPv4 address or a bracketed IPv6 address. */
+export function parseAddress(flag: string, text: string): Address {
+  const colon = text.lastIndexOf(':');
+  const host = text.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  const portText = text.slice(colon + 1);
+  if (colon <= 0 || host === '') throw new FlagError(`${flag}: expected HOST:PORT (e.g. 127.0.0.1:9464), got ${JSON.stringify(text)}`);
+  return { host, port: parseCount(`${flag} port`, portText, 0, 65535) };
 }
 
 /** `NAME=TYPE:AMOUNT,...` of --quota: the tenant and its quota in the order given. */

@@ -1,12 +1,13 @@
 import { ResourceNode } from '../server/node.js';
 import { printable } from '../protocol/printable.js';
 import { attachStdio, type StdioOutcome } from '../adapters/stdio.js';
+import { readToken } from '../adapters/token.js';
 import { FlagError, USAGE, parseFlags } from './flags.js';
 
 declare const __VERSION__: string;
 
 /** The `resource-node` program: flags, then stdin/stdout/stderr and signals. */
-function main(): void {
+async function main(): Promise<void> {
   // Logs are best effort: a stderr that fails (closed, a full disk) must not stop the node.
   let logging = true;
   process.stderr.on('error', () => {
@@ -31,10 +32,24 @@ function main(): void {
     process.stdout.write(`resource-node ${__VERSION__}\n`);
     return;
   }
-  const { config } = command;
+  const { config, edges } = command;
   // Wall-clock milliseconds: deadlines are moments in time, which a journal could keep.
   const clock = Date.now;
-  const node = new ResourceNode(config, { clock, log });
+  // Loaded only with --http, so a node without it starts as fast as before (docs/service.md).
+  const http = edges.http === undefined ? undefined : await import('../adapters/http.js');
+  const counters = http === undefined ? undefined : new http.NodeCounters(() => node.now());
+  const node: ResourceNode = new ResourceNode(config, { clock, log, store: counters, observer: counters });
+  if (http !== undefined && counters !== undefined && edges.http !== undefined) {
+    try {
+      const token = edges.tokenFile === undefined ? undefined : readToken(edges.tokenFile);
+      const edge = await http.serveHttp(node, counters, { ...edges.http, token, log });
+      const { address, port } = edge.address;
+      log(`http: serving /metrics, /status and the dashboard at http://${address.includes(':') ? `[${address}]` : address}:${port}/`);
+    } catch (e) {
+      log(`--http ${edges.http.host}:${edges.http.port}: ${printable(e instanceof Error ? e.message : String(e))}`);
+      process.exit(1);
+    }
+  }
   const io = attachStdio(node, {
     input: process.stdin,
     output: process.stdout,
@@ -70,4 +85,4 @@ function replies(n: number): string {
   return n === 1 ? '1 reply' : `${n} replies`;
 }
 
-main();
+void main();
