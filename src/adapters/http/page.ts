@@ -53,7 +53,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <section class="wide"><h2>Resources now</h2><div class="res" id="resources"></div></section>
   <section><h2>Utilization per type over time</h2><div id="util"></div><div class="legend" id="util-legend"></div></section>
   <section><h2>Queue depth over time</h2><div id="depth"></div></section>
-  <section><h2>Wait time (seconds, from request to grant)</h2><div id="hist"></div></section>
+  <section><h2>Wait time, request to grant (each bar: waits up to its bound)</h2><div id="hist"></div></section>
   <section><h2>Tenants: held vs quota</h2><div class="scroll" id="tenants"></div></section>
   <section class="wide"><h2>Allocations</h2><div class="scroll" id="allocations"></div></section>
   <section class="wide"><h2>Waiting requests</h2><div class="scroll" id="queue"></div></section>
@@ -79,6 +79,13 @@ export const DASHBOARD_HTML = `<!doctype html>
   }
   function amounts(r) {
     return Object.keys(r).map(function (k) { return k + " " + fmt(r[k]); }).join(", ");
+  }
+  function duration(s) {
+    if (s < 0.1) return Math.round(s * 1000) + "ms";
+    if (s < 1) return String(s).slice(1) + "s";
+    if (s < 60) return s + "s";
+    if (s < 3600) return s / 60 + "m";
+    return s / 3600 + "h";
   }
   function clock(t) {
     var d = new Date(t);
@@ -109,9 +116,12 @@ export const DASHBOARD_HTML = `<!doctype html>
       svg.appendChild(el("svg:text", { x: W - R, y: H - 6, "text-anchor": "end" }, clock(t1)));
       for (var s2 = 0; s2 < count; s2++) {
         var d = "";
+        // Steps: a value holds until the next sample, as the node's state does between changes.
         for (var j = 0; j < n; j++) {
           var v = Math.min(value(samples[j], s2), top);
-          d += (j === 0 ? "M" : "L") + xOf(samples[j].t).toFixed(1) + "," + (T + (H - T - B) * (1 - v / top)).toFixed(1);
+          var y2 = (T + (H - T - B) * (1 - v / top)).toFixed(1);
+          var x2 = xOf(samples[j].t).toFixed(1);
+          d += j === 0 ? "M" + x2 + "," + y2 : "H" + x2 + "V" + y2;
         }
         svg.appendChild(el("svg:path", { d: d, fill: "none", stroke: COLORS[s2 % COLORS.length], "stroke-width": 2 }));
       }
@@ -142,10 +152,10 @@ export const DASHBOARD_HTML = `<!doctype html>
       var x = L + i * bw;
       svg.appendChild(el("svg:rect", { x: x + 2, y: H - B - h, width: bw - 4, height: h, fill: "#2e90fa" }));
       if (counts[i] > 0) svg.appendChild(el("svg:text", { x: x + bw / 2, y: H - B - h - 3, "text-anchor": "middle" }, String(counts[i])));
-      var label = i < w.bounds.length ? "≤" + fmt(w.bounds[i]) : ">" + fmt(w.bounds[w.bounds.length - 1]);
+      var label = i < w.bounds.length ? duration(w.bounds[i]) : ">" + duration(w.bounds[w.bounds.length - 1]);
       svg.appendChild(el("svg:text", { x: x + bw / 2, y: H - 6, "text-anchor": "middle" }, label));
     }
-    svg.appendChild(el("svg:text", { x: L, y: 10 }, w.count + " grants, mean " + fmt(w.count === 0 ? 0 : w.sum / w.count) + " s"));
+    svg.appendChild(el("svg:text", { x: W - R, y: 10, "text-anchor": "end" }, w.count + " grants, mean " + fmt(w.count === 0 ? 0 : w.sum / w.count) + " s"));
     document.getElementById("hist").replaceChildren(svg);
   }
 
