@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { CHURN_MESSAGES, SEED, SLOW_READER_MESSAGES, ensureInputs } from './workloads.mjs';
 import { BIN, ROOT, median, runChild } from './lib.mjs';
 import { coldStart, slowReader, throughput } from './figures/stdio.mjs';
+import { scrapedThroughput } from './figures/http.mjs';
 
 const started = performance.now();
 const FIG = `${ROOT}bench/figures/`;
@@ -174,6 +175,13 @@ process.stderr.write('7. explain and contention\n');
     oursMs: deep.contentionMs,
     peerMs: shallow.contentionMs,
   });
+}
+
+process.stderr.write('8b. --http scraped\n');
+{
+  const t = await scrapedThroughput(files.churn, CHURN_MESSAGES, 7);
+  const r = t.http / t.plain;
+  row('8b throughput with --http, /metrics scraped each second (msg/s, stdio)', `${fmt(t.http)} (${fmt(t.scrapesPerRun, 1)} scrapes a run)`, `without --http ${fmt(t.plain)}`, r, '>= 0.90x', r >= 0.9, { oursPerSec: t.http, peerPerSec: t.plain, scrapesPerRun: t.scrapesPerRun });
 }
 
 const seconds = (performance.now() - started) / 1000;

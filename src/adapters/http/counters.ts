@@ -56,8 +56,6 @@ export class NodeCounters implements Store, DispatchObserver {
   /** Bumped on every change of state, so a watcher can tell cheaply whether anything happened. */
   changes = 0;
   private readonly messageIndex = new Map(MESSAGE_TYPES.map((t, i) => [t, i]));
-  /** Called with each wait, in seconds, as it is counted (the prom-client histogram). */
-  onWait: ((seconds: number) => void) | undefined;
 
   /** `now` is the node's clock, in ms; waits are measured on it. */
   constructor(private readonly now: () => number) {}
@@ -101,6 +99,5 @@ export class NodeCounters implements Store, DispatchObserver {
     this.waitBuckets[b]!++;
     this.waitSum += seconds;
     this.waitCount++;
-    this.onWait?.(seconds);
   }
 }

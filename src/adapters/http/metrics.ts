@@ -1,4 +1,4 @@
-import type { Registry } from 'prom-client';
+import type { Metric, MetricValueWithName, Registry } from 'prom-client';
 import { fromUnits } from '../../core/ledger/amounts.js';
 import { EXPLAIN_REASONS } from '../../core/contention/index.js';
 import type { ResourceManager } from '../../core/manager.js';
@@ -99,14 +99,31 @@ export async function nodeRegistry(manager: ResourceManager, counters: NodeCount
       for (const [code, n] of counters.errors) this.inc({ code: String(code) }, n);
     },
   });
-  const wait = new prom.Histogram({
-    name: 'resource_node_wait_seconds',
-    help: 'Time from a request to its grant, in seconds (0 for a grant at once).',
-    buckets: [...WAIT_BUCKETS],
-    registers,
-  });
-  counters.onWait = (seconds) => wait.observe(seconds);
+  // Read from the counters' own buckets at scrape time: a prom-client Histogram's observe per
+  // grant cost about a fifth of stdio throughput (figure 8b).
+  registry.registerMetric(waitHistogram(counters) as unknown as Metric);
   return registry;
 }
 
-export { OTHER_LABEL };
+/** resource_node_wait_seconds as a metric the registry writes: cumulative buckets, sum and count. */
+function waitHistogram(counters: NodeCounters): { name: string; help: string; type: string; get(): { name: string; help: string; type: string; values: MetricValueWithName<string>[]; aggregator: string }; reset(): void } {
+  const name = 'resource_node_wait_seconds';
+  const help = 'Time from a request to its grant, in seconds (0 for a grant at once).';
+  return {
+    name,
+    help,
+    type: 'histogram',
+    get() {
+      const values: MetricValueWithName<string>[] = [];
+      let cumulative = 0;
+      for (let b = 0; b <= WAIT_BUCKETS.length; b++) {
+        cumulative += counters.waitBuckets[b]!;
+        values.push({ metricName: `${name}_bucket`, labels: { le: b < WAIT_BUCKETS.length ? WAIT_BUCKETS[b]! : '+Inf' }, value: cumulative });
+      }
+      values.push({ metricName: `${name}_sum`, labels: {}, value: counters.waitSum });
+      values.push({ metricName: `${name}_count`, labels: {}, value: counters.waitCount });
+      return { name, help, type: 'histogram', values, aggregator: 'sum' };
+    },
+    reset() {},
+  };
+}
