@@ -8,6 +8,8 @@ export interface HttpNode {
   readonly base: string;
   /** Sends one message; resolves with the next `count` stdout lines (its reply and what it caused). */
   send(src: string, body: Record<string, unknown>, count?: number): Promise<Record<string, unknown>[]>;
+  /** Writes whole envelope lines, then resolves once the node has handled them all (a status after them is answered). */
+  sendAll(lines: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,13 @@ export async function startHttpNode(args: string[] = []): Promise<HttpNode> {
     send(src, body, count = 1) {
       child.stdin.write(`${envelope(src, body)}\n`);
       return next(count);
+    },
+    sendAll(sent) {
+      child.stdin.write(`${[...sent, envelope('sync', { type: 'status', msg_id: 987_654_321 })].join('\n')}\n`);
+      const synced = (): boolean => lines.some((l) => l.includes('"in_reply_to":987654321'));
+      return (async () => {
+        while (!synced()) await new Promise<void>((r) => waiters.push(r));
+      })();
     },
     stop() {
       return new Promise<void>((resolve) => {
