@@ -31,8 +31,9 @@ describe('the dashboard in a real browser', () => {
     await page.setViewport({ width: 1400, height: 1000 });
     await page.goto(`${node.base}/`);
     const text = (selector: string): Promise<string> => page.$eval(selector, (e) => e.textContent ?? '');
+    // Expressions as text: the tests are type-checked without the DOM's types.
     const until = (selector: string, want: string): Promise<unknown> =>
-      page.waitForFunction((s, w) => document.querySelector(s)?.textContent === w, { timeout: 5000 }, selector, want);
+      page.waitForFunction(`document.querySelector(${JSON.stringify(selector)})?.textContent === ${JSON.stringify(want)}`, { timeout: 5000 });
     await until('#stat-allocations', '0');
     expect(await text('#conn')).toMatch(/^live/);
 
@@ -55,7 +56,7 @@ describe('the dashboard in a real browser', () => {
     expect(await text('[data-type="gpu"] .allocated')).toBe('3');
     expect(await text('#stat-releases')).toBe('1');
     // One sample a second feeds the charts over time.
-    await page.waitForFunction(() => document.querySelectorAll('#util path').length === 2, { timeout: 5000 });
+    await page.waitForFunction("document.querySelectorAll('#util path').length === 2", { timeout: 5000 });
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: `${OUTPUT}dashboard.png`, fullPage: true });
     expect(existsSync(`${OUTPUT}dashboard.png`)).toBe(true);
