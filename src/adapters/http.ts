@@ -151,7 +151,7 @@ export async function serveHttp(node: ResourceNode, counters: NodeCounters, o: H
 
 /** The body `status` answers (`status_ok`, without `in_reply_to`), as JSON text. */
 export function statusJson(node: ResourceNode): string {
-  const result = status({ type: 'status', msg_id: 0 }, { manager: node.manager, request: { src: '', dest: '', body: { type: 'status' } } as never, node: node.dispatcher.node });
+  const result = status({ type: 'status', msg_id: 0 }, { manager: node.manager, request: { src: '', dest: '', body: { type: 'status' } } as never, node: node.dispatcher.node, gate: undefined });
   const line = encode(undefined, { dest: '', via: '', type: result.type, fields: result.fields });
   return JSON.stringify((JSON.parse(line) as { body: unknown }).body);
 }

@@ -12,20 +12,29 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 /** A command line that cannot be run; the process prints it and exits 2. */
 export class FlagError extends Error {}
 
-export type Command = { readonly kind: 'run'; readonly config: NodeConfig; readonly shutdownGraceMs: number; readonly edges: EdgeFlags } | { readonly kind: 'help' } | { readonly kind: 'version' };
+export type Command = { readonly kind: 'run'; readonly config: NodeConfig; readonly shutdownGraceMs: number; readonly service?: ServiceFlags; readonly http?: HttpFlags } | { readonly kind: 'help' } | { readonly kind: 'version' };
 
-/** A HOST:PORT to bind; port 0 picks a free one. */
-export interface Address {
+/** Default --max-unread-bytes. */
+export const DEFAULT_MAX_UNREAD_BYTES = 4 * 1024 * 1024;
+
+/** Default --max-connections. */
+export const DEFAULT_MAX_CONNECTIONS = 1024;
+
+/** Running as a network service (docs/service.md): --listen and the flags that need it. */
+export interface ServiceFlags {
   readonly host: string;
   readonly port: number;
+  readonly tokenFile: string | undefined;
+  readonly releaseOnDisconnect: boolean;
+  readonly maxUnreadBytes: number;
+  readonly maxConnections: number;
 }
 
-/** Flags of the network edges (they shape no node state). */
-export interface EdgeFlags {
-  /** --http: where to serve /metrics, /status and the dashboard. */
-  readonly http?: Address;
-  /** --token-file: the file holding the shared secret. */
-  readonly tokenFile?: string;
+/** --http: where to serve /metrics, /status and the dashboard (port 0 picks a free one), and the token they want. */
+export interface HttpFlags {
+  readonly host: string;
+  readonly port: number;
+  readonly tokenFile: string | undefined;
 }
 
 export const USAGE = `Usage: resource-node [flags]
@@ -54,9 +63,17 @@ Flags:
                        --quota for the same tenant replaces its quota
   --weight NAME=W      tenant NAME's weight under --policy drf (positive, up to 3 decimals,
                        default 1); repeatable
+  --listen HOST:PORT   also serve the protocol over TCP, one stream per connection (e.g.
+                       127.0.0.1:7070; port 0 picks one); end of stdin no longer stops the node
+  --token-file FILE    with --listen: each connection must first send auth with this secret;
+                       with --http: every request must send it as a bearer token
+  --release-on-disconnect  with --listen: a closed connection's clients lose what they hold
+                       (job status "disconnected") and their waiting requests are withdrawn
+  --max-unread-bytes N with --listen: replies a connection may leave unread before it is
+                       closed                                   (default 4194304)
+  --max-connections N  with --listen: connections served at once (default 1024)
   --http HOST:PORT     serve /metrics (Prometheus), /status and a live dashboard at /
-                       over HTTP (port 0: any free port; the address goes to stderr)
-  --token-file FILE    the shared secret: HTTP requests must send it as a bearer token
+                       over HTTP (e.g. 127.0.0.1:9464; port 0 picks one)
   --help               this text
   --version            the version
 
@@ -72,7 +89,10 @@ export function parseFlags(argv: readonly string[]): Command {
   const tenants = new Map<string, TenantConfig>();
   let config: NodeConfig = DEFAULT_CONFIG;
   let shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
-  let edges: EdgeFlags = {};
+  let listen: [string, number] | undefined;
+  const service = { tokenFile: undefined as string | undefined, releaseOnDisconnect: false, maxUnreadBytes: DEFAULT_MAX_UNREAD_BYTES, maxConnections: DEFAULT_MAX_CONNECTIONS };
+  const needListen: string[] = [];
+  let http: [string, number] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
@@ -141,14 +161,8 @@ export function parseFlags(argv: readonly string[]): Command {
         shutdownGraceMs = parseCount(name, value(), 0, 2_147_483_647);
         break;
       case '--http':
-        edges = { ...edges, http: parseAddress(name, value()) };
+        http = parseAddress(name, value(), '127.0.0.1:9464');
         break;
-      case '--token-file': {
-        const file = value();
-        if (file === '') throw new FlagError('--token-file needs a file name');
-        edges = { ...edges, tokenFile: file };
-        break;
-      }
       case '--admin': {
         const src = value();
         if (src === '') throw new FlagError('--admin needs a client name (the src its messages carry)');
@@ -165,6 +179,26 @@ export function parseFlags(argv: readonly string[]): Command {
         tenants.set(tenant, { ...tenants.get(tenant), weight });
         break;
       }
+      case '--listen':
+        listen = parseListen(value());
+        break;
+      case '--token-file':
+        service.tokenFile = value();
+        if (service.tokenFile === '') throw new FlagError('--token-file needs a file name');
+        break;
+      case '--release-on-disconnect':
+        noValue();
+        service.releaseOnDisconnect = true;
+        needListen.push(name);
+        break;
+      case '--max-unread-bytes':
+        service.maxUnreadBytes = parseCount(name, value(), 1024);
+        needListen.push(name);
+        break;
+      case '--max-connections':
+        service.maxConnections = parseCount(name, value(), 1);
+        needListen.push(name);
+        break;
       default:
         // A word without a leading dash is not a misspelt flag: say what it is.
         if (!arg.startsWith('-')) throw new FlagError(`unexpected argument ${JSON.stringify(arg)}: resource-node takes only flags`);
@@ -176,21 +210,30 @@ export function parseFlags(argv: readonly string[]): Command {
     if (capacity?.some(([t]) => t === type)) throw new FlagError(`--pool ${type}: the type is also in --capacity; a pool's capacity is its member count`);
   }
   checkQuotaTypes(tenants, [...all.map(([t]) => t), ...pools.map(([t]) => t)]);
+  if (listen === undefined && needListen.length > 0) throw new FlagError(`${needListen[0]} needs --listen HOST:PORT`);
+  if (listen === undefined && http === undefined && service.tokenFile !== undefined) throw new FlagError('--token-file needs --listen HOST:PORT or --http HOST:PORT');
   return {
     kind: 'run',
     config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools, admins, tenants: [...tenants] },
     shutdownGraceMs,
-    edges,
+    ...(listen === undefined ? {} : { service: { host: listen[0], port: listen[1], ...service } }),
+    ...(http === undefined ? {} : { http: { host: http[0], port: http[1], tokenFile: service.tokenFile } }),
   };
 }
 
-/** `HOST:PORT`, the host as a name, an IPv4 address or a bracketed IPv6 address. */
-export function parseAddress(flag: string, text: string): Address {
+/** `HOST:PORT` of --listen; an IPv6 host goes in brackets (`[::1]:7070`). The host is required: where to listen is never guessed. */
+function parseListen(text: string): [string, number] {
+  return parseAddress('--listen', text, '127.0.0.1:7070');
+}
+
+/** `HOST:PORT` of --listen or --http (`example` shows one). */
+function parseAddress(flag: string, text: string, example: string): [string, number] {
   const colon = text.lastIndexOf(':');
-  const host = text.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
-  const portText = text.slice(colon + 1);
-  if (colon <= 0 || host === '') throw new FlagError(`${flag}: expected HOST:PORT (e.g. 127.0.0.1:9464), got ${JSON.stringify(text)}`);
-  return { host, port: parseCount(`${flag} port`, portText, 0, 65535) };
+  let host = colon < 0 ? '' : text.slice(0, colon);
+  const portText = colon < 0 ? '' : text.slice(colon + 1);
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  if (host === '' || portText === '') throw new FlagError(`${flag}: expected HOST:PORT such as ${example}, got ${JSON.stringify(text)}`);
+  return [host, parseCount(`${flag} port`, portText, 0, 65535)];
 }
 
 /** `NAME=TYPE:AMOUNT,...` of --quota: the tenant and its quota in the order given. */

@@ -1,8 +1,9 @@
 import { ResourceNode } from '../server/node.js';
 import { printable } from '../protocol/printable.js';
 import { attachStdio, type StdioOutcome } from '../adapters/stdio.js';
-import { readToken } from '../adapters/token.js';
 import { FlagError, USAGE, parseFlags } from './flags.js';
+import { prepareHttp } from './http-edge.js';
+import { serve } from './serve.js';
 
 declare const __VERSION__: string;
 
@@ -32,24 +33,17 @@ async function main(): Promise<void> {
     process.stdout.write(`resource-node ${__VERSION__}\n`);
     return;
   }
-  const { config, edges } = command;
+  const { config } = command;
   // Wall-clock milliseconds: deadlines are moments in time, which a journal could keep.
   const clock = Date.now;
-  // Loaded only with --http, so a node without it starts as fast as before (docs/service.md).
-  const http = edges.http === undefined ? undefined : await import('../adapters/http.js');
-  const counters = http === undefined ? undefined : new http.NodeCounters(() => node.now());
-  const node: ResourceNode = new ResourceNode(config, { clock, log, store: counters, observer: counters });
-  if (http !== undefined && counters !== undefined && edges.http !== undefined) {
-    try {
-      const token = edges.tokenFile === undefined ? undefined : readToken(edges.tokenFile);
-      const edge = await http.serveHttp(node, counters, { ...edges.http, token, log });
-      const { address, port } = edge.address;
-      log(`http: serving /metrics, /status and the dashboard at http://${address.includes(':') ? `[${address}]` : address}:${port}/`);
-    } catch (e) {
-      log(`--http ${edges.http.host}:${edges.http.port}: ${printable(e instanceof Error ? e.message : String(e))}`);
-      process.exit(1);
-    }
+  // --http: its code and prom-client are loaded only when it is given.
+  const http = command.http === undefined ? undefined : await prepareHttp(command.http, log);
+  if (command.service !== undefined) {
+    serve(command, command.service, log, http);
+    return;
   }
+  const node = new ResourceNode(config, { clock, log, ...http?.io });
+  await http?.serve(node);
   const io = attachStdio(node, {
     input: process.stdin,
     output: process.stdout,

@@ -122,8 +122,8 @@ describe('with --token-file', () => {
     const file = join(work, 'empty');
     writeFileSync(file, '\n');
     const r = spawnSync(process.execPath, [BIN, '--http', '127.0.0.1:0', '--token-file', file], { input: '', encoding: 'utf8' });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/token file .* is empty/);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--token-file .*: the file is empty/);
   });
 });
 
@@ -175,7 +175,7 @@ describe('loading', () => {
 describe('flags', () => {
   it('says what is wrong with --http', () => {
     for (const [value, text] of [
-      ['9464', /expected HOST:PORT/],
+      ['9464', /--http: expected HOST:PORT such as 127.0.0.1:9464/],
       ['localhost:99999', /port must be at most 65535/],
     ] as const) {
       const r = spawnSync(process.execPath, [BIN, '--http', value], { input: '', encoding: 'utf8' });

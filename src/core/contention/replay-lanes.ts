@@ -1,4 +1,5 @@
-import { IndexedHeap, type HeapItem } from '../../lib/indexed-heap.js';
+import type { HeapItem } from '../../lib/indexed-heap.js';
+import { LeveledHeaps } from '../../lib/leveled-heaps.js';
 import type { QueuedRequest } from '../model.js';
 import type { Lane, LaneView, LanesView } from '../tenants/lanes.js';
 import type { Tenant } from '../tenants/tenants.js';
@@ -75,9 +76,7 @@ function before(a: ReplayLane, b: ReplayLane): boolean {
  * heap by weighted share, then first arrival), over the manager's lanes less what the replay took.
  */
 export class ReplayLanes implements LanesView {
-  private readonly levels = new Map<number, IndexedHeap<ReplayLane>>();
-  /** Priorities with lanes, highest first. */
-  private readonly priorities: number[] = [];
+  private readonly levels = new LeveledHeaps<ReplayLane>(before);
   private readonly byTenant = new Map<Tenant, ReplayLane[]>();
   private readonly byReal = new Map<Lane, ReplayLane>();
 
@@ -94,36 +93,22 @@ export class ReplayLanes implements LanesView {
       this.byReal.set(r, lane);
       lane.share = shareOf(lane.tenant);
       lane.seq = first.seq;
-      let level = this.levels.get(lane.priority);
-      if (level === undefined) {
-        this.levels.set(lane.priority, (level = new IndexedHeap(before)));
-        this.priorities.push(lane.priority);
-      }
-      level.push(lane);
+      this.levels.push(lane.priority, lane);
       const mine = this.byTenant.get(lane.tenant);
       if (mine === undefined) this.byTenant.set(lane.tenant, [lane]);
       else mine.push(lane);
     }
-    this.priorities.sort((a, b) => b - a);
   }
 
   /** `w` left the replay's queue (marked gone already). */
   remove(w: Copy): void {
     const lane = this.byReal.get(w.original.lane as Lane);
     if (lane === undefined || lane.heapIndex < 0) return;
-    const level = this.levels.get(lane.priority)!;
     const first = lane.firstOriginal();
-    if (first !== undefined) {
-      if (first.seq !== lane.seq) {
-        lane.seq = first.seq;
-        level.update(lane);
-      }
-      return;
-    }
-    level.remove(lane);
-    if (level.size === 0) {
-      this.levels.delete(lane.priority);
-      this.priorities.splice(this.priorities.indexOf(lane.priority), 1);
+    if (first === undefined) this.levels.remove(lane.priority, lane);
+    else if (first.seq !== lane.seq) {
+      lane.seq = first.seq;
+      this.levels.update(lane.priority, lane);
     }
   }
 
@@ -135,28 +120,28 @@ export class ReplayLanes implements LanesView {
     for (const lane of lanes) {
       if (lane.heapIndex < 0 || lane.share === share) continue;
       lane.share = share;
-      this.levels.get(lane.priority)!.update(lane);
+      this.levels.update(lane.priority, lane);
     }
   }
 
   highest(): number | undefined {
-    return this.priorities[0];
+    return this.levels.highest();
   }
 
-  *prioritiesFrom(from: number): Generator<number> {
-    for (const p of this.priorities) if (p <= from) yield p;
+  prioritiesFrom(from: number): Iterable<number> {
+    return this.levels.levelsFrom(from);
   }
 
   leastAt(priority: number): ReplayLane | undefined {
-    return this.levels.get(priority)?.peek();
+    return this.levels.least(priority);
   }
 
   visitAt(priority: number, visit: (lane: ReplayLane) => boolean): void {
-    this.levels.get(priority)?.visitAscending(visit);
+    this.levels.visit(priority, visit);
   }
 
   lanesAt(priority: number): readonly ReplayLane[] {
-    return this.levels.get(priority)?.unordered() ?? [];
+    return this.levels.itemsAt(priority);
   }
 
   // A copy is filed by its original's lane: copies are made lazily and carry none of their own.

@@ -1,4 +1,5 @@
-import { IndexedHeap, type HeapItem } from '../../lib/indexed-heap.js';
+import type { HeapItem } from '../../lib/indexed-heap.js';
+import { LeveledHeaps } from '../../lib/leveled-heaps.js';
 import type { QueuedRequest } from '../model.js';
 import type { Tenant } from './tenants.js';
 
@@ -117,9 +118,7 @@ function before(a: Lane, b: Lane): boolean {
  * at the first that can be granted. See docs/policies.md.
  */
 export class Lanes implements LanesView {
-  private readonly levels = new Map<number, IndexedHeap<Lane>>();
-  /** Priorities that have lanes, highest first. */
-  private readonly priorities: number[] = [];
+  private readonly levels = new LeveledHeaps<Lane>(before);
   private readonly byTenant = new Map<Tenant, Map<number, Lane>>();
 
   constructor(
@@ -143,7 +142,7 @@ export class Lanes implements LanesView {
     if (lane.live === 1) {
       lane.share = this.shareOf(tenant);
       lane.seq = w.seq;
-      this.levelFor(priority).push(lane);
+      this.levels.push(priority, lane);
     }
   }
 
@@ -151,17 +150,12 @@ export class Lanes implements LanesView {
     const lane = w.lane as Lane | undefined;
     if (lane === undefined) return;
     if (!lane.remove(w)) return;
-    const level = this.levels.get(lane.priority)!;
     if (lane.live > 0) {
       lane.seq = lane.first()!.seq;
-      level.update(lane);
+      this.levels.update(lane.priority, lane);
       return;
     }
-    level.remove(lane);
-    if (level.size === 0) {
-      this.levels.delete(lane.priority);
-      this.priorities.splice(this.priorities.indexOf(lane.priority), 1);
-    }
+    this.levels.remove(lane.priority, lane);
     const lanes = this.byTenant.get(lane.tenant)!;
     lanes.delete(lane.priority);
     if (lanes.size === 0) this.byTenant.delete(lane.tenant);
@@ -175,58 +169,41 @@ export class Lanes implements LanesView {
     for (const lane of lanes.values()) {
       if (lane.share === share) continue;
       lane.share = share;
-      this.levels.get(lane.priority)!.update(lane);
+      this.levels.update(lane.priority, lane);
     }
   }
 
   /** Moves every lane (capacities changed, so every share did). */
   refileAll(): void {
-    for (const level of this.levels.values()) {
-      for (const lane of level.unordered()) lane.share = this.shareOf(lane.tenant);
-      level.heapify();
-    }
+    this.levels.rekeyAll((lane) => (lane.share = this.shareOf(lane.tenant)));
   }
 
   /** The highest priority with a waiting request. */
   highest(): number | undefined {
-    return this.priorities[0];
+    return this.levels.highest();
   }
 
   /** Priorities with waiting requests, highest first, from `from` down. */
-  *prioritiesFrom(from: number): Generator<number> {
-    for (const p of this.priorities) if (p <= from) yield p;
+  prioritiesFrom(from: number): Iterable<number> {
+    return this.levels.levelsFrom(from);
   }
 
   /** The lane of `priority` with the lowest rank key. */
   leastAt(priority: number): Lane | undefined {
-    return this.levels.get(priority)?.peek();
+    return this.levels.least(priority);
   }
 
   /** Visits the lanes of `priority`, lowest rank key first, until `visit` returns false. */
   visitAt(priority: number, visit: (lane: Lane) => boolean): void {
-    this.levels.get(priority)?.visitAscending(visit);
+    this.levels.visit(priority, visit);
   }
 
   /** The lanes of `priority`, in no particular order. */
   lanesAt(priority: number): readonly Lane[] {
-    return this.levels.get(priority)?.unordered() ?? [];
+    return this.levels.itemsAt(priority);
   }
 
   laneOf(w: QueuedRequest): Lane {
     return w.lane as Lane;
-  }
-
-
-  private levelFor(priority: number): IndexedHeap<Lane> {
-    let level = this.levels.get(priority);
-    if (level === undefined) {
-      level = new IndexedHeap(before);
-      this.levels.set(priority, level);
-      const ps = this.priorities;
-      let i = 0;
-      while (i < ps.length && ps[i]! > priority) i++;
-      ps.splice(i, 0, priority);
-    }
-    return level;
   }
 }
