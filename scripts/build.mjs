@@ -18,6 +18,8 @@ const programs = {
   index: 'src/index.ts',
   demo: 'src/demo/main.ts',
   golden: 'src/golden/cli.ts',
+  // --http's edge, a file of its own: the node imports it only with the flag, so a start without it parses none of it.
+  http: 'src/adapters/http.ts',
 };
 
 await esbuild.build({

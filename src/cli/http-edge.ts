@@ -25,7 +25,7 @@ export async function prepareHttp(flags: HttpFlags, log: (line: string) => void)
     process.stderr.write(`resource-node: ${printable(e.message)}\n`);
     process.exit(2);
   }
-  const http = await import('../adapters/http.js');
+  const http = await loadHttpEdge();
   let nodeOf: ResourceNode | undefined;
   const counters = new http.NodeCounters(() => (nodeOf === undefined ? Date.now() : nodeOf.now()));
   return {
@@ -42,4 +42,11 @@ export async function prepareHttp(flags: HttpFlags, log: (line: string) => void)
       }
     },
   };
+}
+
+type HttpModule = typeof import('../adapters/http.js');
+
+/** dist/http.js, built beside the program (scripts/build.mjs), by a path esbuild leaves alone: the program's bundle holds none of it. */
+async function loadHttpEdge(): Promise<HttpModule> {
+  return (await import(new URL('./http.js', import.meta.url).href)) as HttpModule;
 }

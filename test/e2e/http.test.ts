@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -169,6 +169,12 @@ describe('loading', () => {
     };
     expect(loads([])).toBe(false);
     expect(loads(['--http', '127.0.0.1:0'])).toBe(true);
+  });
+
+  it('keeps the HTTP edge out of the program\'s bundle, in dist/http.js beside it', () => {
+    const dist = new URL('../../dist/', import.meta.url).pathname;
+    expect(readFileSync(`${dist}resource-node.js`, 'utf8')).not.toContain('resource_node_capacity');
+    expect(readFileSync(`${dist}http.js`, 'utf8')).toContain('resource_node_capacity');
   });
 });
 
