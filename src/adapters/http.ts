@@ -68,6 +68,9 @@ export async function serveHttp(node: ResourceNode, counters: NodeCounters, o: H
       sinceSample = 0;
       const s = dashboard.sample(Date.now());
       for (const res of watchers) send(res, 'sample', s);
+      // Waiting requests' waits grow with nothing else changing: their table is sent again each second.
+      update(node.manager.waiting > 0);
+      return;
     }
     update(false);
   }, UPDATE_MS);
