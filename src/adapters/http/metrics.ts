@@ -2,7 +2,7 @@ import type { Metric, MetricValueWithName, Registry } from 'prom-client';
 import { fromUnits } from '../../core/ledger/amounts.js';
 import { EXPLAIN_REASONS } from '../../core/contention/index.js';
 import type { ResourceManager } from '../../core/manager.js';
-import { MESSAGE_TYPES, NodeCounters, OTHER_LABEL, WAIT_BUCKETS } from './counters.js';
+import { MESSAGE_TYPES, NodeCounters, WAIT_BUCKETS } from './counters.js';
 import { boundedTenants } from './tenants.js';
 
 /** The Prometheus registry of a node: loads prom-client, so only `--http` pays for it. */
@@ -40,7 +40,7 @@ export async function nodeRegistry(manager: ResourceManager, counters: NodeCount
 
   new prom.Gauge({
     name: 'resource_node_tenant_held',
-    help: 'Units each tenant holds, per resource type (first 50 tenants by name, the rest as "(other)").',
+    help: 'Units each tenant holds, per resource type (the first 50 tenants the node knew, the rest summed as "(other)").',
     labelNames: ['tenant', 'resource'],
     registers,
     collect() {
