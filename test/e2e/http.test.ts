@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parsePrometheus, startHttpNode, type HttpNode } from './http-node.js';
+import { Client, listening, sleep } from './listening.js';
 import { BIN, envelope } from './spawn.js';
 
 const work = mkdtempSync(join(tmpdir(), 'http-test-'));
@@ -72,6 +73,32 @@ describe('GET /metrics', () => {
     const m = parsePrometheus(await (await fetch(`${node.base}/metrics`)).text());
     expect(m.get('resource_node_messages_total{type="other"}')).toBe(5);
     expect([...m.keys()].some((k) => k.includes('made_up'))).toBe(false);
+  });
+});
+
+describe('with --listen', () => {
+  it('counts the releases of a closed connection under job_status "disconnected"', async () => {
+    const node = await listening(['--http', '127.0.0.1:0', '--release-on-disconnect']);
+    try {
+      let base: string | undefined;
+      while (base === undefined) {
+        base = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(node.stderr())?.[1];
+        if (base === undefined) await sleep(10);
+      }
+      const c = await Client.open(node.port);
+      expect((await c.ask('c1', { type: 'allocate', msg_id: 1, requirements: gpu(1) })).type).toBe('allocated');
+      c.close();
+      let m = new Map<string, number>();
+      for (let i = 0; i < 100 && m.get('resource_node_releases_total{job_status="disconnected"}') !== 1; i++) {
+        if (i > 0) await sleep(20);
+        m = parsePrometheus(await (await fetch(`${base}/metrics`)).text());
+      }
+      expect(m.get('resource_node_releases_total{job_status="disconnected"}')).toBe(1);
+      expect(m.get('resource_node_allocated{resource="gpu"}')).toBe(0);
+    } finally {
+      node.child.kill('SIGTERM');
+      await node.exit;
+    }
   });
 });
 
