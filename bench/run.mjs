@@ -179,9 +179,16 @@ process.stderr.write('7. explain and contention\n');
 
 process.stderr.write('8b. --http scraped\n');
 {
-  const t = await scrapedThroughput(files.churn, CHURN_MESSAGES, 7);
-  const r = t.http / t.plain;
-  row('8b throughput with --http, /metrics scraped each second (msg/s, stdio)', `${fmt(t.http)} (${fmt(t.scrapesPerRun, 1)} scrapes a run)`, `without --http ${fmt(t.plain)}`, r, '>= 0.90x', r >= 0.9, { oursPerSec: t.http, peerPerSec: t.plain, scrapesPerRun: t.scrapesPerRun });
+  const t = await scrapedThroughput(files.churn, CHURN_MESSAGES, 9);
+  // The median of each round's ratio, as figure 5 does: a round's two runs share the machine's spell.
+  const r = t.ratio;
+  row('8b throughput with --http, /metrics scraped each second (msg/s, stdio)', `${fmt(t.http)} (${fmt(t.scrapesPerRun, 1)} scrapes a run)`, `without --http ${fmt(t.plain)}`, r, '>= 0.90x', r >= 0.9, {
+    oursPerSec: t.http,
+    peerPerSec: t.plain,
+    ratioOfMedians: t.http / t.plain,
+    roundRatios: t.roundRatios,
+    scrapesPerRun: t.scrapesPerRun,
+  });
 }
 
 const seconds = (performance.now() - started) / 1000;

@@ -44,7 +44,11 @@ function run(file, http) {
   });
 }
 
-/** Replies per second with and without --http, alternating which goes first; the median of `runs` each. */
+/**
+ * Replies per second with and without --http, alternating which goes first; the median of `runs`
+ * each, and the median of each round's ratio (a round's two runs mostly share the machine's
+ * spell of speed, as in figure 5).
+ */
 export async function scrapedThroughput(file, messages, runs = 7) {
   const plain = [];
   const http = [];
@@ -58,7 +62,8 @@ export async function scrapedThroughput(file, messages, runs = 7) {
       if (withHttp) scrapes += x.scrapes;
     }
   }
-  return { http: median(http), plain: median(plain), scrapesPerRun: scrapes / runs };
+  const roundRatios = http.map((h, i) => h / plain[i]);
+  return { http: median(http), plain: median(plain), ratio: median(roundRatios), roundRatios, scrapesPerRun: scrapes / runs };
 }
 
 if (isMain(import.meta)) {
