@@ -186,6 +186,19 @@ describe('GET /events', () => {
   });
 });
 
+describe('bounds', () => {
+  it('serves at most 16 dashboards at once: one more is answered 503', async () => {
+    node = await startHttpNode([]);
+    const controllers = Array.from({ length: 16 }, () => new AbortController());
+    const open = await Promise.all(controllers.map((c) => fetch(`${node!.base}/events`, { signal: c.signal })));
+    expect(open.map((r) => r.status)).toEqual(Array(16).fill(200));
+    const refused = await fetch(`${node.base}/events`);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    for (const c of controllers) c.abort();
+  });
+});
+
 describe('loading', () => {
   it('loads prom-client only with --http', () => {
     const input = `${envelope('c', { type: 'status', msg_id: 1 })}\n`;
