@@ -20,8 +20,8 @@ const SAMPLE_MS = 1000;
 /** A comment line now and then keeps idle proxies from closing the stream. */
 const KEEPALIVE_MS = 15_000;
 
-/** The cookie a dashboard opened with `?token=` carries afterwards. */
-const COOKIE = 'resource_node_token';
+/** The cookie a dashboard opened with `?token=` carries afterwards; named by port, as browsers share cookies between the ports of a host. */
+const cookieName = (port: number): string => `resource_node_token_${port}`;
 
 export interface HttpOptions {
   readonly host: string;
@@ -45,6 +45,8 @@ export async function serveHttp(node: ResourceNode, counters: NodeCounters, o: H
   const registry = await nodeRegistry(node.manager, counters);
   const dashboard = new DashboardState(node.manager, counters, node.now);
   const watchers = new Set<ServerResponse>();
+  /** The bound port, once listening. */
+  let port = o.port;
   let sentChanges = -1;
   let sentWaiting = -1;
 
@@ -85,7 +87,7 @@ export async function serveHttp(node: ResourceNode, counters: NodeCounters, o: H
     if (o.token === undefined) return true;
     const header = req.headers.authorization;
     if (header !== undefined && header.startsWith('Bearer ') && tokenMatches(o.token, header.slice(7).trim())) return true;
-    const cookie = cookieValue(req.headers.cookie, COOKIE);
+    const cookie = cookieValue(req.headers.cookie, cookieName(port));
     return cookie !== undefined && tokenMatches(o.token, cookie);
   };
 
@@ -96,7 +98,7 @@ export async function serveHttp(node: ResourceNode, counters: NodeCounters, o: H
     const given = url.searchParams.get('token');
     if (url.pathname === '/' && given !== null && o.token !== undefined) {
       if (!tokenMatches(o.token, given)) return plain(res, 401, 'wrong token\n', { 'www-authenticate': 'Bearer' });
-      res.writeHead(303, { location: '/', 'set-cookie': `${COOKIE}=${encodeURIComponent(given)}; Path=/; HttpOnly; SameSite=Strict`, 'cache-control': 'no-store' });
+      res.writeHead(303, { location: '/', 'set-cookie': `${cookieName(port)}=${encodeURIComponent(given)}; Path=/; HttpOnly; SameSite=Strict`, 'cache-control': 'no-store' });
       res.end();
       return;
     }
@@ -139,6 +141,7 @@ export async function serveHttp(node: ResourceNode, counters: NodeCounters, o: H
   });
   server.on('error', (e) => o.log(`http: ${e.message}`));
   const address = server.address() as AddressInfo;
+  port = address.port;
   return {
     address,
     close: () =>
