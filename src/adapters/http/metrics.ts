@@ -53,7 +53,7 @@ export async function nodeRegistry(manager: ResourceManager, counters: NodeCount
 
   new prom.Counter({
     name: 'resource_node_grants_total',
-    help: 'Allocations granted, at once or after waiting.',
+    help: 'Allocations granted to an allocate, at once or after waiting (reservations not counted).',
     registers,
     collect() {
       this.reset();
