@@ -5,6 +5,9 @@ import { closeSync, openSync } from 'node:fs';
 import { BIN, isMain, median } from '../lib.mjs';
 import { CHURN_MESSAGES, ensureInputs } from '../workloads.mjs';
 
+/** Reports the node's CPU time at exit on stderr: less swayed than wall time by other work on the machine. */
+const CPU_AT_EXIT = 'data:text/javascript,process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write("cpu-us "+(u.user+u.system)+"\\n")})';
+
 /** How often the scraper asks for /metrics, as a Prometheus server would (its default is 60 s; 1 s is harsh). */
 const SCRAPE_MS = 1000;
 
@@ -16,7 +19,7 @@ function run(file, http) {
     const cat = spawn('cat', [], { stdio: [input, 'pipe', 'inherit'] });
     closeSync(input);
     const args = [BIN, '--deterministic', ...(http ? ['--http', '127.0.0.1:0'] : [])];
-    const child = spawn(process.execPath, args, { stdio: [cat.stdout, 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', CPU_AT_EXIT, ...args], { stdio: [cat.stdout, 'pipe', 'pipe'] });
     let replies = 0;
     let scrapes = 0;
     let timer;
@@ -39,7 +42,7 @@ function run(file, http) {
     child.on('close', (code) => {
       clearInterval(timer);
       if (code !== 0) return reject(new Error(`${args.join(' ')} exited ${code}: ${stderr}`));
-      resolve({ ms: performance.now() - t0, replies, scrapes });
+      resolve({ ms: performance.now() - t0, replies, scrapes, cpuMs: Number(/cpu-us (\d+)/.exec(stderr)?.[1] ?? NaN) / 1000 });
     });
   });
 }
@@ -53,17 +56,21 @@ export async function scrapedThroughput(file, messages, runs = 7) {
   const plain = [];
   const http = [];
   let scrapes = 0;
+  const cpu = { http: [], plain: [] };
   for (let r = 0; r < runs; r++) {
     const order = r % 2 === 0 ? [false, true] : [true, false];
     for (const withHttp of order) {
       const x = await run(file, withHttp);
       if (x.replies !== messages) throw new Error(`replies ${x.replies}, want ${messages}`);
       (withHttp ? http : plain).push(x.replies / (x.ms / 1000));
+      cpu[withHttp ? 'http' : 'plain'].push(x.cpuMs);
       if (withHttp) scrapes += x.scrapes;
     }
   }
   const roundRatios = http.map((h, i) => h / plain[i]);
-  return { http: median(http), plain: median(plain), ratio: median(roundRatios), roundRatios, scrapesPerRun: scrapes / runs };
+  // CPU per message, without over with: how much more work the node does, whatever else runs.
+  const cpuRatio = median(cpu.plain.map((p, i) => p / cpu.http[i]));
+  return { http: median(http), plain: median(plain), ratio: median(roundRatios), roundRatios, cpuMs: { http: median(cpu.http), plain: median(cpu.plain) }, cpuRatio, scrapesPerRun: scrapes / runs };
 }
 
 if (isMain(import.meta)) {

@@ -7,8 +7,15 @@ import { boundedTenants } from './tenants.js';
 
 /** The Prometheus registry of a node: loads prom-client, so only `--http` pays for it. */
 export async function nodeRegistry(manager: ResourceManager, counters: NodeCounters): Promise<Registry> {
-  const prom = await import('prom-client');
-  const registry = new prom.Registry();
+  // Only the parts used: prom-client's index also loads its push gateway, default metrics and
+  // cluster support, ten times the CPU at start (about 40 ms; docs/benchmarks.md, figure 8b).
+  const [{ default: Registry }, { default: Gauge }, { default: Counter }] = await Promise.all([
+    import('prom-client/lib/registry.js'),
+    import('prom-client/lib/gauge.js'),
+    import('prom-client/lib/counter.js'),
+  ]);
+  const prom = { Gauge, Counter };
+  const registry = new Registry();
   const registers = [registry];
   const names = manager.types;
   const perResource = (name: string, help: string, units: (t: number) => number): void => {
