@@ -182,7 +182,8 @@ process.stderr.write('8b. --http scraped\n');
   const t = await scrapedThroughput(files.churn, CHURN_MESSAGES, 9);
   // The median of each round's ratio, as figure 5 does: a round's two runs share the machine's spell.
   const r = t.ratio;
-  row('8b throughput with --http, /metrics scraped each second (msg/s, stdio)', `${fmt(t.http)} (${fmt(t.scrapesPerRun, 1)} scrapes a run)`, `without --http ${fmt(t.plain)}`, r, '>= 0.90x', r >= 0.9, {
+  row('8b throughput with --http, /metrics scraped each second (msg/s, stdio)', `${fmt(t.http)} (CPU ${fmt(t.cpuMs.http)} ms a run, ${fmt(t.scrapesPerRun, 1)} scrapes)`, `without --http ${fmt(t.plain)} (CPU ${fmt(t.cpuMs.plain)} ms)`, r, '>= 0.90x', r >= 0.9, {
+    cpuRatio: t.cpuRatio,
     oursPerSec: t.http,
     peerPerSec: t.plain,
     ratioOfMedians: t.http / t.plain,
