@@ -7,7 +7,7 @@ import { NodeCounters } from './http/counters.js';
 import { nodeRegistry } from './http/metrics.js';
 import { DASHBOARD_HTML } from './http/page.js';
 import { DashboardState } from './http/snapshot.js';
-import { tokenMatches } from './token.js';
+import type { Token } from './token.js';
 
 export { NodeCounters };
 
@@ -27,7 +27,7 @@ export interface HttpOptions {
   readonly host: string;
   readonly port: number;
   /** With a token, every request must present it (docs/service.md#dashboard). */
-  readonly token?: string;
+  readonly token?: Token;
   readonly log: (line: string) => void;
 }
 
@@ -86,9 +86,9 @@ export async function serveHttp(node: ResourceNode, counters: NodeCounters, o: H
   const authorized = (req: IncomingMessage): boolean => {
     if (o.token === undefined) return true;
     const header = req.headers.authorization;
-    if (header !== undefined && header.startsWith('Bearer ') && tokenMatches(o.token, header.slice(7).trim())) return true;
+    if (header !== undefined && header.startsWith('Bearer ') && o.token.matches(header.slice(7).trim())) return true;
     const cookie = cookieValue(req.headers.cookie, cookieName(port));
-    return cookie !== undefined && tokenMatches(o.token, cookie);
+    return cookie !== undefined && o.token.matches(cookie);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -97,7 +97,7 @@ export async function serveHttp(node: ResourceNode, counters: NodeCounters, o: H
     // A browser cannot send a header when opening a page: `/?token=` is taken once, kept in a cookie, and dropped from the address.
     const given = url.searchParams.get('token');
     if (url.pathname === '/' && given !== null && o.token !== undefined) {
-      if (!tokenMatches(o.token, given)) return plain(res, 401, 'wrong token\n', { 'www-authenticate': 'Bearer' });
+      if (!o.token.matches(given)) return plain(res, 401, 'wrong token\n', { 'www-authenticate': 'Bearer' });
       res.writeHead(303, { location: '/', 'set-cookie': `${cookieName(port)}=${encodeURIComponent(given)}; Path=/; HttpOnly; SameSite=Strict`, 'cache-control': 'no-store' });
       res.end();
       return;

@@ -25,6 +25,8 @@ export interface StreamOptions {
   readonly endOutputWithInput: boolean;
   /** Closes the whole stream (a socket's destroy). */
   readonly destroy: () => void;
+  /** With --release-on-disconnect, its clients lose what they hold when it closes (a connection, not stdin). */
+  readonly releasable: boolean;
 }
 
 /** One client stream: its lines in, its lines out, and the clients that last spoke on it. */
@@ -37,6 +39,8 @@ class Stream {
   private early: Buffer[] = [];
   /** No more of its input is read (refused, over its bound, ended, or the node is stopping). */
   deaf = false;
+  /** Nothing more is written to it (its output ended, or it is being closed): lines for its clients are dropped. */
+  mute = false;
   closed = false;
 
   constructor(
@@ -110,6 +114,7 @@ export class Hub {
   private readonly timerSink: LineSink;
   /** Set once stopping: ends the stop (at once, or when the last owed line is written). */
   private stopping: (() => void) | undefined;
+  private current: Stream | undefined;
   /** Lines dropped because their client had no stream: logged once per burst, not per line. */
   private dropped = 0;
 
@@ -132,14 +137,20 @@ export class Hub {
     return { closed: () => this.closed(s), ended: () => this.ended(s) };
   }
 
-  /** Streams being served. */
-  get size(): number {
-    return this.streams.size;
+  /** The name of the stream whose line is being handled, for the node's log lines about it. */
+  get reading(): string | undefined {
+    return this.current?.options.name;
   }
 
   handle(s: Stream, text: string, lineNo: number): void {
-    this.node.handleLine(text, lineNo, s.sink);
-    if (s.options.gate !== undefined && !s.options.gate.open) {
+    this.current = s;
+    try {
+      this.node.handleLine(text, lineNo, s.sink);
+    } finally {
+      this.current = undefined;
+    }
+    // A blank line is no message: it neither opens nor closes the gate.
+    if (s.options.gate !== undefined && !s.options.gate.open && text.trim() !== '') {
       this.options.log(`${s.options.name}: closed: it did not present the token (--token-file)`);
       this.hangUp(s);
     } else if (s.outlet.blocked) {
@@ -149,7 +160,7 @@ export class Hub {
 
   readonly send = (dest: string, line: string): void => {
     const s = this.routes.get(dest);
-    if (s !== undefined) {
+    if (s !== undefined && !s.mute) {
       this.deliver(s, line);
       return;
     }
@@ -163,12 +174,13 @@ export class Hub {
   };
 
   deliver(s: Stream, line: string): void {
-    if (s.closed) return;
+    if (s.mute) return;
     s.outlet.push(line);
     this.dirty.add(s);
-    if (s.outlet.unreadBytes > this.options.maxUnreadBytes && !s.deaf) {
+    if (s.outlet.unreadBytes > this.options.maxUnreadBytes) {
       this.options.log(`${s.options.name}: closed: more than ${this.options.maxUnreadBytes} bytes of replies unread (--max-unread-bytes)`);
       s.deaf = true;
+      s.mute = true;
       s.outlet.close();
       s.options.destroy();
     }
@@ -214,6 +226,8 @@ export class Hub {
     s.splitter.pause();
     s.input.pause();
     s.outlet.flush();
+    s.mute = true;
+    s.outlet.close();
     s.output.end();
   }
 
@@ -222,12 +236,13 @@ export class Hub {
     if (s.closed) return;
     s.closed = true;
     s.deaf = true;
+    s.mute = true;
     s.outlet.close();
     this.streams.delete(s);
     this.dirty.delete(s);
     const clients = [...s.clients];
     for (const src of clients) this.routes.delete(src);
-    if (this.options.releaseOnDisconnect && clients.length > 0 && this.stopping === undefined) {
+    if (this.options.releaseOnDisconnect && s.options.releasable && clients.length > 0 && this.stopping === undefined) {
       const { ended, withdrawn } = this.node.disconnected(clients, this.timerSink);
       if (ended + withdrawn > 0) this.options.log(`${s.options.name}: closed: ended ${ended} held and withdrew ${withdrawn} waiting of ${clients.map((c) => JSON.stringify(c)).join(', ')} (--release-on-disconnect)`);
       this.flush();

@@ -1,13 +1,13 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Hub } from './hub.js';
-import { tokenGate } from './token.js';
+import type { Token } from './token.js';
 
 export interface TcpOptions {
   readonly host: string;
   readonly port: number;
   readonly log: (line: string) => void;
   /** The shared secret every connection must present first (--token-file); none when undefined. */
-  readonly token: string | undefined;
+  readonly token: Token | undefined;
   /** Connections served at once; more are refused by closing them. */
   readonly maxConnections: number;
 }
@@ -16,7 +16,9 @@ export interface TcpOptions {
  * Serves the protocol over TCP: each connection is one more stream of the hub, exactly like
  * stdin. Resolves with the server once it listens, rejects when it cannot bind.
  */
-export function listen(hub: Hub, o: TcpOptions): Promise<Server> {
+export async function listen(hub: Hub, o: TcpOptions): Promise<Server> {
+  // Loaded only with --listen, so the stdio node's cold start does not grow.
+  const { createServer } = await import('node:net');
   // allowHalfOpen: at a client's end of input its last line is still answered before the node ends its side.
   const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => serve(hub, socket, o));
   server.maxConnections = o.maxConnections;
@@ -41,8 +43,9 @@ function serve(hub: Hub, socket: Socket, o: TcpOptions): void {
   const name = `${socket.remoteAddress}:${socket.remotePort}`;
   const stream = hub.attach(socket, socket, {
     name,
-    gate: o.token === undefined ? undefined : tokenGate(o.token),
+    gate: o.token?.gate(),
     endOutputWithInput: true,
+    releasable: true,
     destroy: () => socket.destroy(),
   });
   socket.on('end', stream.ended);

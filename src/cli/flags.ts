@@ -15,7 +15,7 @@ export class FlagError extends Error {}
 export type Command = { readonly kind: 'run'; readonly config: NodeConfig; readonly shutdownGraceMs: number; readonly service?: ServiceFlags; readonly http?: HttpFlags } | { readonly kind: 'help' } | { readonly kind: 'version' };
 
 /** Default --max-unread-bytes. */
-export const DEFAULT_MAX_UNREAD_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_MAX_UNREAD_BYTES = 1024 * 1024;
 
 /** Default --max-connections. */
 export const DEFAULT_MAX_CONNECTIONS = 1024;
@@ -70,7 +70,7 @@ Flags:
   --release-on-disconnect  with --listen: a closed connection's clients lose what they hold
                        (job status "disconnected") and their waiting requests are withdrawn
   --max-unread-bytes N with --listen: replies a connection may leave unread before it is
-                       closed                                   (default 4194304)
+                       closed                                   (default 1048576)
   --max-connections N  with --listen: connections served at once (default 1024)
   --http HOST:PORT     serve /metrics (Prometheus), /status and a live dashboard at /
                        over HTTP (e.g. 127.0.0.1:9464; port 0 picks one)

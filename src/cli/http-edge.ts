@@ -1,7 +1,7 @@
 import type { DispatchObserver } from '../server/dispatcher.js';
 import type { Store } from '../core/store.js';
 import type { ResourceNode } from '../server/node.js';
-import { TokenFileError, readTokenFile } from '../adapters/token.js';
+import { TokenFileError, loadToken, type Token } from '../adapters/token.js';
 import { printable } from '../protocol/printable.js';
 import type { HttpFlags } from './flags.js';
 
@@ -17,9 +17,9 @@ export interface HttpEdgeSetup {
  * it starts as fast as before (docs/service.md#metrics). A bad token file exits 2, as a bad flag.
  */
 export async function prepareHttp(flags: HttpFlags, log: (line: string) => void): Promise<HttpEdgeSetup> {
-  let token: string | undefined;
+  let token: Token | undefined;
   try {
-    token = flags.tokenFile === undefined ? undefined : readTokenFile(flags.tokenFile);
+    token = flags.tokenFile === undefined ? undefined : await loadToken(flags.tokenFile);
   } catch (e) {
     if (!(e instanceof TokenFileError)) throw e;
     process.stderr.write(`resource-node: ${printable(e.message)}\n`);

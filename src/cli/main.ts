@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   // --http: its code and prom-client are loaded only when it is given.
   const http = command.http === undefined ? undefined : await prepareHttp(command.http, log);
   if (command.service !== undefined) {
-    serve(command, command.service, log, http);
+    void serve(command, command.service, log, http);
     return;
   }
   const node = new ResourceNode(config, { clock, log, ...http?.io });

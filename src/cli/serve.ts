@@ -1,6 +1,6 @@
 import { Hub } from '../adapters/hub.js';
 import { boundAddress, listen } from '../adapters/tcp.js';
-import { TokenFileError, readTokenFile } from '../adapters/token.js';
+import { TokenFileError, loadToken, type Token } from '../adapters/token.js';
 import { printable } from '../protocol/printable.js';
 import { ResourceNode } from '../server/node.js';
 import type { Command, ServiceFlags } from './flags.js';
@@ -10,10 +10,10 @@ import type { HttpEdgeSetup } from './http-edge.js';
  * The node as a network service (--listen): TCP connections and stdin/stdout are streams of one
  * hub. End of stdin does not stop it; SIGTERM and SIGINT do, after writing what is owed.
  */
-export function serve(command: Extract<Command, { kind: 'run' }>, service: ServiceFlags, log: (line: string) => void, http?: HttpEdgeSetup): void {
-  let token: string | undefined;
+export async function serve(command: Extract<Command, { kind: 'run' }>, service: ServiceFlags, log: (line: string) => void, http?: HttpEdgeSetup): Promise<void> {
+  let token: Token | undefined;
   try {
-    token = service.tokenFile === undefined ? undefined : readTokenFile(service.tokenFile);
+    token = service.tokenFile === undefined ? undefined : await loadToken(service.tokenFile);
   } catch (e) {
     if (!(e instanceof TokenFileError)) throw e;
     process.stderr.write(`resource-node: ${printable(e.message)}\n`);
@@ -21,9 +21,10 @@ export function serve(command: Extract<Command, { kind: 'run' }>, service: Servi
   }
   const { config } = command;
   const clock = Date.now;
-  const node = new ResourceNode(config, { clock, log, ...http?.io });
+  // The node's lines about bad input name the stream it came on.
+  const node = new ResourceNode(config, { clock, log: (line) => log(hub.reading === undefined ? line : `${hub.reading}: ${line}`), ...http?.io });
   void http?.serve(node);
-  const hub = new Hub(node, {
+  const hub: Hub = new Hub(node, {
     log,
     maxLineBytes: config.maxLineBytes,
     maxUnreadBytes: service.maxUnreadBytes,
@@ -31,19 +32,25 @@ export function serve(command: Extract<Command, { kind: 'run' }>, service: Servi
     releaseOnDisconnect: service.releaseOnDisconnect,
   });
   // stdin is one more stream, trusted as the parent's: it needs no token, and its end is not a disconnect.
-  let stdoutOpen = true;
-  process.stdout.on('error', () => {
-    stdoutOpen = false;
+  const stdio = hub.attach(process.stdin, process.stdout, {
+    name: 'stdin',
+    endOutputWithInput: false,
+    releasable: false,
+    destroy: () => {
+      process.stdin.destroy();
+      stdio.closed();
+    },
   });
-  const stdio = hub.attach(process.stdin, process.stdout, { name: 'stdin', endOutputWithInput: false, destroy: () => process.stdin.destroy() });
   process.stdin.on('end', stdio.ended);
+  // A parent that stopped reading leaves the service running for its connections.
+  process.stdout.on('error', stdio.closed);
   listen(hub, { host: service.host, port: service.port, log, token, maxConnections: service.maxConnections }).then(
     (server) => {
       log(`listening on ${boundAddress(server)}`);
       const stop = (): void => {
         server.close();
         hub.stop(command.shutdownGraceMs, (undelivered) => {
-          if (undelivered > 0 && stdoutOpen) log(`stopped with ${undelivered === 1 ? '1 reply' : `${undelivered} replies`} not delivered: not read in time`);
+          if (undelivered > 0) log(`stopped with ${undelivered === 1 ? '1 reply' : `${undelivered} replies`} not delivered: not read in time`);
           process.exit(0);
         });
       };

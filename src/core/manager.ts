@@ -623,7 +623,7 @@ export class ResourceManager {
   private ended(target: string | Allocation): EndedAllocation {
     const id = typeof target === 'string' ? target : target.id;
     const ended = this.ledger.endedAllocation(id);
-    if (ended === undefined) throw refuse.unknown(`no allocation ${JSON.stringify(id)}`);
+    if (ended === undefined) throw this.reservations.hasEnded(id) ? notAnAllocation({ id }) : refuse.unknown(`no allocation ${JSON.stringify(id)}`);
     return ended;
   }
 
@@ -686,7 +686,7 @@ export class ResourceManager {
   confirm(id: string, leaseMs?: number, by?: string): EndedReservation {
     const r = this.ledger.get(id);
     if (r?.hold === undefined) {
-      const ended = this.reservations.endedOf(id, r);
+      const ended = this.reservations.endedOf(id, r ?? this.ledger.endedAllocation(id));
       this.ownership.checkEnded(ended, by, 'confirm');
       return Reservations.confirmedAgain(ended);
     }
@@ -712,7 +712,7 @@ export class ResourceManager {
   abort(id: string, by?: string): { reservation: EndedReservation; events: readonly OwedEvent[] } {
     const r = this.ledger.get(id);
     if (r?.hold === undefined) {
-      const ended = this.reservations.endedOf(id, r);
+      const ended = this.reservations.endedOf(id, r ?? this.ledger.endedAllocation(id));
       this.ownership.checkEnded(ended, by, 'abort');
       return { reservation: Reservations.abortedAgain(ended), events: NO_EVENTS };
     }

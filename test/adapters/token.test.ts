@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TokenFileError, readTokenFile, tokenGate, tokenMatches } from '../../src/adapters/token.js';
+import { TokenFileError, loadToken, readTokenFile, tokenOf } from '../../src/adapters/token.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'token-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,19 +22,31 @@ describe('readTokenFile', () => {
   });
 });
 
-describe('tokenMatches', () => {
-  it('matches only the same secret, whatever the lengths', () => {
-    expect(tokenMatches('s3cret', 's3cret')).toBe(true);
-    expect(tokenMatches('s3cret', 's3cre')).toBe(false);
-    expect(tokenMatches('s3cret', 's3cretx')).toBe(false);
-    expect(tokenMatches('s3cret', '')).toBe(false);
-    expect(tokenMatches('é', 'e\u0301')).toBe(false);
+describe('loadToken', () => {
+  it('reads the file once: the token made from it matches its secret', async () => {
+    const f = join(dir, 'loaded');
+    writeFileSync(f, 's3cret\n');
+    const token = await loadToken(f);
+    writeFileSync(f, 'changed\n');
+    expect([token.matches('s3cret'), token.matches('changed')]).toEqual([true, false]);
+    await expect(loadToken(join(dir, 'missing'))).rejects.toThrow(TokenFileError);
   });
 });
 
-describe('tokenGate', () => {
-  it('opens on the secret and closes again on a wrong one', () => {
-    const gate = tokenGate('s3cret');
+describe('Token.matches', () => {
+  it('matches only the same secret, whatever the lengths', async () => {
+    const token = await tokenOf('s3cret');
+    expect(token.matches('s3cret')).toBe(true);
+    expect(token.matches('s3cre')).toBe(false);
+    expect(token.matches('s3cretx')).toBe(false);
+    expect(token.matches('')).toBe(false);
+    expect((await tokenOf('é')).matches('e\u0301')).toBe(false);
+  });
+});
+
+describe('Token.gate', () => {
+  it('opens on the secret and closes again on a wrong one', async () => {
+    const gate = (await tokenOf('s3cret')).gate();
     expect(gate.open).toBe(false);
     expect(gate.admit('guess')).toBe(false);
     expect(gate.admit('s3cret')).toBe(true);

@@ -32,7 +32,7 @@ describe('parseFlags: running as a service', () => {
       maxConnections: DEFAULT_MAX_CONNECTIONS,
     });
     expect(service(['--listen=[::1]:0'])).toMatchObject({ host: '::1', port: 0 });
-    expect([DEFAULT_MAX_UNREAD_BYTES, DEFAULT_MAX_CONNECTIONS]).toEqual([4 * 1024 * 1024, 1024]);
+    expect([DEFAULT_MAX_UNREAD_BYTES, DEFAULT_MAX_CONNECTIONS]).toEqual([1024 * 1024, 1024]);
   });
 
   it('reads the flags that go with --listen', () => {
