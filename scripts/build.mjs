@@ -19,6 +19,8 @@ const programs = {
   demo: 'src/demo/main.ts',
   golden: 'src/golden/cli.ts',
   'resource-run': 'src/run/main.ts',
+  // --http's edge, a file of its own: the node imports it only with the flag, so a start without it parses none of it.
+  http: 'src/adapters/http.ts',
 };
 
 await esbuild.build({
@@ -32,6 +34,8 @@ await esbuild.build({
   sourcemap: 'linked',
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(version) },
+  // Loaded from node_modules by --http alone: bundled, every start would parse it.
+  external: ['prom-client'],
 });
 
 // Type declarations for the library export; also the strict type check of everything. Those of

@@ -12,7 +12,7 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 /** A command line that cannot be run; the process prints it and exits 2. */
 export class FlagError extends Error {}
 
-export type Command = { readonly kind: 'run'; readonly config: NodeConfig; readonly shutdownGraceMs: number; readonly service?: ServiceFlags } | { readonly kind: 'help' } | { readonly kind: 'version' };
+export type Command = { readonly kind: 'run'; readonly config: NodeConfig; readonly shutdownGraceMs: number; readonly service?: ServiceFlags; readonly http?: HttpFlags } | { readonly kind: 'help' } | { readonly kind: 'version' };
 
 /** Default --max-unread-bytes. */
 export const DEFAULT_MAX_UNREAD_BYTES = 1024 * 1024;
@@ -28,6 +28,13 @@ export interface ServiceFlags {
   readonly releaseOnDisconnect: boolean;
   readonly maxUnreadBytes: number;
   readonly maxConnections: number;
+}
+
+/** --http: where to serve /metrics, /status and the dashboard (port 0 picks a free one), and the token they want. */
+export interface HttpFlags {
+  readonly host: string;
+  readonly port: number;
+  readonly tokenFile: string | undefined;
 }
 
 export const USAGE = `Usage: resource-node [flags]
@@ -58,12 +65,15 @@ Flags:
                        default 1); repeatable
   --listen HOST:PORT   also serve the protocol over TCP, one stream per connection (e.g.
                        127.0.0.1:7070; port 0 picks one); end of stdin no longer stops the node
-  --token-file FILE    with --listen: each connection must first send auth with this secret
+  --token-file FILE    with --listen: each connection must first send auth with this secret;
+                       with --http: every request must send it as a bearer token
   --release-on-disconnect  with --listen: a closed connection's clients lose what they hold
                        (job status "disconnected") and their waiting requests are withdrawn
   --max-unread-bytes N with --listen: replies a connection may leave unread before it is
                        closed                                   (default 1048576)
   --max-connections N  with --listen: connections served at once (default 1024)
+  --http HOST:PORT     serve /metrics (Prometheus), /status and a live dashboard at /
+                       over HTTP (e.g. 127.0.0.1:9464; port 0 picks one)
   --help               this text
   --version            the version
 
@@ -82,6 +92,7 @@ export function parseFlags(argv: readonly string[]): Command {
   let listen: [string, number] | undefined;
   const service = { tokenFile: undefined as string | undefined, releaseOnDisconnect: false, maxUnreadBytes: DEFAULT_MAX_UNREAD_BYTES, maxConnections: DEFAULT_MAX_CONNECTIONS };
   const needListen: string[] = [];
+  let http: [string, number] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
@@ -149,6 +160,9 @@ export function parseFlags(argv: readonly string[]): Command {
       case '--shutdown-grace-ms':
         shutdownGraceMs = parseCount(name, value(), 0, 2_147_483_647);
         break;
+      case '--http':
+        http = parseAddress(name, value(), '127.0.0.1:9464');
+        break;
       case '--admin': {
         const src = value();
         if (src === '') throw new FlagError('--admin needs a client name (the src its messages carry)');
@@ -171,7 +185,6 @@ export function parseFlags(argv: readonly string[]): Command {
       case '--token-file':
         service.tokenFile = value();
         if (service.tokenFile === '') throw new FlagError('--token-file needs a file name');
-        needListen.push(name);
         break;
       case '--release-on-disconnect':
         noValue();
@@ -198,22 +211,29 @@ export function parseFlags(argv: readonly string[]): Command {
   }
   checkQuotaTypes(tenants, [...all.map(([t]) => t), ...pools.map(([t]) => t)]);
   if (listen === undefined && needListen.length > 0) throw new FlagError(`${needListen[0]} needs --listen HOST:PORT`);
+  if (listen === undefined && http === undefined && service.tokenFile !== undefined) throw new FlagError('--token-file needs --listen HOST:PORT or --http HOST:PORT');
   return {
     kind: 'run',
     config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools, admins, tenants: [...tenants] },
     shutdownGraceMs,
     ...(listen === undefined ? {} : { service: { host: listen[0], port: listen[1], ...service } }),
+    ...(http === undefined ? {} : { http: { host: http[0], port: http[1], tokenFile: service.tokenFile } }),
   };
 }
 
 /** `HOST:PORT` of --listen; an IPv6 host goes in brackets (`[::1]:7070`). The host is required: where to listen is never guessed. */
 function parseListen(text: string): [string, number] {
+  return parseAddress('--listen', text, '127.0.0.1:7070');
+}
+
+/** `HOST:PORT` of --listen or --http (`example` shows one). */
+function parseAddress(flag: string, text: string, example: string): [string, number] {
   const colon = text.lastIndexOf(':');
   let host = colon < 0 ? '' : text.slice(0, colon);
   const portText = colon < 0 ? '' : text.slice(colon + 1);
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-  if (host === '' || portText === '') throw new FlagError(`--listen: expected HOST:PORT such as 127.0.0.1:7070, got ${JSON.stringify(text)}`);
-  return [host, parseCount('--listen port', portText, 0, 65535)];
+  if (host === '' || portText === '') throw new FlagError(`${flag}: expected HOST:PORT such as ${example}, got ${JSON.stringify(text)}`);
+  return [host, parseCount(`${flag} port`, portText, 0, 65535)];
 }
 
 /** `NAME=TYPE:AMOUNT,...` of --quota: the tenant and its quota in the order given. */

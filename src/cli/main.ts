@@ -2,12 +2,13 @@ import { ResourceNode } from '../server/node.js';
 import { printable } from '../protocol/printable.js';
 import { attachStdio, type StdioOutcome } from '../adapters/stdio.js';
 import { FlagError, USAGE, parseFlags } from './flags.js';
+import { prepareHttp } from './http-edge.js';
 import { serve } from './serve.js';
 
 declare const __VERSION__: string;
 
 /** The `resource-node` program: flags, then stdin/stdout/stderr and signals. */
-function main(): void {
+async function main(): Promise<void> {
   // Logs are best effort: a stderr that fails (closed, a full disk) must not stop the node.
   let logging = true;
   process.stderr.on('error', () => {
@@ -35,11 +36,14 @@ function main(): void {
   const { config } = command;
   // Wall-clock milliseconds: deadlines are moments in time, which a journal could keep.
   const clock = Date.now;
+  // --http: its code and prom-client are loaded only when it is given.
+  const http = command.http === undefined ? undefined : await prepareHttp(command.http, log);
   if (command.service !== undefined) {
-    void serve(command, command.service, log);
+    void serve(command, command.service, log, http);
     return;
   }
-  const node = new ResourceNode(config, { clock, log });
+  const node = new ResourceNode(config, { clock, log, ...http?.io });
+  await http?.serve(node);
   const io = attachStdio(node, {
     input: process.stdin,
     output: process.stdout,
@@ -75,4 +79,4 @@ function replies(n: number): string {
   return n === 1 ? '1 reply' : `${n} replies`;
 }
 
-main();
+void main();

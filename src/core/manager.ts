@@ -1,7 +1,7 @@
 import { SequentialIds } from '../lib/sequential-ids.js';
 import { input, refuse, words } from './errors.js';
 import type { CoreEvent, OwedEvent } from './events.js';
-import { DemandScratch, contention, explain, type ContentionReport, type ContentionView, type Explanation } from './contention/index.js';
+import { DemandScratch, Reasons, contention, explain, type ContentionReport, type ContentionView, type ExplainReason, type Explanation } from './contention/index.js';
 import { Categories, type CategoryStatus, type CompleteResult, type SubmitResult, type Submitter } from './jobs/categories.js';
 import { SCALE, capacityProblem, toUnits } from './ledger/amounts.js';
 import { JobStatusCounts } from './ledger/job-statuses.js';
@@ -280,6 +280,18 @@ export class ResourceManager {
   /** The waiting requests against capacity: demand, pressure, reasons, the oldest wait, common demands (docs/contention.md#contention). */
   contention(): ContentionReport {
     return contention(this.contentionView());
+  }
+
+  /** The first `limit` waiting requests in queue order, each with its explain reason: O(groups + limit log groups), for a dashboard. */
+  waitingWithReasons(limit: number): { readonly request: WaitingRequest; readonly reason: ExplainReason }[] {
+    const out: { request: WaitingRequest; reason: ExplainReason }[] = [];
+    if (limit <= 0 || this.queue.size === 0) return out;
+    const reasons = new Reasons(this.contentionView());
+    for (const w of this.queue.inOrder()) {
+      if (out.length >= limit) break;
+      out.push({ request: w, reason: reasons.of(w) });
+    }
+    return out;
   }
 
   /** The state as explain and contention read it; built per call, it changes nothing. */

@@ -18,6 +18,13 @@ export interface DispatcherOptions {
   readonly virtualClock?: { now: number };
   /** One line for stderr (bad input, crashes). */
   readonly log: (line: string) => void;
+  /** Told of every answered request (metrics); absent, nothing is counted. */
+  readonly observer?: DispatchObserver;
+}
+
+/** Sees each request the node answers: its body type and the reply's type and error code. */
+export interface DispatchObserver {
+  answered(requestType: unknown, replyType: string, errorCode: number | undefined): void;
 }
 
 /**
@@ -28,6 +35,7 @@ export class Dispatcher {
   readonly node: NodeState;
   private readonly table: Map<string, Route>;
   private readonly log: (line: string) => void;
+  private readonly observer: DispatchObserver | undefined;
   /** The one-line hint for pasted pretty-printed JSON is given once per run, not per line. */
   private hintedOneLine = false;
 
@@ -38,6 +46,7 @@ export class Dispatcher {
     this.node = { nodeId: undefined, nodeIds: [], virtualClock: options.virtualClock };
     this.table = routes({ deterministic: options.deterministic });
     this.log = options.log;
+    this.observer = options.observer;
   }
 
   /** Handles one input line, appending every line it owes to `out`. */
@@ -56,6 +65,7 @@ export class Dispatcher {
     if (gate !== undefined && !gate.open && !admitted(parsed, gate)) {
       // Not heard: a stream that never proved itself must not draw another client's lines to it.
       out.push(this.replyText(parsed, errorResult(fail.abort(refusal(parsed))), lineNo));
+      if (this.observer !== undefined) this.observer.answered(parsed.body.type, 'error', ERRORS.abort.code);
       return;
     }
     out.heard?.(parsed.src);
@@ -63,6 +73,7 @@ export class Dispatcher {
     this.emit(this.manager.advance(), out);
     const result = this.answer(parsed, lineNo, gate);
     out.push(this.replyText(parsed, result, lineNo));
+    if (this.observer !== undefined) this.observer.answered(parsed.body.type, result.type, result.type === 'error' ? (result.fields as { code: number }).code : undefined);
     if (result.events !== undefined) this.emit(result.events, out);
   }
 

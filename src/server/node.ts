@@ -1,7 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import { ResourceManager } from '../core/manager.js';
+import type { Store } from '../core/store.js';
 import { DEFAULT_CONFIG, type NodeConfig } from './config.js';
-import { Dispatcher } from './dispatcher.js';
+import { Dispatcher, type DispatchObserver } from './dispatcher.js';
 
 /**
  * Where a node puts the lines it owes: an array, or an edge that writes as they come. An
@@ -33,6 +34,10 @@ export interface NodeIo {
   readonly newId?: () => string;
   /** Lines for stderr. */
   readonly log?: (line: string) => void;
+  /** Records every change of state (metrics); absent, the core records nothing. */
+  readonly store?: Store;
+  /** Told of every answered request (metrics). */
+  readonly observer?: DispatchObserver;
 }
 
 /**
@@ -43,14 +48,18 @@ export class ResourceNode {
   readonly config: NodeConfig;
   readonly manager: ResourceManager;
   readonly dispatcher: Dispatcher;
+  /** The node's clock: wall-clock ms, or the virtual clock under --deterministic. */
+  readonly now: () => number;
   private lineNo = 0;
 
   constructor(config: Partial<NodeConfig> = {}, io: NodeIo = {}) {
     this.config = { ...DEFAULT_CONFIG, ...config };
     const virtualClock = this.config.deterministic ? { now: 0 } : undefined;
+    this.now = virtualClock !== undefined ? () => virtualClock.now : (io.clock ?? Date.now);
     this.manager = new ResourceManager({
       capacity: this.config.capacity,
-      clock: virtualClock !== undefined ? () => virtualClock.now : (io.clock ?? Date.now),
+      clock: this.now,
+      store: io.store,
       ...(this.config.deterministic ? { idPrefix: 'alloc-', reservationIdPrefix: 'res-' } : { newId: io.newId ?? (() => uuidv7()) }),
       policy: this.config.policy,
       maxBypass: this.config.maxBypass,
@@ -67,6 +76,7 @@ export class ResourceNode {
       deterministic: this.config.deterministic,
       virtualClock,
       log: io.log ?? (() => {}),
+      observer: io.observer,
     });
   }
 

@@ -47,7 +47,7 @@ describe('parseFlags: running as a service', () => {
   });
 
   it('refuses the service flags without --listen', () => {
-    expect(flagError(['--token-file', 'f'])).toBe('--token-file needs --listen HOST:PORT');
+    expect(flagError(['--token-file', 'f'])).toBe('--token-file needs --listen HOST:PORT or --http HOST:PORT');
     expect(flagError(['--release-on-disconnect'])).toBe('--release-on-disconnect needs --listen HOST:PORT');
     expect(flagError(['--max-unread-bytes', '65536'])).toBe('--max-unread-bytes needs --listen HOST:PORT');
     expect(flagError(['--listen', '127.0.0.1:1', '--max-unread-bytes', '10'])).toBe('--max-unread-bytes must be an integer >= 1024, got "10"');

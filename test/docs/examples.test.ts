@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startHttpNode } from '../e2e/http-node.js';
 
 /**
  * Every fenced example in docs/*.md is run here and must match its real output. An HTML
@@ -18,6 +19,10 @@ import { afterAll, describe, expect, it } from 'vitest';
  *   <!-- example: console -->               `$ command` lines, each followed by its output
  *   <!-- example: console, times vary -->   the same, but any "N ms" matches any number
  *   <!-- example: harness case -->          a case file that bin/golden must pass
+ *   <!-- example: scrape resource-node FLAGS -->  `>` lines sent to bin/resource-node --http 127.0.0.1:0 FLAGS;
+ *                                           every other line must appear in its /metrics, in that order
+ *   <!-- example: prometheus scrape config -->  a Prometheus config: scraping a node with its
+ *                                           metrics_path and authorization must succeed
  *
  * In a protocol block a line after `>` is sent and a line after `<` or `->` is written by
  * the node; an unmarked line is written by the node when its type is a reply type. A sent
@@ -211,8 +216,49 @@ describe.each(files)('docs/%s', (file) => {
     expect(r.stdout).toMatch(/^PASS .*\n1 passed, 0 failed\n$/);
   });
 
+  const scrapes = all.filter((b) => b.marker?.startsWith('scrape resource-node'));
+  it.each(scrapes.map((b) => [`line ${b.line}`, b] as const))('metrics example at %s shows what /metrics says', async (_, b) => {
+    const lines = b.text.split('\n').filter((l) => l.trim() !== '');
+    const sent = lines.filter((l) => l.startsWith('> ')).map((l) => {
+      const v = JSON.parse(l.slice(2)) as Record<string, unknown>;
+      return JSON.stringify({ src: v.src, dest: v.dest ?? 'n1', body: v.body });
+    });
+    const node = await startHttpNode(b.marker!.slice('scrape resource-node'.length).split(/\s+/).filter((w) => w !== ''));
+    try {
+      await node.sendAll(sent);
+      const metrics = (await (await fetch(`${node.base}/metrics`)).text()).split('\n');
+      // In order: each shown line is found after the one before it.
+      let at = 0;
+      for (const want of lines.filter((l) => !l.startsWith('> '))) {
+        const found = metrics.findIndex((m, i) => i >= at && pattern(want).test(m));
+        expect(found, `${b.file}:${b.line}: ${want}`).toBeGreaterThanOrEqual(0);
+        at = found + 1;
+      }
+    } finally {
+      await node.stop();
+    }
+  });
+
+  const configs = all.filter((b) => b.marker === 'prometheus scrape config');
+  it.each(configs.map((b) => [`line ${b.line}`, b] as const))('Prometheus config at %s scrapes a node', async (_, b) => {
+    const path = /^\s*metrics_path: (\S+)$/m.exec(b.text)?.[1];
+    const bearer = /^\s*authorization:\n\s*type: Bearer\n\s*credentials_file: \S+$/m.test(b.text);
+    expect(/^\s*- targets: \['[^']+:\d+'\]$/m.test(b.text), 'a static HOST:PORT target').toBe(true);
+    expect(path).toBe('/metrics');
+    const token = join(work, `${file}-${b.line}.token`);
+    writeFileSync(token, 'example-token\n');
+    const node = await startHttpNode(bearer ? ['--token-file', token] : []);
+    try {
+      const res = await fetch(`${node.base}${path}`, bearer ? { headers: { authorization: 'Bearer example-token' } } : {});
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('resource_node_capacity');
+    } finally {
+      await node.stop();
+    }
+  });
+
   it('uses only known markers', () => {
-    const known = /^((listening )?resource-node( .*)?|continues|console(, times vary)?|harness case)$/;
+    const known = /^((listening )?resource-node( .*)?|continues|console(, times vary)?|harness case|scrape resource-node( .*)?|prometheus scrape config)$/;
     expect(all.filter((b) => b.marker !== undefined && !known.test(b.marker)).map((b) => `${b.file}:${b.line}: ${b.marker}`)).toEqual([]);
   });
 });

@@ -48,6 +48,8 @@ describe('README', () => {
       '--admin': ['--admin', 'ops'],
       '--quota': ['--quota', 'a=cpu:1'],
       '--weight': ['--weight', 'a=2'],
+      '--http': ['--http', '127.0.0.1:9464'],
+      '--token-file': ['--token-file', 'token.txt', '--http', '127.0.0.1:9464'],
       '--help': ['--help'],
     };
     for (const flag of documented) expect(() => parseFlags(samples[flag]!), flag).not.toThrow();
