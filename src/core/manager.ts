@@ -827,6 +827,41 @@ export class ResourceManager {
     return result;
   }
 
+  // ---- a client gone (docs/service.md#release-on-disconnect) ---------------------------
+
+  /**
+   * Ends everything clients `srcs` hold (allocations released with `jobStatus`, reservations
+   * aborted) and withdraws everything they wait for, then re-drains the queue once: nothing
+   * is granted to one of them on the way.
+   */
+  releaseHolders(srcs: Iterable<string>, jobStatus: string): { ended: number; withdrawn: number; events: readonly OwedEvent[] } {
+    let ended = 0;
+    let withdrawn = 0;
+    for (const src of srcs) {
+      for (const e of this.bySource.entriesOf(src)) {
+        if (!isAllocation(e)) {
+          this.withdraw(e, false);
+          this.dropPreemption(e);
+          const key = e.options?.requestId;
+          if (key !== undefined) this.requestKeys.settle(RequestKeys.of(src, key), { kind: 'cancelled', request: e });
+          this.store?.record({ kind: 'cancelled', request: e });
+          withdrawn++;
+        } else if (e.hold !== undefined) {
+          this.endReservation(e, 'aborted');
+          this.store?.record({ kind: 'aborted', reservation: e as Reservation, revoked: false });
+          ended++;
+        } else {
+          this.end(e, 'released');
+          this.jobStatuses.count(jobStatus);
+          this.store?.record({ kind: 'released', allocation: e, revoked: false, jobStatus });
+          ended++;
+        }
+      }
+    }
+    const events = ended + withdrawn > 0 ? this.drain(undefined) : undefined;
+    return { ended, withdrawn, events: events ?? NO_EVENTS };
+  }
+
   // ---- deadlines ---------------------------------------------------------------------
 
   /** The earliest pending deadline (clock ms), or Infinity. */
