@@ -31,6 +31,8 @@ await esbuild.build({
   sourcemap: 'linked',
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(version) },
+  // Native, optional, and loaded only with --state-dir: resolved from node_modules at run time.
+  external: ['better-sqlite3'],
 });
 
 // Type declarations for the library export; also the strict type check of everything. Those of

@@ -2,14 +2,14 @@ import { Hub } from '../adapters/hub.js';
 import { boundAddress, listen } from '../adapters/tcp.js';
 import { TokenFileError, loadToken, type Token } from '../adapters/token.js';
 import { printable } from '../protocol/printable.js';
-import { ResourceNode } from '../server/node.js';
+import { ResourceNode, type DurableStore } from '../server/node.js';
 import type { Command, ServiceFlags } from './flags.js';
 
 /**
  * The node as a network service (--listen): TCP connections and stdin/stdout are streams of one
  * hub. End of stdin does not stop it; SIGTERM and SIGINT do, after writing what is owed.
  */
-export async function serve(command: Extract<Command, { kind: 'run' }>, service: ServiceFlags, log: (line: string) => void): Promise<void> {
+export async function serve(command: Extract<Command, { kind: 'run' }>, service: ServiceFlags, log: (line: string) => void, durable?: DurableStore): Promise<void> {
   let token: Token | undefined;
   try {
     token = service.tokenFile === undefined ? undefined : await loadToken(service.tokenFile);
@@ -21,7 +21,7 @@ export async function serve(command: Extract<Command, { kind: 'run' }>, service:
   const { config } = command;
   const clock = Date.now;
   // The node's lines about bad input name the stream it came on.
-  const node = new ResourceNode(config, { clock, log: (line) => log(hub.reading === undefined ? line : `${hub.reading}: ${line}`) });
+  const node = new ResourceNode(config, { clock, log: (line) => log(hub.reading === undefined ? line : `${hub.reading}: ${line}`), ...(durable === undefined ? {} : { durable }) });
   const hub: Hub = new Hub(node, {
     log,
     maxLineBytes: config.maxLineBytes,
