@@ -31,6 +31,8 @@ export interface LoadedState {
   readonly reservationsUsed: boolean;
   readonly tenantsActive: boolean;
   readonly tenants: readonly (readonly [string, TenantSettings])[];
+  /** Tenants in the order first known (status lists them so). */
+  readonly tenantOrder: readonly string[];
   /** Ended allocations, oldest first. */
   readonly ended: readonly (EndedAllocation & { readonly via: string })[];
   /** Ended reservations, oldest first. */
@@ -215,6 +217,7 @@ export class ResourceManager {
     this.seq = s.seq;
     this.reservations.restoreSerial(s.reservationSerial);
     if (s.reservationsUsed) this.reservations.used = true;
+    for (const name of s.tenantOrder) this.tenants.of(name);
     for (const [name, settings] of s.tenants) this.tenants.configure(name, settings);
     if (s.tenantsActive || s.tenants.length > 0) this.activateTenants();
     for (const e of s.ended) {

@@ -93,6 +93,8 @@ export interface State {
   reservationsUsed: boolean;
   tenantsActive: boolean;
   tenants: Map<string, { weight: number; quota: readonly (readonly [string, number])[] }>;
+  /** Tenants that hold or wait, in the order first known, with how many holdings and requests each has. */
+  tenantUse: Map<string, number>;
   /** Live allocations and reservations, in the order granted. */
   holdings: Map<string, HoldingRecord>;
   waiting: Map<number, WaitingRecord>;
@@ -115,6 +117,7 @@ export function emptyState(capacity: readonly (readonly [string, number])[]): St
     reservationsUsed: false,
     tenantsActive: false,
     tenants: new Map(),
+    tenantUse: new Map(),
     holdings: new Map(),
     waiting: new Map(),
     ended: new Map(),
@@ -199,6 +202,13 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V, limit: number): void {
   while (map.size > limit) map.delete(map.keys().next().value as K);
 }
 
+/** Counts a holding or waiting request of `tenant` in or out; an unconfigured tenant using nothing is forgotten, as the manager forgets it. */
+function use(s: State, tenant: string, by: number): void {
+  const n = (s.tenantUse.get(tenant) ?? 0) + by;
+  if (n > 0 || s.tenants.has(tenant)) s.tenantUse.set(tenant, n);
+  else s.tenantUse.delete(tenant);
+}
+
 /** Applies one record to `s`. `remember` bounds the memory of ended things as the manager's option does. */
 export function fold(s: State, r: StateRecord, limit: number): void {
   switch (r.k) {
@@ -206,6 +216,7 @@ export function fold(s: State, r: StateRecord, limit: number): void {
       const a = r.a;
       s.holdings.set(a.id, a);
       if (r.seq !== undefined) s.waiting.delete(r.seq);
+      else use(s, a.tenant, 1);
       if (a.hold !== undefined) {
         s.reservationSerial = Math.max(s.reservationSerial, a.serial);
         s.reservationsUsed = true;
@@ -216,6 +227,7 @@ export function fold(s: State, r: StateRecord, limit: number): void {
     }
     case 'wait':
       s.waiting.set(r.w.seq, r.w);
+      use(s, r.w.tenant, 1);
       s.seq = Math.max(s.seq, r.w.seq);
       if (r.w.options?.holdMs !== undefined) s.reservationsUsed = true;
       if (r.w.options?.tenant !== undefined) s.tenantsActive = true;
@@ -225,6 +237,7 @@ export function fold(s: State, r: StateRecord, limit: number): void {
       const a = s.holdings.get(r.id);
       if (a === undefined) throw new Error(`record ends allocation ${JSON.stringify(r.id)}, which is not live`);
       s.holdings.delete(r.id);
+      use(s, a.tenant, -1);
       const e: EndedRecord = { src: a.src, via: a.via, types: a.types, units: a.units, how: r.how };
       if (r.by !== undefined) e.by = r.by;
       remember(s.ended, r.id, e, limit);
@@ -235,6 +248,7 @@ export function fold(s: State, r: StateRecord, limit: number): void {
       const w = s.waiting.get(r.seq);
       if (w === undefined) throw new Error(`record withdraws request ${r.seq}, which is not waiting`);
       s.waiting.delete(r.seq);
+      use(s, w.tenant, -1);
       const key = keyOf(w.src, w.options?.requestId);
       if (key !== undefined) settle(s, key, { kind: r.how, request: w }, limit);
       return;
@@ -261,12 +275,14 @@ export function fold(s: State, r: StateRecord, limit: number): void {
       return;
     case 'tenant':
       s.tenants.set(r.name, { weight: r.weight, quota: r.quota });
+      use(s, r.name, 0);
       s.tenantsActive = true;
       return;
     case 'resend': {
       const a = s.holdings.get(r.id);
       if (a === undefined) throw new Error(`record ends reservation ${JSON.stringify(r.id)}, which is not live`);
       s.holdings.delete(r.id);
+      if (r.to === undefined) use(s, a.tenant, -1);
       const e: EndedReservationRecord = { src: a.src, types: a.types, units: a.units, how: r.how };
       remember(s.endedReservations, r.id, { ...e, ...(a.members === undefined ? {} : { members: a.members }), ...(r.to === undefined ? {} : { allocationId: r.to.id }) }, limit);
       if (r.to !== undefined) {
@@ -305,6 +321,7 @@ export function stateToJson(s: State): unknown {
     reservationsUsed: s.reservationsUsed,
     tenantsActive: s.tenantsActive,
     tenants: [...s.tenants],
+    tenantUse: [...s.tenantUse],
     holdings: [...s.holdings.values()],
     waiting: [...s.waiting.values()],
     ended: [...s.ended],
@@ -336,6 +353,7 @@ export function stateFromJson(data: unknown): State {
     reservationsUsed: d.reservationsUsed === true,
     tenantsActive: d.tenantsActive === true,
     tenants: new Map(list('tenants')),
+    tenantUse: new Map(list('tenantUse')),
     holdings: new Map(list<HoldingRecord>('holdings').map((a) => [a.id, a])),
     waiting: new Map(list<WaitingRecord>('waiting').map((w) => [w.seq, w])),
     ended: new Map(list('ended')),
@@ -370,6 +388,7 @@ export function restore(s: State, options: ManagerOptions): ResourceManager {
     reservationsUsed: s.reservationsUsed,
     tenantsActive: s.tenantsActive,
     tenants: [...s.tenants].map(([name, t]) => [name, { weight: t.weight, quota: t.quota }] as const),
+    tenantOrder: [...s.tenantUse.keys()],
     ended: [...s.ended].map(([id, e]) => ({ id, src: e.src, via: e.via, types: types(e.types), units: e.units, how: e.how, ...(e.by === undefined ? {} : { by: e.by }) })),
     endedReservations: [...s.endedReservations].map(([id, e]): EndedReservation => ({ id, src: e.src, types: types(e.types), units: e.units, members: members(e.members), how: e.how, allocationId: e.allocationId })),
     holdings: [...s.holdings.values()].map(holding),
