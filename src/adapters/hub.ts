@@ -128,6 +128,8 @@ export class Hub {
       node.fireDeadlines(this.timerSink);
       this.flush();
     });
+    // A node restored from --state-dir may hold deadlines already due: they fire at once.
+    this.timer.schedule();
   }
 
   /** Serves one more stream; `closed` must be called when it is gone for good. */

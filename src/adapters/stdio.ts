@@ -121,6 +121,8 @@ export function attachStdio(node: ResourceNode, o: StdioOptions): { stop: () => 
     splitter.end();
     stop();
   });
+  // A node restored from --state-dir may hold deadlines already due: they fire at once.
+  timer.schedule();
   return { stop };
 }
 
