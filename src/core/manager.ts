@@ -832,7 +832,8 @@ export class ResourceManager {
     const hold: Hold = { ms: holdMs, deadline: this.clock() + holdMs };
     const r = this.newHolding(id, serial, who, types, units, options, waited, hold);
     this.deadlines.push(hold.deadline, { kind: 'hold', reservation: r });
-    this.store?.record({ kind: 'reserved', reservation: r as Reservation, request: waited, requestId: options.requestId });
+    // A reserve that waited names its request_id in its options; one granted at once, here.
+    if (this.store !== undefined) this.store.record(waited === undefined && options.requestId !== undefined ? { kind: 'reserved', reservation: r as Reservation, request: undefined, requestId: options.requestId } : { kind: 'reserved', reservation: r as Reservation, request: waited });
     return r;
   }
 
@@ -1064,7 +1065,8 @@ export class ResourceManager {
     this.preemption?.granted(a);
     const leaseMs = options?.leaseMs;
     if (leaseMs !== undefined) this.startLease(a, leaseMs);
-    this.store?.record({ kind: 'granted', allocation: a, request: waited, requestId: options?.requestId });
+    // A request that waited names its request_id in its options; one granted at once, here.
+    if (this.store !== undefined) this.store.record(waited === undefined && options?.requestId !== undefined ? { kind: 'granted', allocation: a, request: undefined, requestId: options.requestId } : { kind: 'granted', allocation: a, request: waited });
     return a;
   }
 

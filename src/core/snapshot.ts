@@ -167,7 +167,7 @@ export function toRecord(event: CoreEvent, name: Names): StateRecord | undefined
     case 'granted':
     case 'reserved': {
       const a = event.kind === 'granted' ? event.allocation : event.reservation;
-      const key = keyOf(a.src, event.requestId);
+      const key = keyOf(a.src, event.requestId ?? event.request?.options?.requestId);
       const r = { k: 'hold', a: holdingRecord(a, name) } as const;
       const withSeq = event.request === undefined ? r : { ...r, seq: event.request.seq };
       return key === undefined ? withSeq : { ...withSeq, key };
