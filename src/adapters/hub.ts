@@ -140,11 +140,6 @@ export class Hub {
     return { closed: () => this.closed(s), ended: () => this.ended(s) };
   }
 
-  /** Streams being served. */
-  get size(): number {
-    return this.streams.size;
-  }
-
   /** The name of the stream whose line is being handled, for the node's log lines about it. */
   get reading(): string | undefined {
     return this.current?.options.name;
