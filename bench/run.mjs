@@ -8,6 +8,7 @@ import { BIN, ROOT, median, runChild } from './lib.mjs';
 import { coldStart, slowReader, throughput } from './figures/stdio.mjs';
 import { tcpThroughput } from './figures/tcp.mjs';
 import { scrapedThroughput } from './figures/http.mjs';
+import { restartTime, stateDirThroughput } from './figures/durability.mjs';
 
 const started = performance.now();
 const FIG = `${ROOT}bench/figures/`;
@@ -198,6 +199,15 @@ process.stderr.write('8b. --http scraped\n');
     roundRatios: t.roundRatios,
     scrapesPerRun: t.scrapesPerRun,
   });
+}
+
+process.stderr.write('9. durability (--state-dir)\n');
+{
+  const t = await stateDirThroughput();
+  const r = t.withDir / t.without;
+  row('9a churn (msg/s, 256 in flight), --state-dir / without', fmt(t.withDir), `without ${fmt(t.without)}`, r, '>= 0.50x', r >= 0.5, { oursPerSec: t.withDir, peerPerSec: t.without });
+  const rs = await restartTime();
+  row('9b restart, 100k held + 100k waiting (spawn to first reply)', `${fmt(rs.fullMs, 0)} ms`, `empty state ${fmt(rs.emptyMs, 0)} ms`, rs.fullMs / 2000, '< 2,000 ms (1.00x)', rs.fullMs < 2000, rs);
 }
 
 const seconds = (performance.now() - started) / 1000;

@@ -55,6 +55,7 @@ class Stream {
         input.pause();
       },
       drained: () => hub.drained(this),
+      commit: () => hub.commit(),
       written: () => hub.written(),
     });
     this.sink = {
@@ -127,6 +128,8 @@ export class Hub {
       node.fireDeadlines(this.timerSink);
       this.flush();
     });
+    // A node restored from --state-dir may hold deadlines already due: they fire at once.
+    this.timer.schedule();
   }
 
   /** Serves one more stream; `closed` must be called when it is gone for good. */
@@ -195,8 +198,15 @@ export class Hub {
     s.clients.add(src);
   }
 
+  /** Makes the node's state changes so far durable (--state-dir); a no-op without one. */
+  commit(): void {
+    this.node.commit();
+  }
+
   /** Writes what every stream gathered, and sets the timer for the next deadline. */
   flush(): void {
+    // Commit before reply: the batch's state changes are durable before any of its lines is written.
+    this.node.commit();
     for (const s of this.dirty) s.outlet.flush();
     this.dirty.clear();
     this.timer.schedule();

@@ -11,6 +11,8 @@ export interface OutletEvents {
   readonly full: () => void;
   /** The output took everything it was given. */
   readonly drained: () => void;
+  /** Called before each write: a durable store commits what the lines report (--state-dir). */
+  readonly commit?: () => void;
   /** A batch was confirmed written. */
   readonly written?: () => void;
 }
@@ -53,6 +55,7 @@ export class Outlet {
   /** Hands the batch to the output as one write. */
   flush(): void {
     if (this.batch.length === 0 || this.closed) return;
+    this.on.commit?.();
     // An empty last line ends the text with its newline inside the one join.
     this.batch.push('');
     const text = this.batch.join('\n');

@@ -12,7 +12,7 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 /** A command line that cannot be run; the process prints it and exits 2. */
 export class FlagError extends Error {}
 
-export type Command = { readonly kind: 'run'; readonly config: NodeConfig; readonly shutdownGraceMs: number; readonly service?: ServiceFlags; readonly http?: HttpFlags } | { readonly kind: 'help' } | { readonly kind: 'version' };
+export type Command = { readonly kind: 'run'; readonly config: NodeConfig; readonly shutdownGraceMs: number; readonly service?: ServiceFlags; readonly http?: HttpFlags; readonly stateDir?: string } | { readonly kind: 'help' } | { readonly kind: 'version' };
 
 /** Default --max-unread-bytes. */
 export const DEFAULT_MAX_UNREAD_BYTES = 1024 * 1024;
@@ -74,6 +74,8 @@ Flags:
   --max-connections N  with --listen: connections served at once (default 1024)
   --http HOST:PORT     serve /metrics (Prometheus), /status and a live dashboard at /
                        over HTTP (e.g. 127.0.0.1:9464; port 0 picks one)
+  --state-dir DIR      keep the node's state in DIR, durably, and restore it on start
+                       (docs/durability.md); one node per directory
   --help               this text
   --version            the version
 
@@ -88,6 +90,7 @@ export function parseFlags(argv: readonly string[]): Command {
   const admins: string[] = [];
   const tenants = new Map<string, TenantConfig>();
   let config: NodeConfig = DEFAULT_CONFIG;
+  let stateDir: string | undefined;
   let shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
   let listen: [string, number] | undefined;
   const service = { tokenFile: undefined as string | undefined, releaseOnDisconnect: false, maxUnreadBytes: DEFAULT_MAX_UNREAD_BYTES, maxConnections: DEFAULT_MAX_CONNECTIONS };
@@ -199,6 +202,10 @@ export function parseFlags(argv: readonly string[]): Command {
         service.maxConnections = parseCount(name, value(), 1);
         needListen.push(name);
         break;
+      case '--state-dir':
+        stateDir = value();
+        if (stateDir === '') throw new FlagError('--state-dir needs a directory');
+        break;
       default:
         // A word without a leading dash is not a misspelt flag: say what it is.
         if (!arg.startsWith('-')) throw new FlagError(`unexpected argument ${JSON.stringify(arg)}: resource-node takes only flags`);
@@ -212,12 +219,15 @@ export function parseFlags(argv: readonly string[]): Command {
   checkQuotaTypes(tenants, [...all.map(([t]) => t), ...pools.map(([t]) => t)]);
   if (listen === undefined && needListen.length > 0) throw new FlagError(`${needListen[0]} needs --listen HOST:PORT`);
   if (listen === undefined && http === undefined && service.tokenFile !== undefined) throw new FlagError('--token-file needs --listen HOST:PORT or --http HOST:PORT');
+  // Recorded deadlines are wall-clock moments; the virtual clock starts again at 0.
+  if (stateDir !== undefined && config.deterministic) throw new FlagError('--state-dir cannot be used with --deterministic: its virtual clock is not kept across restarts');
   return {
     kind: 'run',
     config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools, admins, tenants: [...tenants] },
     shutdownGraceMs,
     ...(listen === undefined ? {} : { service: { host: listen[0], port: listen[1], ...service } }),
     ...(http === undefined ? {} : { http: { host: http[0], port: http[1], tokenFile: service.tokenFile } }),
+    ...(stateDir === undefined ? {} : { stateDir }),
   };
 }
 

@@ -4,8 +4,12 @@ import { attachStdio, type StdioOutcome } from '../adapters/stdio.js';
 import { FlagError, USAGE, parseFlags } from './flags.js';
 import { prepareHttp } from './http-edge.js';
 import { serve } from './serve.js';
+import type { DurableStore } from '../server/node.js';
 
 declare const __VERSION__: string;
+
+/** Ended allocations and request_id outcomes remembered: the manager's default, kept by the store alike. */
+const REMEMBER = 100_000;
 
 /** The `resource-node` program: flags, then stdin/stdout/stderr and signals. */
 async function main(): Promise<void> {
@@ -33,16 +37,35 @@ async function main(): Promise<void> {
     process.stdout.write(`resource-node ${__VERSION__}\n`);
     return;
   }
+  if (command.stateDir === undefined) {
+    await run(command, log, undefined);
+    return;
+  }
+  // The store (and its native module) is loaded only when --state-dir is given.
+  void import('../adapters/state-dir.js').then(async ({ StateDir, StateDirError }) => {
+    let durable;
+    try {
+      durable = await StateDir.open(command.stateDir!, REMEMBER);
+    } catch (e) {
+      if (!(e instanceof StateDirError)) throw e;
+      process.stderr.write(`resource-node: ${printable(e.message)}\n`);
+      process.exit(2);
+    }
+    await run(command, log, durable);
+  });
+}
+
+async function run(command: Extract<ReturnType<typeof parseFlags>, { kind: 'run' }>, log: (line: string) => void, durable: DurableStore | undefined): Promise<void> {
   const { config } = command;
-  // Wall-clock milliseconds: deadlines are moments in time, which a journal could keep.
+  // Wall-clock milliseconds: deadlines are moments in time, which --state-dir keeps.
   const clock = Date.now;
   // --http: its code and prom-client are loaded only when it is given.
   const http = command.http === undefined ? undefined : await prepareHttp(command.http, log);
   if (command.service !== undefined) {
-    void serve(command, command.service, log, http);
+    void serve(command, command.service, log, durable, http);
     return;
   }
-  const node = new ResourceNode(config, { clock, log, ...http?.io });
+  const node = new ResourceNode(config, { clock, log, ...http?.io, ...(durable === undefined ? {} : { durable }) });
   await http?.serve(node);
   const io = attachStdio(node, {
     input: process.stdin,

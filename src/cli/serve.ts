@@ -2,7 +2,7 @@ import { Hub } from '../adapters/hub.js';
 import { boundAddress, listen } from '../adapters/tcp.js';
 import { TokenFileError, loadToken, type Token } from '../adapters/token.js';
 import { printable } from '../protocol/printable.js';
-import { ResourceNode } from '../server/node.js';
+import { ResourceNode, type DurableStore } from '../server/node.js';
 import type { Command, ServiceFlags } from './flags.js';
 import type { HttpEdgeSetup } from './http-edge.js';
 
@@ -10,7 +10,7 @@ import type { HttpEdgeSetup } from './http-edge.js';
  * The node as a network service (--listen): TCP connections and stdin/stdout are streams of one
  * hub. End of stdin does not stop it; SIGTERM and SIGINT do, after writing what is owed.
  */
-export async function serve(command: Extract<Command, { kind: 'run' }>, service: ServiceFlags, log: (line: string) => void, http?: HttpEdgeSetup): Promise<void> {
+export async function serve(command: Extract<Command, { kind: 'run' }>, service: ServiceFlags, log: (line: string) => void, durable?: DurableStore, http?: HttpEdgeSetup): Promise<void> {
   let token: Token | undefined;
   try {
     token = service.tokenFile === undefined ? undefined : await loadToken(service.tokenFile);
@@ -22,7 +22,7 @@ export async function serve(command: Extract<Command, { kind: 'run' }>, service:
   const { config } = command;
   const clock = Date.now;
   // The node's lines about bad input name the stream it came on.
-  const node = new ResourceNode(config, { clock, log: (line) => log(hub.reading === undefined ? line : `${hub.reading}: ${line}`), ...http?.io });
+  const node = new ResourceNode(config, { clock, log: (line) => log(hub.reading === undefined ? line : `${hub.reading}: ${line}`), ...http?.io, ...(durable === undefined ? {} : { durable }) });
   void http?.serve(node);
   const hub: Hub = new Hub(node, {
     log,

@@ -17,3 +17,10 @@ export class MemoryStore implements Store {
     this.events.push(event);
   }
 }
+
+/** One store that records into each given one, the first first (a journal before metrics); undefined for none. */
+export function bothStores(first: Store | undefined, second: Store | undefined): Store | undefined {
+  if (first === undefined) return second;
+  if (second === undefined) return first;
+  return { record: (e) => (first.record(e), second.record(e)) };
+}

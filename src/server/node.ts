@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
-import { ResourceManager } from '../core/manager.js';
-import type { Store } from '../core/store.js';
+import { ResourceManager, type ManagerOptions } from '../core/manager.js';
+import { restore, type State } from '../core/snapshot.js';
+import { bothStores, type Store } from '../core/store.js';
 import { DEFAULT_CONFIG, type NodeConfig } from './config.js';
 import { Dispatcher, type DispatchObserver } from './dispatcher.js';
 
@@ -38,6 +39,18 @@ export interface NodeIo {
   readonly store?: Store;
   /** Told of every answered request (metrics). */
   readonly observer?: DispatchObserver;
+  /** Where state is kept across restarts (--state-dir): the node starts from what it restored. */
+  readonly durable?: DurableStore;
+}
+
+/** A store that keeps state across restarts (src/adapters/state-dir.ts). */
+export interface DurableStore extends Store {
+  /** The state read at start, or undefined when there was none. */
+  readonly restored: State | undefined;
+  /** Told the manager whose events it records, once, before any. */
+  attach(manager: ResourceManager): void;
+  /** Makes what was recorded durable; called before any line that reports it is written. */
+  commit(): void;
 }
 
 /**
@@ -51,15 +64,15 @@ export class ResourceNode {
   /** The node's clock: wall-clock ms, or the virtual clock under --deterministic. */
   readonly now: () => number;
   private lineNo = 0;
+  private readonly durable: DurableStore | undefined;
 
   constructor(config: Partial<NodeConfig> = {}, io: NodeIo = {}) {
     this.config = { ...DEFAULT_CONFIG, ...config };
     const virtualClock = this.config.deterministic ? { now: 0 } : undefined;
     this.now = virtualClock !== undefined ? () => virtualClock.now : (io.clock ?? Date.now);
-    this.manager = new ResourceManager({
+    const options: ManagerOptions = {
       capacity: this.config.capacity,
       clock: this.now,
-      store: io.store,
       ...(this.config.deterministic ? { idPrefix: 'alloc-', reservationIdPrefix: 'res-' } : { newId: io.newId ?? (() => uuidv7()) }),
       policy: this.config.policy,
       maxBypass: this.config.maxBypass,
@@ -71,13 +84,23 @@ export class ResourceNode {
       tenants: this.config.tenants,
       preemption: this.config.preemption,
       preemptionGraceMs: this.config.preemptionGraceMs,
-    });
+      store: bothStores(io.durable, io.store),
+    };
+    const restored = io.durable?.restored;
+    this.manager = restored === undefined ? new ResourceManager(options) : restore(restored, options);
+    io.durable?.attach(this.manager);
+    this.durable = io.durable;
     this.dispatcher = new Dispatcher(this.manager, {
       deterministic: this.config.deterministic,
       virtualClock,
       log: io.log ?? (() => {}),
       observer: io.observer,
     });
+  }
+
+  /** Makes the state changes so far durable (with --state-dir): every transport calls it before writing lines. */
+  commit(): void {
+    this.durable?.commit();
   }
 
   /** Handles one line (numbered in order of calls) and returns the lines it owes. */

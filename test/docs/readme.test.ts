@@ -50,6 +50,7 @@ describe('README', () => {
       '--weight': ['--weight', 'a=2'],
       '--http': ['--http', '127.0.0.1:9464'],
       '--token-file': ['--token-file', 'token.txt', '--http', '127.0.0.1:9464'],
+      '--state-dir': ['--state-dir', 'state'],
       '--help': ['--help'],
     };
     for (const flag of documented) expect(() => parseFlags(samples[flag]!), flag).not.toThrow();
