@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { CHURN_MESSAGES, SEED, SLOW_READER_MESSAGES, ensureInputs } from './workloads.mjs';
 import { BIN, ROOT, median, runChild } from './lib.mjs';
 import { coldStart, slowReader, throughput } from './figures/stdio.mjs';
+import { tcpThroughput } from './figures/tcp.mjs';
 
 const started = performance.now();
 const FIG = `${ROOT}bench/figures/`;
@@ -174,6 +175,13 @@ process.stderr.write('7. explain and contention\n');
     oursMs: deep.contentionMs,
     peerMs: shallow.contentionMs,
   });
+}
+
+process.stderr.write('8. network service\n');
+{
+  const t = await tcpThroughput(files.churn, CHURN_MESSAGES, { connections: 8, window: 32 });
+  const r = t.tcp / t.stdio;
+  row('8a throughput (msg/s), TCP, 8 connections / stdio', fmt(t.tcp), `stdio ${fmt(t.stdio)}`, r, '>= 0.70x', r >= 0.7, { oursPerSec: t.tcp, peerPerSec: t.stdio, runs: t.runs });
 }
 
 const seconds = (performance.now() - started) / 1000;

@@ -14,7 +14,7 @@ function spawnFed(file, args) {
 }
 
 /** Counts the reply lines the program writes. Resolves {ms, replies} from spawn to exit. */
-function pipeThrough(file, args) {
+export function pipeThrough(file, args) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawnFed(file, args);

@@ -12,7 +12,23 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 /** A command line that cannot be run; the process prints it and exits 2. */
 export class FlagError extends Error {}
 
-export type Command = { readonly kind: 'run'; readonly config: NodeConfig; readonly shutdownGraceMs: number } | { readonly kind: 'help' } | { readonly kind: 'version' };
+export type Command = { readonly kind: 'run'; readonly config: NodeConfig; readonly shutdownGraceMs: number; readonly service?: ServiceFlags } | { readonly kind: 'help' } | { readonly kind: 'version' };
+
+/** Default --max-unread-bytes. */
+export const DEFAULT_MAX_UNREAD_BYTES = 1024 * 1024;
+
+/** Default --max-connections. */
+export const DEFAULT_MAX_CONNECTIONS = 1024;
+
+/** Running as a network service (docs/service.md): --listen and the flags that need it. */
+export interface ServiceFlags {
+  readonly host: string;
+  readonly port: number;
+  readonly tokenFile: string | undefined;
+  readonly releaseOnDisconnect: boolean;
+  readonly maxUnreadBytes: number;
+  readonly maxConnections: number;
+}
 
 export const USAGE = `Usage: resource-node [flags]
 
@@ -40,6 +56,14 @@ Flags:
                        --quota for the same tenant replaces its quota
   --weight NAME=W      tenant NAME's weight under --policy drf (positive, up to 3 decimals,
                        default 1); repeatable
+  --listen HOST:PORT   also serve the protocol over TCP, one stream per connection (e.g.
+                       127.0.0.1:7070; port 0 picks one); end of stdin no longer stops the node
+  --token-file FILE    with --listen: each connection must first send auth with this secret
+  --release-on-disconnect  with --listen: a closed connection's clients lose what they hold
+                       (job status "disconnected") and their waiting requests are withdrawn
+  --max-unread-bytes N with --listen: replies a connection may leave unread before it is
+                       closed                                   (default 1048576)
+  --max-connections N  with --listen: connections served at once (default 1024)
   --help               this text
   --version            the version
 
@@ -55,6 +79,9 @@ export function parseFlags(argv: readonly string[]): Command {
   const tenants = new Map<string, TenantConfig>();
   let config: NodeConfig = DEFAULT_CONFIG;
   let shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
+  let listen: [string, number] | undefined;
+  const service = { tokenFile: undefined as string | undefined, releaseOnDisconnect: false, maxUnreadBytes: DEFAULT_MAX_UNREAD_BYTES, maxConnections: DEFAULT_MAX_CONNECTIONS };
+  const needListen: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
@@ -138,6 +165,27 @@ export function parseFlags(argv: readonly string[]): Command {
         tenants.set(tenant, { ...tenants.get(tenant), weight });
         break;
       }
+      case '--listen':
+        listen = parseListen(value());
+        break;
+      case '--token-file':
+        service.tokenFile = value();
+        if (service.tokenFile === '') throw new FlagError('--token-file needs a file name');
+        needListen.push(name);
+        break;
+      case '--release-on-disconnect':
+        noValue();
+        service.releaseOnDisconnect = true;
+        needListen.push(name);
+        break;
+      case '--max-unread-bytes':
+        service.maxUnreadBytes = parseCount(name, value(), 1024);
+        needListen.push(name);
+        break;
+      case '--max-connections':
+        service.maxConnections = parseCount(name, value(), 1);
+        needListen.push(name);
+        break;
       default:
         // A word without a leading dash is not a misspelt flag: say what it is.
         if (!arg.startsWith('-')) throw new FlagError(`unexpected argument ${JSON.stringify(arg)}: resource-node takes only flags`);
@@ -149,11 +197,23 @@ export function parseFlags(argv: readonly string[]): Command {
     if (capacity?.some(([t]) => t === type)) throw new FlagError(`--pool ${type}: the type is also in --capacity; a pool's capacity is its member count`);
   }
   checkQuotaTypes(tenants, [...all.map(([t]) => t), ...pools.map(([t]) => t)]);
+  if (listen === undefined && needListen.length > 0) throw new FlagError(`${needListen[0]} needs --listen HOST:PORT`);
   return {
     kind: 'run',
     config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools, admins, tenants: [...tenants] },
     shutdownGraceMs,
+    ...(listen === undefined ? {} : { service: { host: listen[0], port: listen[1], ...service } }),
   };
+}
+
+/** `HOST:PORT` of --listen; an IPv6 host goes in brackets (`[::1]:7070`). The host is required: where to listen is never guessed. */
+function parseListen(text: string): [string, number] {
+  const colon = text.lastIndexOf(':');
+  let host = colon < 0 ? '' : text.slice(0, colon);
+  const portText = colon < 0 ? '' : text.slice(colon + 1);
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  if (host === '' || portText === '') throw new FlagError(`--listen: expected HOST:PORT such as 127.0.0.1:7070, got ${JSON.stringify(text)}`);
+  return [host, parseCount('--listen port', portText, 0, 65535)];
 }
 
 /** `NAME=TYPE:AMOUNT,...` of --quota: the tenant and its quota in the order given. */

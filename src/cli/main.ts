@@ -2,6 +2,7 @@ import { ResourceNode } from '../server/node.js';
 import { printable } from '../protocol/printable.js';
 import { attachStdio, type StdioOutcome } from '../adapters/stdio.js';
 import { FlagError, USAGE, parseFlags } from './flags.js';
+import { serve } from './serve.js';
 
 declare const __VERSION__: string;
 
@@ -34,6 +35,10 @@ function main(): void {
   const { config } = command;
   // Wall-clock milliseconds: deadlines are moments in time, which a journal could keep.
   const clock = Date.now;
+  if (command.service !== undefined) {
+    void serve(command, command.service, log);
+    return;
+  }
   const node = new ResourceNode(config, { clock, log });
   const io = attachStdio(node, {
     input: process.stdin,

@@ -611,7 +611,7 @@ export class ResourceManager {
   private ended(target: string | Allocation): EndedAllocation {
     const id = typeof target === 'string' ? target : target.id;
     const ended = this.ledger.endedAllocation(id);
-    if (ended === undefined) throw refuse.unknown(`no allocation ${JSON.stringify(id)}`);
+    if (ended === undefined) throw this.reservations.hasEnded(id) ? notAnAllocation({ id }) : refuse.unknown(`no allocation ${JSON.stringify(id)}`);
     return ended;
   }
 
@@ -674,7 +674,7 @@ export class ResourceManager {
   confirm(id: string, leaseMs?: number, by?: string): EndedReservation {
     const r = this.ledger.get(id);
     if (r?.hold === undefined) {
-      const ended = this.reservations.endedOf(id, r);
+      const ended = this.reservations.endedOf(id, r ?? this.ledger.endedAllocation(id));
       this.ownership.checkEnded(ended, by, 'confirm');
       return Reservations.confirmedAgain(ended);
     }
@@ -700,7 +700,7 @@ export class ResourceManager {
   abort(id: string, by?: string): { reservation: EndedReservation; events: readonly OwedEvent[] } {
     const r = this.ledger.get(id);
     if (r?.hold === undefined) {
-      const ended = this.reservations.endedOf(id, r);
+      const ended = this.reservations.endedOf(id, r ?? this.ledger.endedAllocation(id));
       this.ownership.checkEnded(ended, by, 'abort');
       return { reservation: Reservations.abortedAgain(ended), events: NO_EVENTS };
     }
@@ -825,6 +825,41 @@ export class ResourceManager {
       for (const job of result.started) this.store.record({ kind: 'job_started', job });
     }
     return result;
+  }
+
+  // ---- a client gone (docs/service.md#release-on-disconnect) ---------------------------
+
+  /**
+   * Ends everything clients `srcs` hold (allocations released with `jobStatus`, reservations
+   * aborted) and withdraws everything they wait for, then re-drains the queue once: nothing
+   * is granted to one of them on the way.
+   */
+  releaseHolders(srcs: Iterable<string>, jobStatus: string): { ended: number; withdrawn: number; events: readonly OwedEvent[] } {
+    let ended = 0;
+    let withdrawn = 0;
+    for (const src of srcs) {
+      for (const e of this.bySource.entriesOf(src)) {
+        if (!isAllocation(e)) {
+          this.withdraw(e, false);
+          this.dropPreemption(e);
+          const key = e.options?.requestId;
+          if (key !== undefined) this.requestKeys.settle(RequestKeys.of(src, key), { kind: 'cancelled', request: e });
+          this.store?.record({ kind: 'cancelled', request: e });
+          withdrawn++;
+        } else if (e.hold !== undefined) {
+          this.endReservation(e, 'aborted');
+          this.store?.record({ kind: 'aborted', reservation: e as Reservation, revoked: false });
+          ended++;
+        } else {
+          this.end(e, 'released');
+          this.jobStatuses.count(jobStatus);
+          this.store?.record({ kind: 'released', allocation: e, revoked: false, jobStatus });
+          ended++;
+        }
+      }
+    }
+    const events = ended + withdrawn > 0 ? this.drain(undefined) : undefined;
+    return { ended, withdrawn, events: events ?? NO_EVENTS };
   }
 
   // ---- deadlines ---------------------------------------------------------------------

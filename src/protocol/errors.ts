@@ -14,6 +14,11 @@ export const ERRORS = {
   },
   'malformed-request': { code: 12, definite: true, meaning: 'The body breaks its schema or a constraint; the text names the field.' },
   crash: { code: 13, definite: false, meaning: 'A bug in the node: the stack goes to stderr and the node keeps running.' },
+  abort: {
+    code: 14,
+    definite: true,
+    meaning: 'A connection to a node started with --token-file did not present the token in an `auth` first message (or presented a wrong one); the connection is closed after this error.',
+  },
   'key-does-not-exist': { code: 20, definite: true, meaning: 'Unknown allocation, reservation, job, category or request.' },
   'precondition-failed': {
     code: 22,
@@ -41,6 +46,7 @@ export const fail = {
   unavailable: (text: string) => new NodeError('temporarily-unavailable', text),
   noKey: (text: string) => new NodeError('key-does-not-exist', text),
   precondition: (text: string) => new NodeError('precondition-failed', text),
+  abort: (text: string) => new NodeError('abort', text),
 };
 
 /** The wire error each kind of core refusal becomes: the one place kinds become codes. */

@@ -8,7 +8,7 @@ import { printable, quoteShort } from '../protocol/printable.js';
 import { encode, type Outgoing } from '../protocol/reply.js';
 import { eventMessage } from './messages.js';
 import type { HandlerResult, NodeState } from './handler.js';
-import type { LineSink } from './node.js';
+import type { Gate, LineSink } from './node.js';
 import { routes, type Route } from './routes.js';
 import { describeError } from './validation.js';
 
@@ -52,11 +52,25 @@ export class Dispatcher {
       }
       return;
     }
+    const gate = out.gate;
+    if (gate !== undefined && !gate.open && !admitted(parsed, gate)) {
+      // Not heard: a stream that never proved itself must not draw another client's lines to it.
+      out.push(this.replyText(parsed, errorResult(fail.abort(refusal(parsed))), lineNo));
+      return;
+    }
+    out.heard?.(parsed.src);
     // Deadlines that fell due before this message come first, in the order they happened.
     this.emit(this.manager.advance(), out);
-    const result = this.answer(parsed, lineNo);
+    const result = this.answer(parsed, lineNo, gate);
     out.push(this.replyText(parsed, result, lineNo));
     if (result.events !== undefined) this.emit(result.events, out);
+  }
+
+  /** Releases what clients `srcs` hold and withdraws what they wait for (their connection closed; --release-on-disconnect). */
+  disconnected(srcs: Iterable<string>, out: LineSink): { ended: number; withdrawn: number } {
+    const { ended, withdrawn, events } = this.manager.releaseHolders(srcs, 'disconnected');
+    this.emit(events, out);
+    return { ended, withdrawn };
   }
 
   /** The reply's line; a reply that cannot be written (a bug) becomes code 13, so a reply still goes out. */
@@ -79,7 +93,11 @@ export class Dispatcher {
   /** Messages caused by the ledger, encoded in order. */
   emit(events: readonly OwedEvent[], out: LineSink): void {
     const names = this.manager.types;
-    for (let i = 0; i < events.length; i++) out.push(encode(this.node.nodeId, eventMessage(events[i]!, names)));
+    for (let i = 0; i < events.length; i++) {
+      const m = eventMessage(events[i]!, names);
+      if (out.send !== undefined) out.send(m.dest, encode(this.node.nodeId, m));
+      else out.push(encode(this.node.nodeId, m));
+    }
   }
 
   /** True when `src` may send what changes the node for all: anyone, unless --admin named some. */
@@ -93,7 +111,7 @@ export class Dispatcher {
     return encode(this.node.nodeId, m);
   }
 
-  private answer(request: Request, lineNo: number): HandlerResult {
+  private answer(request: Request, lineNo: number, gate: Gate | undefined): HandlerResult {
     const type = request.body.type;
     if (type === undefined) return errorResult(new NodeError('malformed-request', 'type is required'));
     if (typeof type !== 'string') return errorResult(new NodeError('malformed-request', 'type must be a string'));
@@ -111,7 +129,7 @@ export class Dispatcher {
       return errorResult(new NodeError('malformed-request', first === undefined ? 'body is invalid' : describeError(first)));
     }
     try {
-      return route.handle(request.body as never, { manager: this.manager, request, node: this.node });
+      return route.handle(request.body as never, { manager: this.manager, request, node: this.node, gate });
     } catch (e) {
       if (e instanceof CoreError) return errorResult(wireError(e));
       if (e instanceof NodeError) return errorResult(e);
@@ -119,6 +137,19 @@ export class Dispatcher {
       return errorResult(new NodeError('crash', `internal error handling ${JSON.stringify(type)}; see the node's stderr`));
     }
   }
+}
+
+/** A first message on a gated stream that opens the gate: `auth` with the right token. */
+function admitted(request: Request, gate: Gate): boolean {
+  const { type, token } = request.body;
+  return type === 'auth' && typeof token === 'string' && gate.admit(token);
+}
+
+/** Why a gated stream's first message did not open it. */
+function refusal(request: Request): string {
+  const { type, token } = request.body;
+  if (type !== 'auth') return "the first message on this connection must be auth with the node's token (--token-file)";
+  return typeof token === 'string' ? 'wrong token' : 'auth needs "token", a string';
 }
 
 function errorResult(e: NodeError): HandlerResult {

@@ -1,6 +1,7 @@
 import type { OwedEvent } from '../core/events.js';
 import type { ResourceManager } from '../core/manager.js';
 import type { Request } from '../protocol/envelope.js';
+import type { Gate } from './node.js';
 
 /** What the dispatcher knows about the node beyond the ledger. */
 export interface NodeState {
@@ -15,6 +16,8 @@ export interface Context {
   readonly manager: ResourceManager;
   readonly request: Request;
   readonly node: NodeState;
+  /** The stream's gate, when it must present a token (--token-file). */
+  readonly gate: Gate | undefined;
 }
 
 /** A handler's answer: the reply body (without `in_reply_to`) and what it caused. */

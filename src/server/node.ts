@@ -3,9 +3,27 @@ import { ResourceManager } from '../core/manager.js';
 import { DEFAULT_CONFIG, type NodeConfig } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 
-/** Where a node puts the lines it owes: an array, or an edge that writes as they come. */
+/**
+ * Where a node puts the lines it owes: an array, or an edge that writes as they come. An
+ * edge serving many clients over separate streams (tcp) also defines the optional members.
+ */
 export interface LineSink {
+  /** A line for the stream being read: the reply to its message, or every line when `send` is absent. */
   push(line: string): void;
+  /** A line owed to client `dest` (a grant, a timeout, an expiry), wherever that client is. */
+  send?(dest: string, line: string): void;
+  /** The sender of a message the node is about to answer, told before any line that message causes. */
+  heard?(src: string): void;
+  /** Present while the stream being read must present the shared secret first (--token-file). */
+  readonly gate?: Gate;
+}
+
+/** A stream that must open with `auth {token}` (docs/service.md#who-may-connect). */
+export interface Gate {
+  /** True once the stream presented the right token. */
+  readonly open: boolean;
+  /** Checks a presented token; afterwards the gate is open exactly when it matched. */
+  admit(token: string): boolean;
 }
 
 export interface NodeIo {
@@ -76,6 +94,11 @@ export class ResourceNode {
     const lines: string[] = [];
     this.dispatcher.fireDeadlines(lines);
     return lines;
+  }
+
+  /** Ends what clients `srcs` hold and withdraws what they wait for (--release-on-disconnect); what that owes goes into `out`. */
+  disconnected(srcs: Iterable<string>, out: LineSink): { ended: number; withdrawn: number } {
+    return this.dispatcher.disconnected(srcs, out);
   }
 
   /** The earliest pending deadline on the node's clock, or Infinity. */

@@ -4,6 +4,7 @@ import type { Validator } from '../generated/validators.js';
 import type { Handler } from './handler.js';
 import { abort } from './handlers/abort.js';
 import { allocate } from './handlers/allocate.js';
+import { auth } from './handlers/auth.js';
 import { cancel } from './handlers/cancel.js';
 import { completeJob } from './handlers/complete-job.js';
 import { confirm } from './handlers/confirm.js';
@@ -49,6 +50,7 @@ export function routes(options: { deterministic: boolean }): Map<string, Route> 
     ['abort', route(validators.abort, abort)],
     ['explain', route(validators.explain, explain)],
     ['contention', route(validators.contention, contention)],
+    ['auth', route(validators.auth, auth)],
   ]);
   // Only a virtual clock can be moved: on real time, tick is code 10 whatever its body.
   table.set('tick', options.deterministic ? route(validators.tick, tick, true) : route(anyBody, tickNeedsVirtualClock));

@@ -1,4 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,9 @@ import { afterAll, describe, expect, it } from 'vitest';
  *
  *   <!-- example: resource-node FLAGS -->   protocol lines: sent to a fresh bin/resource-node FLAGS
  *   <!-- example: continues -->             the same, continuing the previous example's node
+ *   <!-- example: listening resource-node FLAGS -->  protocol lines over one TCP connection to a
+ *                                           fresh bin/resource-node --listen 127.0.0.1:0 FLAGS; in
+ *                                           FLAGS, token.txt is a file holding the secret s3cret
  *   <!-- example: console -->               `$ command` lines, each followed by its output
  *   <!-- example: console, times vary -->   the same, but any "N ms" matches any number
  *   <!-- example: harness case -->          a case file that bin/golden must pass
@@ -125,6 +130,35 @@ function runConsole(b: Block, times: boolean): void {
   }
 }
 
+/** Sends `input` over one connection to a listening node; returns what it writes back, once `want` lines came or it closed. */
+async function runListening(flags: string, input: readonly string[], want: number): Promise<string[]> {
+  writeFileSync(join(work, 'token.txt'), 's3cret\n');
+  const args = flags.split(/\s+/).filter((w) => w !== '');
+  const child = spawn(process.execPath, [join(root, 'bin/resource-node'), '--listen', '127.0.0.1:0', ...args], { cwd: work, stdio: ['pipe', 'ignore', 'pipe'] });
+  try {
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    let port = 0;
+    for (const deadline = Date.now() + 5000; port === 0 && Date.now() < deadline; ) {
+      stderr += String((await once(child.stderr, 'data'))[0]);
+      port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(stderr)?.[1] ?? 0);
+    }
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    let closed = false;
+    socket.setEncoding('utf8').on('data', (d: string) => (text += d));
+    socket.on('close', () => (closed = true));
+    socket.write(input.map((l) => `${l}\n`).join(''));
+    // Then a moment more: a line the example does not show would come within it.
+    for (const deadline = Date.now() + 5000; !closed && text.split('\n').length <= want && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    socket.destroy();
+    return text.split('\n').filter((l) => l !== '');
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
 const files = readdirSync(docs).filter((f) => f.endsWith('.md')).sort();
 
 describe.each(files)('docs/%s', (file) => {
@@ -153,6 +187,17 @@ describe.each(files)('docs/%s', (file) => {
     expect(out.slice(at), 'lines the examples do not show').toEqual([]);
   });
 
+  const listeners = all.filter((b) => b.marker?.startsWith('listening resource-node'));
+  it.each(listeners.map((b) => [`line ${b.line}`, b] as const))('example over TCP at %s gives the output shown', async (_, b) => {
+    const x = exchange(b.text);
+    const out = await runListening(b.marker!.slice('listening resource-node'.length), x.send, x.expect.length);
+    expectLines(
+      out.map((l, i) => (x.expect[i] === undefined ? l : shaped(l, x.expect[i]!))),
+      x.expect,
+      `${b.file}:${b.line}`,
+    );
+  });
+
   const consoles = all.filter((b) => b.marker?.startsWith('console'));
   it.each(consoles.map((b) => [`line ${b.line}`, b] as const))('console example at %s prints what it shows', (_, b) => {
     runConsole(b, b.marker!.includes('times vary'));
@@ -167,7 +212,7 @@ describe.each(files)('docs/%s', (file) => {
   });
 
   it('uses only known markers', () => {
-    const known = /^(resource-node( .*)?|continues|console(, times vary)?|harness case)$/;
+    const known = /^((listening )?resource-node( .*)?|continues|console(, times vary)?|harness case)$/;
     expect(all.filter((b) => b.marker !== undefined && !known.test(b.marker)).map((b) => `${b.file}:${b.line}: ${b.marker}`)).toEqual([]);
   });
 });

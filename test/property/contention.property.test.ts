@@ -188,7 +188,8 @@ describe('explain and contention against a plain model', () => {
             capacity: m.capacityOf(t),
             free: model.free(t),
             waitingDemand: demand[t],
-            pressure: m.capacityOf(t) === 0 ? null : Math.round(((held[t]! + demand[t]!) / m.capacityOf(t)) * 1000) / 1000,
+            // Half up, exactly: small integers, so this plain form cannot misround.
+            pressure: m.capacityOf(t) === 0 ? null : Math.floor((2000 * (held[t]! + demand[t]!) + m.capacityOf(t)) / (2 * m.capacityOf(t))) / 1000,
           })),
         );
         expect(c.waiting).toBe(model.waiting.length);

@@ -14,7 +14,7 @@ import { MemoryStore } from '../../src/core/store.js';
 const TYPES = ['cpu', 'gpu'];
 
 type Op =
-  | { kind: 'allocate'; cpu: number; gpu: number; priority: number; timeoutMs?: number; leaseMs?: number; key?: string }
+  | { kind: 'allocate'; cpu: number; gpu: number; priority: number; timeoutMs?: number; leaseMs?: number; key?: string; src?: string }
   | { kind: 'reserve'; cpu: number; gpu: number; priority: number; holdMs: number; key?: string }
   | { kind: 'confirm'; pick: number; leaseMs?: number }
   | { kind: 'abort'; pick: number }
@@ -22,7 +22,8 @@ type Op =
   | { kind: 'cancel'; pick: number }
   | { kind: 'renew'; pick: number; ms: number }
   | { kind: 'capacity'; type: number; amount: number }
-  | { kind: 'tick'; ms: number };
+  | { kind: 'tick'; ms: number }
+  | { kind: 'disconnect'; src: string };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -36,6 +37,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
         timeoutMs: fc.integer({ min: 1, max: 50 }),
         leaseMs: fc.integer({ min: 1, max: 50 }),
         key: fc.constantFrom('k1', 'k2', 'k3'),
+        src: fc.constantFrom('c', 'd'),
       },
       { requiredKeys: ['kind', 'cpu', 'gpu', 'priority'] },
     ),
@@ -54,6 +56,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('renew' as const), pick: fc.nat(), ms: fc.integer({ min: 1, max: 50 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('capacity' as const), type: fc.integer({ min: 0, max: 1 }), amount: fc.integer({ min: 0, max: 8 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 30 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('disconnect' as const), src: fc.constantFrom('c', 'd') }) },
 );
 
 interface Holding {
@@ -187,7 +190,7 @@ function run(policy: PolicyName, preempting: Preempting, ops: Op[]): void {
         ];
         if (reqs.length === 0) continue;
         const options = { priority: o.priority, timeoutMs: o.timeoutMs, leaseMs: o.leaseMs, requestId: o.key };
-        owed = m.allocate({ src: 'c', msgId: ++msgId, via: 'n' }, reqs, options).events ?? [];
+        owed = m.allocate({ src: o.src ?? 'c', msgId: ++msgId, via: 'n' }, reqs, options).events ?? [];
       } else if (o.kind === 'reserve') {
         const reqs = [
           ...(o.cpu > 0 ? [{ type: 'cpu', amount: o.cpu }] : []),
@@ -216,6 +219,8 @@ function run(policy: PolicyName, preempting: Preempting, ops: Op[]): void {
         m.renew(live[o.pick % live.length]!.id, o.ms);
       } else if (o.kind === 'capacity') {
         owed = m.setCapacity([[TYPES[o.type]!, o.amount]]);
+      } else if (o.kind === 'disconnect') {
+        owed = m.releaseHolders([o.src], 'disconnected').events;
       } else {
         clock.now += o.ms;
         owed = m.advance();

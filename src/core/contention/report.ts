@@ -85,7 +85,7 @@ export function contention(v: ContentionView): ContentionReport {
   for (let t = 0; t < size; t++) {
     const capacity = ledger.capacityOf(t);
     const held = ledger.allocatedOf(t) - withheld[t]!;
-    resources.push({ type: t, capacity, free: ledger.freeOf(t), waitingDemand: demand[t]!, pressure: capacity === 0 ? null : Math.round(((held + demand[t]!) / capacity) * 1000) / 1000 });
+    resources.push({ type: t, capacity, free: ledger.freeOf(t), waitingDemand: demand[t]!, pressure: capacity === 0 ? null : pressureOf(held + demand[t]!, capacity) });
   }
   return {
     resources,
@@ -94,4 +94,11 @@ export function contention(v: ContentionView): ContentionReport {
     oldestWaitMs: oldest === Infinity ? null : Math.max(0, v.now - oldest),
     demands: groups.top(MAX_DEMANDS),
   };
+}
+
+/** `units / capacity` to 3 decimals, half up, in integers: the float quotient times 1000 misrounds halves (1.001 / 2 gave 0.5). */
+function pressureOf(units: number, capacity: number): number {
+  const u = BigInt(Math.round(units));
+  const c = BigInt(capacity);
+  return Number((2000n * u + c) / (2n * c)) / 1000;
 }

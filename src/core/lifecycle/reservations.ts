@@ -62,11 +62,16 @@ export class Reservations {
     return e;
   }
 
-  /** The ended reservation `id`; unknown (with a hint when `live` is an allocation of that id) when it is not remembered. */
-  endedOf(id: string, live: HeldAllocation | undefined): EndedReservation {
+  /** True when `id` names an ended reservation still remembered. */
+  hasEnded(id: string): boolean {
+    return this.ended.get(id) !== undefined;
+  }
+
+  /** The ended reservation `id`; unknown (with a hint when `allocation`, live or ended, has that id) when it is not remembered. */
+  endedOf(id: string, allocation: { readonly id: string } | undefined): EndedReservation {
     const e = this.ended.get(id);
     if (e !== undefined) return e;
-    const hint = live === undefined ? '' : ' (it is an allocation: release it)';
+    const hint = allocation === undefined ? '' : ' (it is an allocation: release it)';
     throw refuse.unknown(`no reservation ${JSON.stringify(id)}${hint}`);
   }
 
@@ -88,7 +93,7 @@ export class Reservations {
   }
 }
 
-/** The refusal of a release or renew naming live reservation `r`: it is no allocation. */
-export function notAnAllocation(r: HeldAllocation): Error {
+/** The refusal of a release or renew naming reservation `r` (live or ended): it is no allocation. */
+export function notAnAllocation(r: { readonly id: string }): Error {
   return refuse.unknown(`no allocation ${JSON.stringify(r.id)} (it is a reservation: confirm or abort it)`);
 }

@@ -77,6 +77,12 @@ class ClientEntries {
     }
   }
 
+  /** Every entry, those under a reused msg_id included. */
+  all(): Entry[] {
+    const slots = this.map === undefined ? this.entries : [...this.map.values()];
+    return slots.flatMap((slot) => (slot instanceof Reused ? slot.entries : [slot]));
+  }
+
   delete(msgId: number): void {
     if (this.map !== undefined) {
       this.map.delete(msgId);
@@ -145,6 +151,11 @@ export class SourceIndex {
     if (c.size === 0 && ++this.emptied > SWEEP_AFTER && 2 * this.emptied > this.bySource.size) this.sweep();
   }
 
+  /** Every entry of client `src`. */
+  entriesOf(src: string): Entry[] {
+    return this.bySource.get(src)?.all() ?? [];
+  }
+
   /** Clients with entries, empty ones not yet swept included. */
   get clients(): number {
     return this.bySource.size;
@@ -192,5 +203,11 @@ export class LazySourceIndex {
     if (this.unfiled.length > 0) this.unfiled.fileAll(this.file);
     const e = this.index.get(src, msgId);
     return e !== undefined && this.isCurrent(e) ? e : undefined;
+  }
+
+  /** Every waiting request and live allocation of client `src`. */
+  entriesOf(src: string): Entry[] {
+    if (this.unfiled.length > 0) this.unfiled.fileAll(this.file);
+    return this.index.entriesOf(src).filter(this.isCurrent);
   }
 }

@@ -107,6 +107,35 @@ describe('explain', () => {
     expect([fifo.m.explain('b', behind.msgId).reason, fifo.m.explain('b', behind.msgId).estimatedStartMs]).toEqual(['priority', 15]);
   });
 
+  it('an estimate equal to the request\'s own timeout: the deadline set first fires first, so either may come', () => {
+    const granted = setUp([['gpu', 2]]);
+    granted.ask('h', { gpu: 2 }, { leaseMs: 10 });
+    const w = granted.ask('w', { gpu: 1 }, { timeoutMs: 10 });
+    expect(granted.m.explain('w', w.msgId).estimatedStartMs).toBe(10);
+    granted.clock.now = 10;
+    // The lease was set before the timeout: it ends first, and the drain grants w.
+    expect(granted.m.advance().map((e) => e.kind)).toEqual(['lease_expired', 'granted']);
+
+    const timedOut = setUp([['gpu', 2]]);
+    const h = timedOut.ask('h', { gpu: 2 }, { leaseMs: 5 });
+    const v = timedOut.ask('v', { gpu: 1 }, { timeoutMs: 10 });
+    if (h.outcome.kind !== 'granted') throw new Error('h holds both gpus');
+    timedOut.m.renew(h.outcome.allocation.id, 10);
+    expect(timedOut.m.explain('v', v.msgId).estimatedStartMs).toBe(10);
+    timedOut.clock.now = 10;
+    // Renewed after v's timeout was set: v times out first.
+    expect(timedOut.m.advance().map((e) => e.kind)).toEqual(['timed_out', 'lease_expired']);
+  });
+
+  it('a request held by its quota that is short of free room too: Quota, with that shortfall and its blockers', () => {
+    const { m, ask } = setUp([['gpu', 2]], { tenants: [['q', { quota: [['gpu', 1]] }]] });
+    ask('a', { gpu: 1 }, { tenant: 'q', leaseMs: 20 });
+    ask('b', { gpu: 1 }, { leaseMs: 5 });
+    const x = ask('x', { gpu: 1 }, { tenant: 'q' });
+    const e = m.explain('x', x.msgId);
+    expect([e.reason, e.short, e.blockers.map((b) => b.allocation.id)]).toEqual(['quota', [[0, 1000]], ['a2', 'a1']]);
+  });
+
   it('for a preemptor waiting out a grace: Preempting, what it still lacks, granted when the grace ends at the latest', () => {
     const { m, clock, ask } = setUp([['gpu', 2]], { preemption: 'lower-priority', preemptionGraceMs: 100 });
     ask('a', { gpu: 1 }, { leaseMs: 40 });

@@ -245,4 +245,16 @@ describe('a reservation is not an allocation', () => {
     m.confirm('r1');
     expect(errorOf(() => m.cancel('c', 1)).message).toBe('request 1 was already granted as "a1": release it instead');
   });
+
+  it('the hint naming what an id is stays once the reservation or allocation has ended', () => {
+    const { m, held, allocate } = manager();
+    held('c', 1);
+    m.abort('r1');
+    expect(errorOf(() => m.release('r1'))).toMatchObject({ code: 20, message: 'no allocation "r1" (it is a reservation: confirm or abort it)' });
+    expect(errorOf(() => m.renew('r1', 5))).toMatchObject({ code: 20, message: 'no allocation "r1" (it is a reservation: confirm or abort it)' });
+    allocate('c', 1);
+    m.release('a1');
+    expect(errorOf(() => m.confirm('a1'))).toMatchObject({ code: 20, message: 'no reservation "a1" (it is an allocation: release it)' });
+    expect(errorOf(() => m.abort('a1'))).toMatchObject({ code: 20, message: 'no reservation "a1" (it is an allocation: release it)' });
+  });
 });

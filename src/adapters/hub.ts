@@ -1,0 +1,287 @@
+import type { Readable, Writable } from 'node:stream';
+import { LineSplitter } from '../protocol/framing.js';
+import type { Gate, LineSink, ResourceNode } from '../server/node.js';
+import { DeadlineTimer } from './deadline-timer.js';
+import { Outlet } from './outlet.js';
+import { readWhatWasTaken } from './stdio.js';
+
+export interface HubOptions {
+  readonly log: (line: string) => void;
+  readonly maxLineBytes: number;
+  /** Output one stream may leave unread; past it the stream is closed. */
+  readonly maxUnreadBytes: number;
+  /** Real milliseconds on the node's clock, for the one deadline timer; absent in --deterministic mode. */
+  readonly clock?: () => number;
+  /** When a stream closes, end what its clients hold and withdraw what they wait for. */
+  readonly releaseOnDisconnect: boolean;
+}
+
+export interface StreamOptions {
+  /** How logs name the stream (`127.0.0.1:50312`, `stdin`). */
+  readonly name: string;
+  /** Present when the stream must open with `auth {token}`. */
+  readonly gate?: Gate;
+  /** At end of input: end the output once what is owed is written (a connection), or keep it (stdout). */
+  readonly endOutputWithInput: boolean;
+  /** Closes the whole stream (a socket's destroy). */
+  readonly destroy: () => void;
+  /** With --release-on-disconnect, its clients lose what they hold when it closes (a connection, not stdin). */
+  readonly releasable: boolean;
+}
+
+/** One client stream: its lines in, its lines out, and the clients that last spoke on it. */
+class Stream {
+  readonly clients = new Set<string>();
+  readonly splitter: LineSplitter;
+  readonly outlet: Outlet;
+  readonly sink: LineSink;
+  /** Chunks that came while the splitter was paused, read in order when it resumes. */
+  private early: Buffer[] = [];
+  /** No more of its input is read (refused, over its bound, ended, or the node is stopping). */
+  deaf = false;
+  /** Nothing more is written to it (its output ended, or it is being closed): lines for its clients are dropped. */
+  mute = false;
+  closed = false;
+
+  constructor(
+    readonly hub: Hub,
+    readonly input: Readable,
+    readonly output: Writable,
+    readonly options: StreamOptions,
+  ) {
+    this.outlet = new Outlet(output, {
+      full: () => {
+        this.splitter.pause();
+        input.pause();
+      },
+      drained: () => hub.drained(this),
+      written: () => hub.written(),
+    });
+    this.sink = {
+      push: (line) => hub.deliver(this, line),
+      send: hub.send,
+      heard: (src) => hub.route(src, this),
+      gate: options.gate,
+    };
+    this.splitter = new LineSplitter(hub.options.maxLineBytes, {
+      line: (text, lineNo) => hub.handle(this, text, lineNo),
+      oversize: (lineNo, bytes) => hub.options.log(`${options.name}: line ${lineNo}: ${bytes} bytes is over --max-line-bytes ${hub.options.maxLineBytes}; skipped`),
+    });
+  }
+
+  readonly onData = (chunk: Buffer): void => {
+    if (this.deaf) return;
+    if (this.splitter.isPaused) this.early.push(chunk);
+    else this.splitter.push(chunk);
+    this.hub.flush();
+  };
+
+  /** Reads on after the output drained: held lines first, then chunks that came meanwhile. */
+  resume(): void {
+    if (this.deaf) return;
+    this.splitter.resume();
+    while (!this.splitter.isPaused && this.early.length > 0) this.splitter.push(this.early.shift()!);
+    if (!this.splitter.isPaused) this.input.resume();
+  }
+
+  /** Stops reading, handling first every line already taken from the input. */
+  readTaken(): void {
+    this.input.off('data', this.onData);
+    this.input.pause();
+    // What the splitter holds came before the early chunks.
+    this.splitter.drainHeld();
+    for (const chunk of this.early) {
+      this.splitter.push(chunk);
+      this.splitter.drainHeld();
+    }
+    this.early = [];
+    readWhatWasTaken(this.splitter, this.input);
+  }
+}
+
+/**
+ * Many client streams (tcp connections, and stdin/stdout beside them) served by one node.
+ * A line owed to a client goes to the stream that client last spoke on; a stream whose
+ * reader falls behind is not read until it catches up, and is closed when what it leaves
+ * unread passes the bound, so it never holds the others up. See docs/service.md.
+ */
+export class Hub {
+  private readonly streams = new Set<Stream>();
+  private readonly routes = new Map<string, Stream>();
+  /** Streams with lines gathered since the last flush. */
+  private readonly dirty = new Set<Stream>();
+  private readonly timer: DeadlineTimer;
+  private readonly timerSink: LineSink;
+  /** Set once stopping: ends the stop (at once, or when the last owed line is written). */
+  private stopping: (() => void) | undefined;
+  private current: Stream | undefined;
+  /** Lines dropped because their client had no stream: logged once per burst, not per line. */
+  private dropped = 0;
+
+  constructor(
+    private readonly node: ResourceNode,
+    readonly options: HubOptions,
+  ) {
+    this.timerSink = { push: () => {}, send: this.send };
+    this.timer = new DeadlineTimer(node, options.clock, () => {
+      node.fireDeadlines(this.timerSink);
+      this.flush();
+    });
+  }
+
+  /** Serves one more stream; `closed` must be called when it is gone for good. */
+  attach(input: Readable, output: Writable, options: StreamOptions): { closed: () => void; ended: () => void } {
+    const s = new Stream(this, input, output, options);
+    this.streams.add(s);
+    input.on('data', s.onData);
+    return { closed: () => this.closed(s), ended: () => this.ended(s) };
+  }
+
+  /** The name of the stream whose line is being handled, for the node's log lines about it. */
+  get reading(): string | undefined {
+    return this.current?.options.name;
+  }
+
+  handle(s: Stream, text: string, lineNo: number): void {
+    this.current = s;
+    try {
+      this.node.handleLine(text, lineNo, s.sink);
+    } finally {
+      this.current = undefined;
+    }
+    // A blank line is no message: it neither opens nor closes the gate.
+    if (s.options.gate !== undefined && !s.options.gate.open && text.trim() !== '') {
+      this.options.log(`${s.options.name}: closed: it did not present the token (--token-file)`);
+      this.hangUp(s);
+    } else if (s.outlet.blocked) {
+      s.splitter.pause();
+    }
+  }
+
+  readonly send = (dest: string, line: string): void => {
+    const s = this.routes.get(dest);
+    if (s !== undefined && !s.mute) {
+      this.deliver(s, line);
+      return;
+    }
+    if (this.dropped++ === 0) {
+      // Reported after the current burst, with its count.
+      queueMicrotask(() => {
+        this.options.log(`${this.dropped === 1 ? 'a line' : `${this.dropped} lines`} for a client with no open connection dropped (first for ${JSON.stringify(dest)})`);
+        this.dropped = 0;
+      });
+    }
+  };
+
+  deliver(s: Stream, line: string): void {
+    if (s.mute) return;
+    s.outlet.push(line);
+    this.dirty.add(s);
+    if (s.outlet.unreadBytes > this.options.maxUnreadBytes) {
+      this.options.log(`${s.options.name}: closed: more than ${this.options.maxUnreadBytes} bytes of replies unread (--max-unread-bytes)`);
+      s.deaf = true;
+      s.mute = true;
+      s.outlet.close();
+      s.options.destroy();
+    }
+  }
+
+  /** `src` spoke on `s`: lines owed to it go there from now on. */
+  route(src: string, s: Stream): void {
+    const before = this.routes.get(src);
+    if (before === s) return;
+    before?.clients.delete(src);
+    this.routes.set(src, s);
+    s.clients.add(src);
+  }
+
+  /** Writes what every stream gathered, and sets the timer for the next deadline. */
+  flush(): void {
+    for (const s of this.dirty) s.outlet.flush();
+    this.dirty.clear();
+    this.timer.schedule();
+  }
+
+  drained(s: Stream): void {
+    if (this.stopping !== undefined) return;
+    s.resume();
+    this.flush();
+  }
+
+  written(): void {
+    if (this.stopping !== undefined && this.unconfirmed() === 0) this.stopping();
+  }
+
+  /** The stream's input ended: its last line counts; a connection's output ends once written. */
+  private ended(s: Stream): void {
+    if (s.deaf) return;
+    s.splitter.end();
+    this.flush();
+    if (s.options.endOutputWithInput) this.hangUp(s);
+  }
+
+  /** Reads no more of `s` and ends its output once what is owed so far is written. */
+  private hangUp(s: Stream): void {
+    s.deaf = true;
+    s.splitter.pause();
+    s.input.pause();
+    s.outlet.flush();
+    s.mute = true;
+    s.outlet.close();
+    s.output.end();
+  }
+
+  /** `s` is gone: its clients' lines have nowhere to go; with --release-on-disconnect what they hold is freed. */
+  private closed(s: Stream): void {
+    if (s.closed) return;
+    s.closed = true;
+    s.deaf = true;
+    s.mute = true;
+    s.outlet.close();
+    this.streams.delete(s);
+    this.dirty.delete(s);
+    const clients = [...s.clients];
+    for (const src of clients) this.routes.delete(src);
+    if (this.options.releaseOnDisconnect && s.options.releasable && clients.length > 0 && this.stopping === undefined) {
+      const { ended, withdrawn } = this.node.disconnected(clients, this.timerSink);
+      if (ended + withdrawn > 0) this.options.log(`${s.options.name}: closed: ended ${ended} held and withdrew ${withdrawn} waiting of ${clients.map((c) => JSON.stringify(c)).join(', ')} (--release-on-disconnect)`);
+      this.flush();
+    }
+    if (this.stopping !== undefined) this.written();
+  }
+
+  /** Lines handed to open streams and not yet confirmed written. */
+  private unconfirmed(): number {
+    let n = 0;
+    for (const s of this.streams) if (!s.closed) n += s.outlet.unconfirmed;
+    return n;
+  }
+
+  /**
+   * Stops reading every stream, answers the lines already taken, and calls `done` once every
+   * owed line is written, or after `graceMs` with how many were not.
+   */
+  stop(graceMs: number, done: (undelivered: number) => void): void {
+    if (this.stopping !== undefined) {
+      // A second stop: give up at once on whatever is still unwritten.
+      this.stopping();
+      return;
+    }
+    this.timer.stop();
+    for (const s of this.streams) {
+      if (!s.deaf) s.readTaken();
+      s.deaf = true;
+    }
+    this.flush();
+    let finished = false;
+    const grace = setTimeout(() => finish(), graceMs);
+    const finish = (): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(grace);
+      done(this.unconfirmed());
+    };
+    this.stopping = finish;
+    if (this.unconfirmed() === 0) finish();
+  }
+}
