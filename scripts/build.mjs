@@ -31,6 +31,8 @@ await esbuild.build({
   sourcemap: 'linked',
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(version) },
+  // Loaded from node_modules only with --etcd: the bundle, and so every cold start, stays without it.
+  external: ['etcd3'],
 });
 
 // Type declarations for the library export; also the strict type check of everything. Those of

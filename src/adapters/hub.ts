@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { LineSplitter } from '../protocol/framing.js';
-import type { Gate, LineSink, ResourceNode } from '../server/node.js';
+import type { Gate, LineHandler, LineSink } from '../server/node.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { Outlet } from './outlet.js';
 import { readWhatWasTaken } from './stdio.js';
@@ -119,7 +119,7 @@ export class Hub {
   private dropped = 0;
 
   constructor(
-    private readonly node: ResourceNode,
+    private readonly node: LineHandler,
     readonly options: HubOptions,
   ) {
     this.timerSink = { push: () => {}, send: this.send };
@@ -193,6 +193,11 @@ export class Hub {
     before?.clients.delete(src);
     this.routes.set(src, s);
     s.clients.add(src);
+  }
+
+  /** Every client that spoke on an open stream: the clients this node serves. */
+  clients(): string[] {
+    return [...this.routes.keys()];
   }
 
   /** Writes what every stream gathered, and sets the timer for the next deadline. */

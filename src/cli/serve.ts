@@ -1,9 +1,11 @@
 import { Hub } from '../adapters/hub.js';
 import { boundAddress, listen } from '../adapters/tcp.js';
-import { TokenFileError, loadToken, type Token } from '../adapters/token.js';
+import { TokenFileError, loadToken, readTokenFile, type Token } from '../adapters/token.js';
+import { ClusterNode } from '../adapters/cluster.js';
+import { joinElection } from '../adapters/etcd.js';
 import { printable } from '../protocol/printable.js';
 import { ResourceNode } from '../server/node.js';
-import type { Command, ServiceFlags } from './flags.js';
+import type { ClusterFlags, Command, ServiceFlags } from './flags.js';
 
 /**
  * The node as a network service (--listen): TCP connections and stdin/stdout are streams of one
@@ -21,7 +23,25 @@ export async function serve(command: Extract<Command, { kind: 'run' }>, service:
   const { config } = command;
   const clock = Date.now;
   // The node's lines about bad input name the stream it came on.
-  const node = new ResourceNode(config, { clock, log: (line) => log(hub.reading === undefined ? line : `${hub.reading}: ${line}`) });
+  const nodeLog = (line: string): void => log(hub.reading === undefined ? line : `${hub.reading}: ${line}`);
+  let advertise = service.cluster?.advertise;
+  const cluster =
+    service.cluster === undefined
+      ? undefined
+      : new ClusterNode({
+          config,
+          clock,
+          log: nodeLog,
+          // Known once bound, before any line is forwarded.
+          get advertise() {
+            return advertise!;
+          },
+          secret: token === undefined ? undefined : readTokenFile(service.tokenFile!),
+          deliver: (dest, line) => hub.send(dest, line),
+          delivered: () => hub.flush(),
+          clients: () => hub.clients(),
+        });
+  const node = cluster ?? new ResourceNode(config, { clock, log: nodeLog });
   const hub: Hub = new Hub(node, {
     log,
     maxLineBytes: config.maxLineBytes,
@@ -45,8 +65,20 @@ export async function serve(command: Extract<Command, { kind: 'run' }>, service:
   listen(hub, { host: service.host, port: service.port, log, token, maxConnections: service.maxConnections }).then(
     (server) => {
       log(`listening on ${boundAddress(server)}`);
+      let leave: (() => Promise<void>) | undefined;
+      if (cluster !== undefined) {
+        advertise ??= boundAddress(server);
+        if (/^(0\.0\.0\.0|\[::\]):/.test(advertise)) {
+          log(`--listen ${service.host}: the other nodes cannot dial a wildcard address; say where they reach this one with --advertise HOST:PORT`);
+          process.exit(2);
+        }
+        void joinCluster(cluster, service.cluster!, advertise, hub, log).then((close) => {
+          leave = close;
+        });
+      }
       const stop = (): void => {
         server.close();
+        void leave?.();
         hub.stop(command.shutdownGraceMs, (undelivered) => {
           if (undelivered > 0) log(`stopped with ${undelivered === 1 ? '1 reply' : `${undelivered} replies`} not delivered: not read in time`);
           process.exit(0);
@@ -60,4 +92,30 @@ export async function serve(command: Extract<Command, { kind: 'run' }>, service:
       process.exit(2);
     },
   );
+}
+
+/** Campaigns and follows (docs/cluster.md); resolves with what leaves the cluster on stop. */
+async function joinCluster(node: ClusterNode, flags: ClusterFlags, advertise: string, hub: Hub, log: (line: string) => void): Promise<() => Promise<void>> {
+  const election = await joinElection({
+    endpoints: flags.endpoints,
+    cluster: flags.name,
+    advertise,
+    log,
+    leaderChanged: (address) => {
+      if (!node.isLeader) log(address === undefined ? 'no leader at the moment' : address === advertise ? 'this node leads' : `the leader is ${address}`);
+      node.leaderAt(address);
+    },
+    elected: () => {
+      node.elected();
+      node.lead(node.ledgerNode());
+      hub.flush();
+      log(`leading cluster ${JSON.stringify(flags.name)} at ${advertise}`);
+    },
+    deposed: (why) => {
+      // A leader that cannot prove it still leads stops at once: a supervisor restarts it as a follower.
+      log(`${why}; stopping so that no reply can report a change the ledger lost`);
+      process.exit(1);
+    },
+  });
+  return election.close;
 }

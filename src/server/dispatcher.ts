@@ -2,7 +2,7 @@ import type { OwedEvent } from '../core/events.js';
 import type { ResourceManager } from '../core/manager.js';
 import { looksLikePartOfMultiLineJson, parseEnvelope, type Request } from '../protocol/envelope.js';
 import { CoreError } from '../core/errors.js';
-import { ERRORS, NodeError, fail, wireError } from '../protocol/errors.js';
+import { ERRORS, NodeError, fail, wireError, type ErrorName } from '../protocol/errors.js';
 import { closestName } from '../lib/closest-name.js';
 import { printable, quoteShort } from '../protocol/printable.js';
 import { encode, type Outgoing } from '../protocol/reply.js';
@@ -18,6 +18,13 @@ export interface DispatcherOptions {
   readonly virtualClock?: { now: number };
   /** One line for stderr (bad input, crashes). */
   readonly log: (line: string) => void;
+  /**
+   * In a cluster every reply names the node as its client addressed it (`dest`), never an `init`
+   * name: one node's init must not rename the others' replies (docs/cluster.md).
+   */
+  readonly nameAsAddressed?: boolean;
+  /** A follower's hand-off: takes a request (and its line) to the leader; the node then answers nothing itself. */
+  readonly forward?: (request: Request, line: string) => void;
 }
 
 /**
@@ -28,6 +35,8 @@ export class Dispatcher {
   readonly node: NodeState;
   private readonly table: Map<string, Route>;
   private readonly log: (line: string) => void;
+  private readonly nameAsAddressed: boolean;
+  private readonly forward: ((request: Request, line: string) => void) | undefined;
   /** The one-line hint for pasted pretty-printed JSON is given once per run, not per line. */
   private hintedOneLine = false;
 
@@ -38,6 +47,13 @@ export class Dispatcher {
     this.node = { nodeId: undefined, nodeIds: [], virtualClock: options.virtualClock };
     this.table = routes({ deterministic: options.deterministic });
     this.log = options.log;
+    this.nameAsAddressed = options.nameAsAddressed === true;
+    this.forward = options.forward;
+  }
+
+  /** The name replies go out under: the init name, or (undefined) each request's `dest`. */
+  private get name(): string | undefined {
+    return this.nameAsAddressed ? undefined : this.node.nodeId;
   }
 
   /** Handles one input line, appending every line it owes to `out`. */
@@ -59,10 +75,15 @@ export class Dispatcher {
       return;
     }
     out.heard?.(parsed.src);
+    if (this.forward !== undefined) {
+      this.forward(parsed, line);
+      return;
+    }
     // Deadlines that fell due before this message come first, in the order they happened.
     this.emit(this.manager.advance(), out);
     const result = this.answer(parsed, lineNo, gate);
     out.push(this.replyText(parsed, result, lineNo));
+    if (result.clients !== undefined) for (const c of result.clients) out.heard?.(c);
     if (result.events !== undefined) this.emit(result.events, out);
   }
 
@@ -77,12 +98,17 @@ export class Dispatcher {
   private replyText(request: Request, result: HandlerResult, lineNo: number): string {
     try {
       // One literal in the shape every Outgoing has: a spread here halved throughput (figure 1).
-      return encode(this.node.nodeId, { dest: request.src, via: request.via, type: result.type, inReplyTo: request.msgId, fields: result.fields });
+      return encode(this.name, { dest: request.src, via: request.via, type: result.type, inReplyTo: request.msgId, fields: result.fields });
     } catch (e) {
       this.log(`line ${lineNo}: crash writing the reply ${JSON.stringify(result.type)}: ${printable(e instanceof Error ? e.message : String(e))}`);
       const fields = { code: ERRORS.crash.code, text: "internal error writing the reply; see the node's stderr" };
-      return encode(this.node.nodeId, { dest: request.src, via: request.via, type: 'error', inReplyTo: request.msgId, fields });
+      return encode(this.name, { dest: request.src, via: request.via, type: 'error', inReplyTo: request.msgId, fields });
     }
+  }
+
+  /** An error answering `request` from outside a handler: a follower's code 0 when its leader was lost, or 11 when there is none. */
+  errorLine(request: Request, error: ErrorName, text: string): string {
+    return encode(this.name, { dest: request.src, via: request.via, type: 'error', inReplyTo: request.msgId, fields: { code: ERRORS[error].code, text } });
   }
 
   /** Fires deadlines due now (the edge calls this from its one timer). */
@@ -95,8 +121,8 @@ export class Dispatcher {
     const names = this.manager.types;
     for (let i = 0; i < events.length; i++) {
       const m = eventMessage(events[i]!, names);
-      if (out.send !== undefined) out.send(m.dest, encode(this.node.nodeId, m));
-      else out.push(encode(this.node.nodeId, m));
+      if (out.send !== undefined) out.send(m.dest, encode(this.name, m));
+      else out.push(encode(this.name, m));
     }
   }
 
@@ -108,7 +134,7 @@ export class Dispatcher {
 
   /** Encodes an arbitrary outgoing message (for the library's own use). */
   encode(m: Outgoing): string {
-    return encode(this.node.nodeId, m);
+    return encode(this.name, m);
   }
 
   private answer(request: Request, lineNo: number, gate: Gate | undefined): HandlerResult {

@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { ResourceManager } from '../core/manager.js';
+import type { Request } from '../protocol/envelope.js';
 import { DEFAULT_CONFIG, type NodeConfig } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 
@@ -26,6 +27,14 @@ export interface Gate {
   admit(token: string): boolean;
 }
 
+/** What an edge (stdio, the hub) drives: a node, or a cluster node that is leader or follower in turn. */
+export interface LineHandler {
+  handleLine(line: string, lineNo: number, out: LineSink): void;
+  fireDeadlines(out: LineSink): void;
+  disconnected(srcs: Iterable<string>, out: LineSink): { ended: number; withdrawn: number };
+  nextDeadline(): number;
+}
+
 export interface NodeIo {
   /** Wall-clock milliseconds (default `Date.now`); ignored in --deterministic mode. */
   readonly clock?: () => number;
@@ -33,13 +42,15 @@ export interface NodeIo {
   readonly newId?: () => string;
   /** Lines for stderr. */
   readonly log?: (line: string) => void;
+  /** Cluster mode: replies are named as addressed, and a follower forwards every request (docs/cluster.md). */
+  readonly cluster?: { readonly forward?: (request: Request, line: string) => void };
 }
 
 /**
  * A whole node without I/O: feed it lines, get the lines it writes. The stdio program,
  * the golden tests and the library all drive this same object.
  */
-export class ResourceNode {
+export class ResourceNode implements LineHandler {
   readonly config: NodeConfig;
   readonly manager: ResourceManager;
   readonly dispatcher: Dispatcher;
@@ -67,6 +78,8 @@ export class ResourceNode {
       deterministic: this.config.deterministic,
       virtualClock,
       log: io.log ?? (() => {}),
+      nameAsAddressed: io.cluster !== undefined,
+      forward: io.cluster?.forward,
     });
   }
 

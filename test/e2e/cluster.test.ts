@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ETCD, startEtcd, type EtcdCluster } from '../support/etcd.js';
+import { clusterNode, leaderOf, type ClusterProcess } from './cluster-nodes.js';
+import { Client, listening, type Listening } from './listening.js';
+
+// Three nodes on one etcd member: every node answers as one node would, and a killed leader is
+// replaced within its lease and about a second, its in-flight requests answered with code 0.
+
+const gpu = (msgId: number, amount: number, extra: Record<string, unknown> = {}) => ({ type: 'allocate', msg_id: msgId, requirements: [{ type: 'gpu', amount }], ...extra });
+
+let etcd: EtcdCluster | undefined;
+const nodes: ClusterProcess[] = [];
+const clients: Client[] = [];
+let single: Listening | undefined;
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await Promise.all(nodes.splice(0).map((n) => n.kill('SIGKILL')));
+  single?.child.kill('SIGKILL');
+  await single?.exit;
+  single = undefined;
+  await etcd?.stop();
+  etcd = undefined;
+});
+
+async function cluster(n: number): Promise<ClusterProcess[]> {
+  etcd = await startEtcd(1);
+  const started = await Promise.all(Array.from({ length: n }, () => clusterNode(etcd!.endpoints, ['--cluster', 'test'])));
+  nodes.push(...started);
+  const leader = await leaderOf(started);
+  // Every follower has found the leader.
+  await Promise.all(started.filter((s) => s !== leader).map((s) => s.waitFor(/following the leader/)));
+  return started;
+}
+
+async function client(port: number): Promise<Client> {
+  const c = await Client.open(port);
+  clients.push(c);
+  return c;
+}
+
+/** The same exchange against any three connections: replies with their ids made comparable. */
+async function exchange(ports: readonly number[]): Promise<unknown[]> {
+  const [a, b, c] = [await client(ports[0]!), await client(ports[1]!), await client(ports[2]!)];
+  const seen: unknown[] = [];
+  const held = await a.ask('c1', gpu(1, 2));
+  seen.push(held);
+  seen.push(await b.ask('c2', gpu(1, 1)));
+  seen.push(await c.ask('c3', { type: 'status', msg_id: 1 }));
+  seen.push(await a.ask('c1', { type: 'release', msg_id: 2, allocation_id: held.allocation_id }));
+  seen.push((await b.take(1))[0]!.body);
+  seen.push(await c.ask('c3', { type: 'allocate', msg_id: 2, requirements: [{ type: 'gpu', amount: 1 }], request_id: 'r1' }));
+  seen.push(await c.ask('c3', { type: 'allocate', msg_id: 3, requirements: [{ type: 'gpu', amount: 1 }], request_id: 'r1' }));
+  seen.push(await b.ask('c2', { type: 'bogus', msg_id: 9 }));
+  const ids = new Map<string, string>();
+  return JSON.parse(JSON.stringify(seen), (k, v) => {
+    if (k !== 'allocation_id' || typeof v !== 'string') return v;
+    if (!ids.has(v)) ids.set(v, `id-${ids.size + 1}`);
+    return ids.get(v);
+  });
+}
+
+describe.skipIf(ETCD.skip)('a cluster on etcd', () => {
+  it('answers clients on every node as a single node answers them', async () => {
+    const three = await cluster(3);
+    const got = await exchange(three.map((n) => n.port));
+    single = await listening();
+    const want = await exchange([single.port, single.port, single.port]);
+    expect(got).toEqual(want);
+  }, 40_000);
+
+  it('replaces a killed leader within the lease and a second; what was in flight gets code 0', async () => {
+    const three = await cluster(3);
+    const leader = await leaderOf(three);
+    const followers = three.filter((n) => n !== leader);
+    const c = await client(followers[0]!.port);
+    expect(await c.ask('c1', gpu(1, 1))).toMatchObject({ type: 'allocated' });
+    // A stopped leader reads nothing: the next request is forwarded and stays unanswered.
+    leader.child.kill('SIGSTOP');
+    const stoppedAt = Date.now();
+    c.send('c1', gpu(2, 1, { request_id: 'k2' }));
+    await new Promise((r) => setTimeout(r, 200));
+    await leader.kill('SIGKILL');
+    const [lost] = await c.take(1, 10_000);
+    expect(lost!.body).toMatchObject({ type: 'error', in_reply_to: 2, code: 0 });
+    const next = await leaderOf(followers, 10_000);
+    const took = Date.now() - stoppedAt;
+    // Lease 2 s, plus about a second (a loaded machine gets some slack).
+    expect(took).toBeLessThan(4_500);
+    await Promise.all(followers.filter((n) => n !== next).map((n) => n.waitFor(new RegExp(`following the leader at ${next.address}`))));
+    const d = await client(followers.find((n) => n !== next)!.port);
+    expect(await d.ask('c4', { type: 'status', msg_id: 1 })).toMatchObject({ type: 'status_ok' });
+  }, 40_000);
+});
