@@ -3,7 +3,7 @@
 
 STAMP := node_modules/.package-lock.json
 
-.PHONY: install build test run bench demo clean
+.PHONY: install build test run bench demo clean soak
 
 # Install output goes to stderr so that `make run` keeps stdout for protocol lines only.
 $(STAMP): package.json package-lock.json
@@ -34,6 +34,11 @@ demo: build
 # The benchmark figures of docs/benchmarks.md, ours beside each peer (about 2 minutes).
 bench: build
 	@node bench/run.mjs
+
+# The kill -9 test of --state-dir at length: make soak CRASH_KILLS=2000 CRASH_SEED=7 (about 0.4 s a kill).
+CRASH_KILLS ?= 1000
+soak: build
+	@CRASH_KILLS=$(CRASH_KILLS) CRASH_SEED=$(or $(CRASH_SEED),19) node node_modules/vitest/vitest.mjs run test/e2e/crash.test.ts
 
 clean:
 	rm -rf dist src/generated

@@ -31,8 +31,9 @@ await esbuild.build({
   sourcemap: 'linked',
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(version) },
-  // Loaded from node_modules only with --etcd: the bundle, and so every cold start, stays without it.
-  external: ['etcd3'],
+  // Loaded from node_modules only when used (etcd3 with --etcd; better-sqlite3, native, with --state-dir):
+  // the bundle, and so every cold start, stays without them.
+  external: ['etcd3', 'better-sqlite3'],
 });
 
 // Type declarations for the library export; also the strict type check of everything. Those of

@@ -1,6 +1,6 @@
 import type { Request } from '../protocol/envelope.js';
 import type { NodeConfig } from '../server/config.js';
-import { ResourceNode, type LineHandler, type LineSink } from '../server/node.js';
+import { ResourceNode, type DurableStore, type LineHandler, type LineSink } from '../server/node.js';
 import { LeaderLink } from './leader-link.js';
 
 export interface ClusterNodeOptions {
@@ -70,9 +70,9 @@ export class ClusterNode implements LineHandler {
     this.o.delivered();
   }
 
-  /** A new node serving the ledger, named as its clients address it. */
-  ledgerNode(): ResourceNode {
-    return new ResourceNode(this.o.config, { clock: this.o.clock, log: this.o.log, cluster: {} });
+  /** A node serving the ledger restored from `durable`, named as its clients address it. */
+  ledgerNode(durable: DurableStore): ResourceNode {
+    return new ResourceNode(this.o.config, { clock: this.o.clock, log: this.o.log, cluster: {}, durable });
   }
 
   handleLine(line: string, lineNo: number, out: LineSink): void {
@@ -89,6 +89,10 @@ export class ClusterNode implements LineHandler {
 
   nextDeadline(): number {
     return this.node.nextDeadline();
+  }
+
+  commit(): void | Promise<void> {
+    return this.node.commit();
   }
 
   /** A request taken while there was no leader: its stream may be gone, so every line goes by client. */

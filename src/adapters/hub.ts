@@ -14,6 +14,13 @@ export interface HubOptions {
   readonly clock?: () => number;
   /** When a stream closes, end what its clients hold and withdraw what they wait for. */
   readonly releaseOnDisconnect: boolean;
+  /**
+   * The node's commits may finish later (a cluster's leader commits to etcd): lines are held
+   * until the commit that covers them has finished. See docs/cluster.md#commit-before-reply.
+   */
+  readonly commitsLater?: boolean;
+  /** A commit failed: no line it covers may be written (the program stops). */
+  readonly commitFailed?: (error: Error) => void;
 }
 
 export interface StreamOptions {
@@ -39,6 +46,8 @@ class Stream {
   private early: Buffer[] = [];
   /** No more of its input is read (refused, over its bound, ended, or the node is stopping). */
   deaf = false;
+  /** Its output is to end once the lines held for a commit are written. */
+  hangingUp = false;
   /** Nothing more is written to it (its output ended, or it is being closed): lines for its clients are dropped. */
   mute = false;
   closed = false;
@@ -55,6 +64,7 @@ class Stream {
         input.pause();
       },
       drained: () => hub.drained(this),
+      commit: () => hub.commit(),
       written: () => hub.written(),
     });
     this.sink = {
@@ -67,6 +77,7 @@ class Stream {
       line: (text, lineNo) => hub.handle(this, text, lineNo),
       oversize: (lineNo, bytes) => hub.options.log(`${options.name}: line ${lineNo}: ${bytes} bytes is over --max-line-bytes ${hub.options.maxLineBytes}; skipped`),
     });
+    this.outlet.held = hub.options.commitsLater === true;
   }
 
   readonly onData = (chunk: Buffer): void => {
@@ -115,6 +126,10 @@ export class Hub {
   /** Set once stopping: ends the stop (at once, or when the last owed line is written). */
   private stopping: (() => void) | undefined;
   private current: Stream | undefined;
+  /** A commit is in flight (commitsLater): lines gathered wait for it. */
+  private committing = false;
+  /** Streams not read until the commit in flight finishes: they gathered too much meanwhile. */
+  private readonly waitingForCommit = new Set<Stream>();
   /** Lines dropped because their client had no stream: logged once per burst, not per line. */
   private dropped = 0;
 
@@ -127,6 +142,8 @@ export class Hub {
       node.fireDeadlines(this.timerSink);
       this.flush();
     });
+    // A node restored from --state-dir may hold deadlines already due: they fire at once.
+    this.timer.schedule();
   }
 
   /** Serves one more stream; `closed` must be called when it is gone for good. */
@@ -155,6 +172,10 @@ export class Hub {
       this.hangUp(s);
     } else if (s.outlet.blocked) {
       s.splitter.pause();
+    } else if (this.committing && s.outlet.gatheredBytes > this.options.maxUnreadBytes) {
+      // Reading on would only gather more behind the slow commit.
+      s.splitter.pause();
+      this.waitingForCommit.add(s);
     }
   }
 
@@ -200,11 +221,60 @@ export class Hub {
     return [...this.routes.keys()];
   }
 
+  /** Makes the node's state changes so far durable (--state-dir); a no-op without one. */
+  commit(): void {
+    void this.node.commit();
+  }
+
   /** Writes what every stream gathered, and sets the timer for the next deadline. */
   flush(): void {
-    for (const s of this.dirty) s.outlet.flush();
-    this.dirty.clear();
+    if (this.committing) {
+      // Written when the commit in flight ends, after the lines it covers.
+      this.timer.schedule();
+      return;
+    }
+    // Commit before reply: the batch's state changes are durable before any of its lines is written.
+    const later = this.node.commit();
+    if (!(later instanceof Promise)) {
+      for (const s of this.dirty) s.outlet.flush();
+      this.dirty.clear();
+      this.finishHangUps();
+    } else {
+      this.commitThenWrite(later);
+    }
     this.timer.schedule();
+  }
+
+  /** Writes the lines gathered so far once `commit` has finished; those gathered meanwhile wait for the next. */
+  private commitThenWrite(commit: Promise<void>): void {
+    const covered: [Stream, number][] = [];
+    for (const s of this.dirty) covered.push([s, s.outlet.gathered]);
+    this.dirty.clear();
+    this.committing = true;
+    commit.then(
+      () => {
+        this.committing = false;
+        for (const [s, n] of covered) {
+          s.outlet.release(n);
+          if (s.outlet.gathered > 0) this.dirty.add(s);
+        }
+        for (const s of this.waitingForCommit) s.resume();
+        this.waitingForCommit.clear();
+        this.finishHangUps();
+        this.flush();
+      },
+      (e: Error) => this.options.commitFailed?.(e),
+    );
+  }
+
+  /** Ends the output of streams that were hung up while lines for them waited for a commit. */
+  private finishHangUps(): void {
+    for (const s of this.streams) {
+      if (s.hangingUp && s.outlet.gathered === 0) {
+        s.hangingUp = false;
+        this.hangUp(s);
+      }
+    }
   }
 
   drained(s: Stream): void {
@@ -230,6 +300,13 @@ export class Hub {
     s.deaf = true;
     s.splitter.pause();
     s.input.pause();
+    if (s.outlet.held && (this.committing || s.outlet.gathered > 0)) {
+      // Its last replies wait for their commit; the output ends after them.
+      s.hangingUp = true;
+      this.dirty.add(s);
+      this.flush();
+      return;
+    }
     s.outlet.flush();
     s.mute = true;
     s.outlet.close();
@@ -258,7 +335,7 @@ export class Hub {
   /** Lines handed to open streams and not yet confirmed written. */
   private unconfirmed(): number {
     let n = 0;
-    for (const s of this.streams) if (!s.closed) n += s.outlet.unconfirmed;
+    for (const s of this.streams) if (!s.closed) n += s.outlet.unconfirmed + (s.outlet.held ? s.outlet.gathered : 0);
     return n;
   }
 

@@ -42,6 +42,7 @@ export function attachStdio(node: ResourceNode, o: StdioOptions): { stop: () => 
 
   const outlet: Outlet = new Outlet(o.output, {
     full: () => o.input.pause(),
+    commit: () => node.commit(),
     drained: () => {
       if (stopping) return;
       // Lines of the last chunk that were not read yet come first; they may fill it again.
@@ -71,6 +72,8 @@ export function attachStdio(node: ResourceNode, o: StdioOptions): { stop: () => 
 
   const onData = (chunk: Buffer): void => {
     splitter.push(chunk);
+    // Changes that owe no line are made durable with the chunk too.
+    node.commit();
     outlet.flush();
     timer.schedule();
   };
@@ -118,6 +121,8 @@ export function attachStdio(node: ResourceNode, o: StdioOptions): { stop: () => 
     splitter.end();
     stop();
   });
+  // A node restored from --state-dir may hold deadlines already due: they fire at once.
+  timer.schedule();
   return { stop };
 }
 

@@ -12,7 +12,7 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 /** A command line that cannot be run; the process prints it and exits 2. */
 export class FlagError extends Error {}
 
-export type Command = { readonly kind: 'run'; readonly config: NodeConfig; readonly shutdownGraceMs: number; readonly service?: ServiceFlags } | { readonly kind: 'help' } | { readonly kind: 'version' };
+export type Command = { readonly kind: 'run'; readonly config: NodeConfig; readonly shutdownGraceMs: number; readonly service?: ServiceFlags; readonly stateDir?: string } | { readonly kind: 'help' } | { readonly kind: 'version' };
 
 /** Default --max-unread-bytes. */
 export const DEFAULT_MAX_UNREAD_BYTES = 1024 * 1024;
@@ -79,6 +79,8 @@ Flags:
   --cluster NAME       with --etcd: the nodes sharing one ledger (default "default")
   --advertise HOST:PORT  with --etcd: the address other nodes dial to reach this one
                        (default the address --listen bound)
+  --state-dir DIR      keep the node's state in DIR, durably, and restore it on start
+                       (docs/durability.md); one node per directory
   --help               this text
   --version            the version
 
@@ -93,6 +95,7 @@ export function parseFlags(argv: readonly string[]): Command {
   const admins: string[] = [];
   const tenants = new Map<string, TenantConfig>();
   let config: NodeConfig = DEFAULT_CONFIG;
+  let stateDir: string | undefined;
   let shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
   let listen: [string, number] | undefined;
   const service = { tokenFile: undefined as string | undefined, releaseOnDisconnect: false, maxUnreadBytes: DEFAULT_MAX_UNREAD_BYTES, maxConnections: DEFAULT_MAX_CONNECTIONS };
@@ -218,6 +221,10 @@ export function parseFlags(argv: readonly string[]): Command {
         advertise = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
         break;
       }
+      case '--state-dir':
+        stateDir = value();
+        if (stateDir === '') throw new FlagError('--state-dir needs a directory');
+        break;
       default:
         // A word without a leading dash is not a misspelt flag: say what it is.
         if (!arg.startsWith('-')) throw new FlagError(`unexpected argument ${JSON.stringify(arg)}: resource-node takes only flags`);
@@ -235,12 +242,16 @@ export function parseFlags(argv: readonly string[]): Command {
   if (listen === undefined && needListen.length > 0) throw new FlagError(`${needListen[0]} needs --listen HOST:PORT`);
   if (etcd !== undefined && config.deterministic) throw new FlagError('--etcd and --deterministic cannot go together: a cluster runs on real time');
   if (etcd !== undefined && service.releaseOnDisconnect) throw new FlagError("--etcd and --release-on-disconnect cannot go together: a follower's connection to the leader carries many clients");
+  if (etcd !== undefined && stateDir !== undefined) throw new FlagError('--etcd and --state-dir cannot go together: a cluster keeps its ledger in etcd');
   const cluster = etcd === undefined ? {} : { cluster: { endpoints: etcd, name: clusterName ?? 'default', advertise } };
+  // Recorded deadlines are wall-clock moments; the virtual clock starts again at 0.
+  if (stateDir !== undefined && config.deterministic) throw new FlagError('--state-dir cannot be used with --deterministic: its virtual clock is not kept across restarts');
   return {
     kind: 'run',
     config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools, admins, tenants: [...tenants] },
     shutdownGraceMs,
     ...(listen === undefined ? {} : { service: { host: listen[0], port: listen[1], ...service, ...cluster } }),
+    ...(stateDir === undefined ? {} : { stateDir }),
   };
 }
 

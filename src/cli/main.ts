@@ -3,8 +3,12 @@ import { printable } from '../protocol/printable.js';
 import { attachStdio, type StdioOutcome } from '../adapters/stdio.js';
 import { FlagError, USAGE, parseFlags } from './flags.js';
 import { serve } from './serve.js';
+import type { DurableStore } from '../server/node.js';
 
 declare const __VERSION__: string;
+
+/** Ended allocations and request_id outcomes remembered: the manager's default, kept by the store alike. */
+const REMEMBER = 100_000;
 
 /** The `resource-node` program: flags, then stdin/stdout/stderr and signals. */
 function main(): void {
@@ -32,14 +36,33 @@ function main(): void {
     process.stdout.write(`resource-node ${__VERSION__}\n`);
     return;
   }
-  const { config } = command;
-  // Wall-clock milliseconds: deadlines are moments in time, which a journal could keep.
-  const clock = Date.now;
-  if (command.service !== undefined) {
-    void serve(command, command.service, log);
+  if (command.stateDir === undefined) {
+    run(command, log, undefined);
     return;
   }
-  const node = new ResourceNode(config, { clock, log });
+  // The store (and its native module) is loaded only when --state-dir is given.
+  void import('../adapters/state-dir.js').then(async ({ StateDir, StateDirError }) => {
+    let durable;
+    try {
+      durable = await StateDir.open(command.stateDir!, REMEMBER);
+    } catch (e) {
+      if (!(e instanceof StateDirError)) throw e;
+      process.stderr.write(`resource-node: ${printable(e.message)}\n`);
+      process.exit(2);
+    }
+    run(command, log, durable);
+  });
+}
+
+function run(command: Extract<ReturnType<typeof parseFlags>, { kind: 'run' }>, log: (line: string) => void, durable: DurableStore | undefined): void {
+  const { config } = command;
+  // Wall-clock milliseconds: deadlines are moments in time, which --state-dir keeps.
+  const clock = Date.now;
+  if (command.service !== undefined) {
+    void serve(command, command.service, log, durable);
+    return;
+  }
+  const node = new ResourceNode(config, { clock, log, ...(durable === undefined ? {} : { durable }) });
   const io = attachStdio(node, {
     input: process.stdin,
     output: process.stdout,

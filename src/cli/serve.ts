@@ -2,16 +2,20 @@ import { Hub } from '../adapters/hub.js';
 import { boundAddress, listen } from '../adapters/tcp.js';
 import { TokenFileError, loadToken, readTokenFile, type Token } from '../adapters/token.js';
 import { ClusterNode } from '../adapters/cluster.js';
-import { joinElection } from '../adapters/etcd.js';
+import { clusterPrefix, joinElection } from '../adapters/etcd.js';
+import { EtcdStore } from '../adapters/etcd-store.js';
 import { printable } from '../protocol/printable.js';
-import { ResourceNode } from '../server/node.js';
+import { ResourceNode, type DurableStore } from '../server/node.js';
 import type { ClusterFlags, Command, ServiceFlags } from './flags.js';
 
 /**
  * The node as a network service (--listen): TCP connections and stdin/stdout are streams of one
  * hub. End of stdin does not stop it; SIGTERM and SIGINT do, after writing what is owed.
  */
-export async function serve(command: Extract<Command, { kind: 'run' }>, service: ServiceFlags, log: (line: string) => void): Promise<void> {
+/** Ended allocations and request_id outcomes remembered: the manager's default, kept by the store alike. */
+const REMEMBER = 100_000;
+
+export async function serve(command: Extract<Command, { kind: 'run' }>, service: ServiceFlags, log: (line: string) => void, durable?: DurableStore): Promise<void> {
   let token: Token | undefined;
   try {
     token = service.tokenFile === undefined ? undefined : await loadToken(service.tokenFile);
@@ -41,13 +45,19 @@ export async function serve(command: Extract<Command, { kind: 'run' }>, service:
           delivered: () => hub.flush(),
           clients: () => hub.clients(),
         });
-  const node = cluster ?? new ResourceNode(config, { clock, log: nodeLog });
+  const node = cluster ?? new ResourceNode(config, { clock, log: nodeLog, ...(durable === undefined ? {} : { durable }) });
   const hub: Hub = new Hub(node, {
     log,
     maxLineBytes: config.maxLineBytes,
     maxUnreadBytes: service.maxUnreadBytes,
     clock: config.deterministic ? undefined : clock,
     releaseOnDisconnect: service.releaseOnDisconnect,
+    commitsLater: cluster !== undefined,
+    commitFailed: (e) => {
+      // Nothing the failed commit covers was written; a supervisor restarts the node as a follower.
+      log(`etcd: a commit failed (${e.message}); stopping so that no reply reports a change the cluster may not keep`);
+      process.exit(1);
+    },
   });
   // stdin is one more stream, trusted as the parent's: it needs no token, and its end is not a disconnect.
   const stdio = hub.attach(process.stdin, process.stdout, {
@@ -72,9 +82,15 @@ export async function serve(command: Extract<Command, { kind: 'run' }>, service:
           log(`--listen ${service.host}: the other nodes cannot dial a wildcard address; say where they reach this one with --advertise HOST:PORT`);
           process.exit(2);
         }
-        void joinCluster(cluster, service.cluster!, advertise, hub, log).then((close) => {
-          leave = close;
-        });
+        joinCluster(cluster, service.cluster!, advertise, hub, log).then(
+          (close) => {
+            leave = close;
+          },
+          (e: Error) => {
+            log(`etcd: cannot join cluster ${JSON.stringify(service.cluster!.name)}: ${e.message}`);
+            process.exit(1);
+          },
+        );
       }
       const stop = (): void => {
         server.close();
@@ -105,11 +121,20 @@ async function joinCluster(node: ClusterNode, flags: ClusterFlags, advertise: st
       if (!node.isLeader) log(address === undefined ? 'no leader at the moment' : address === advertise ? 'this node leads' : `the leader is ${address}`);
       node.leaderAt(address);
     },
-    elected: () => {
+    elected: (fence) => {
       node.elected();
-      node.lead(node.ledgerNode());
-      hub.flush();
-      log(`leading cluster ${JSON.stringify(flags.name)} at ${advertise}`);
+      // The ledger as etcd holds it, through the same restore as --state-dir.
+      EtcdStore.open(fence, clusterPrefix(flags.name), REMEMBER).then(
+        (store) => {
+          node.lead(node.ledgerNode(store));
+          hub.flush();
+          log(`leading cluster ${JSON.stringify(flags.name)} at ${advertise}`);
+        },
+        (e: Error) => {
+          log(`etcd: cannot read the cluster's state: ${e.message}; stopping`);
+          process.exit(1);
+        },
+      );
     },
     deposed: (why) => {
       // A leader that cannot prove it still leads stops at once: a supervisor restarts it as a follower.

@@ -8,7 +8,7 @@ import type { TenantView } from './tenants/tenants.js';
  */
 export type CoreEvent =
   /** An allocation was made: at once, or for `request`, which waited in the queue until now. */
-  | { readonly kind: 'granted'; readonly allocation: Allocation; readonly request: WaitingRequest | undefined }
+  | { readonly kind: 'granted'; readonly allocation: Allocation; readonly request: WaitingRequest | undefined; readonly requestId?: string }
   /** A request started to wait. */
   | { readonly kind: 'queued'; readonly request: WaitingRequest }
   /** An allocation ended by a release: by its holder, or by an admin (`revoked`). */
@@ -20,7 +20,7 @@ export type CoreEvent =
   | { readonly kind: 'timed_out'; readonly request: WaitingRequest }
   /** Capacities were set, units by type index. */
   | { readonly kind: 'capacity_set'; readonly capacity: readonly (readonly [type: number, units: number])[] }
-  | { readonly kind: 'jobs_submitted'; readonly category: string; readonly limit: number; readonly jobs: number; readonly src: string }
+  | { readonly kind: 'jobs_submitted'; readonly category: string; readonly limit: number; readonly jobs: number; readonly src: string; readonly via?: string }
   | { readonly kind: 'job_started'; readonly job: Job }
   | { readonly kind: 'job_completed'; readonly category: string; readonly jobId: string }
   /** A tenant's weight or quota was set; `view` is the tenant after it. */
@@ -33,7 +33,7 @@ export type CoreEvent =
   /** Victim `allocation` was ended to make room for allocation `by`, granted just before. */
   | { readonly kind: 'preempted'; readonly allocation: Allocation; readonly by: string }
   /** A reservation was made: at once, or for `request`, a reserve that waited in the queue until now. */
-  | { readonly kind: 'reserved'; readonly reservation: Reservation; readonly request: WaitingRequest | undefined }
+  | { readonly kind: 'reserved'; readonly reservation: Reservation; readonly request: WaitingRequest | undefined; readonly requestId?: string }
   /** A reservation became `allocation`, of the same units and members, in one step. */
   | { readonly kind: 'confirmed'; readonly reservation: Reservation; readonly allocation: Allocation }
   /** A reservation was given up: by its holder, or by an admin (`revoked`). */

@@ -2,7 +2,7 @@ import { SequentialIds } from '../lib/sequential-ids.js';
 import { input, refuse, words } from './errors.js';
 import type { CoreEvent, OwedEvent } from './events.js';
 import { DemandScratch, contention, explain, type ContentionReport, type ContentionView, type Explanation } from './contention/index.js';
-import { Categories, type CategoryStatus, type CompleteResult, type SubmitResult, type Submitter } from './jobs/categories.js';
+import { Categories, type CategoryRecord, type CategoryStatus, type CompleteResult, type SubmitResult, type Submitter } from './jobs/categories.js';
 import { SCALE, capacityProblem, toUnits } from './ledger/amounts.js';
 import { JobStatusCounts } from './ledger/job-statuses.js';
 import { heldAllocation } from './ledger/held-allocations.js';
@@ -22,6 +22,30 @@ import { WaitQueue, ahead } from './queue/wait-queue.js';
 import type { Store } from './store.js';
 import { Lanes } from './tenants/lanes.js';
 import { Tenants, type TenantSettings, type TenantView } from './tenants/tenants.js';
+
+/** What a store recorded, resolved to type indices: the input of `ResourceManager.load` (made by src/core/snapshot.ts). */
+export interface LoadedState {
+  readonly grants: number;
+  readonly seq: number;
+  readonly reservationSerial: number;
+  readonly reservationsUsed: boolean;
+  readonly tenantsActive: boolean;
+  readonly tenants: readonly (readonly [string, TenantSettings])[];
+  /** Tenants in the order first known (status lists them so). */
+  readonly tenantOrder: readonly string[];
+  /** Ended allocations, oldest first. */
+  readonly ended: readonly (EndedAllocation & { readonly via: string })[];
+  /** Ended reservations, oldest first. */
+  readonly endedReservations: readonly EndedReservation[];
+  /** Live allocations and reservations, in the order granted. */
+  readonly holdings: readonly (Allocation & { readonly hold: Hold | undefined })[];
+  /** Waiting requests in arrival order. */
+  readonly waiting: readonly WaitingRequest[];
+  /** request_id outcomes, oldest settled first: a waiting request by seq, a grant by allocation, or how a request ended. */
+  readonly keys: readonly (readonly [string, { readonly kind: 'waiting'; readonly seq: number } | { readonly kind: 'granted'; readonly allocation: Allocation & { readonly hold: Hold | undefined } } | { readonly kind: 'timed_out' | 'cancelled'; readonly request: WaitingRequest }])[];
+  readonly jobStatuses: readonly (readonly [string, number])[];
+  readonly categories: readonly CategoryRecord[];
+}
 
 export type { Requirement } from './ledger/requirements.js';
 export type { EndedReservation, ReservationEnd } from './lifecycle/reservations.js';
@@ -179,6 +203,81 @@ export class ResourceManager {
       configured = true;
     }
     if (configured || this.policyName === 'drf') this.activateTenants();
+  }
+
+  // ---- restore (src/core/snapshot.ts) -----------------------------------------------------
+
+  /**
+   * Rebuilds recorded state on a fresh manager, made with the recorded capacity. Deadlines
+   * already past fire at the next `advance`, in the usual way.
+   */
+  load(s: LoadedState): void {
+    if (this.grants !== 0 || this.seq !== 0 || this.ledger.allocationCount !== 0) throw new Error('load: the manager is not fresh');
+    this.grants = s.grants;
+    this.seq = s.seq;
+    this.reservations.restoreSerial(s.reservationSerial);
+    if (s.reservationsUsed) this.reservations.used = true;
+    for (const name of s.tenantOrder) this.tenants.of(name);
+    for (const [name, settings] of s.tenants) this.tenants.configure(name, settings);
+    if (s.tenantsActive || s.tenants.length > 0) this.activateTenants();
+    for (const e of s.ended) {
+      // Held for a moment and ended, so the ledger remembers it as any ended allocation.
+      const a = heldAllocation(e.id, 0, { src: e.src, msgId: 0, via: e.via }, e.types, e.units, undefined, e.src, 0, undefined);
+      this.ledger.add(a);
+      this.ledger.end(a, e.how);
+      if (e.by !== undefined) this.ledger.notePreemptedBy(e.id, e.by);
+    }
+    for (const e of s.endedReservations) this.reservations.remember(e);
+    const byId = new Map<string, HeldAllocation>();
+    for (const h of s.holdings) {
+      const a = heldAllocation(h.id, h.serial, h, h.types, h.units, h.members, h.tenant, h.priority, h.hold);
+      if (h.members !== undefined) this.pools.takeNamed(h.id, h.members);
+      this.ledger.add(a);
+      if (this.tenants.active) this.holdFor(a, undefined, h.tenant !== h.src);
+      this.bySource.add(a);
+      byId.set(a.id, a);
+      if (h.hold !== undefined) {
+        this.reservations.held++;
+        this.deadlines.push(h.hold.deadline, { kind: 'hold', reservation: a });
+      } else {
+        this.preemption?.granted(a);
+        if (h.leaseDeadline >= 0) {
+          a.leaseMs = h.leaseMs;
+          a.leaseDeadline = h.leaseDeadline;
+          this.deadlines.push(a.leaseDeadline, { kind: 'lease', allocation: a, at: a.leaseDeadline });
+        }
+      }
+    }
+    const bySeq = new Map<number, QueuedRequest>();
+    for (const r of s.waiting) {
+      const w: QueuedRequest = { ...r, bypassed: 0, reserved: this.guard.reservesAtOnce, slot: -1, group: undefined, filedBySource: false, account: undefined, lane: undefined };
+      if (w.deadline >= 0) this.deadlines.push(w.deadline, { kind: 'timeout', request: w });
+      this.queue.add(w);
+      this.bySource.add(w);
+      if (this.tenants.active) {
+        const t = (w.account = this.tenants.of(w.tenant));
+        if (w.options?.tenant !== undefined) t.named = true;
+        t.queued++;
+        this.policyContext.lanes?.add(w, t);
+      }
+      bySeq.set(w.seq, w);
+    }
+    for (const [key, o] of s.keys) {
+      if (o.kind === 'waiting') {
+        const w = bySeq.get(o.seq);
+        if (w !== undefined) this.requestKeys.wait(key, w);
+      } else if (o.kind === 'granted') {
+        const h = o.allocation;
+        // An allocation ended since is answered as granted, as it was before the restart.
+        const a = byId.get(h.id) ?? heldAllocation(h.id, h.serial, h, h.types, h.units, h.members, h.tenant, h.priority, h.hold);
+        this.requestKeys.settle(key, { kind: 'granted', allocation: a });
+      } else {
+        const r = o.request;
+        this.requestKeys.settle(key, { kind: o.kind, request: { ...r, bypassed: 0, reserved: false, slot: -1, group: undefined, filedBySource: false, account: undefined, lane: undefined } });
+      }
+    }
+    for (const [status, n] of s.jobStatuses) this.jobStatuses.restore(status, n);
+    this.categories.load(s.categories);
   }
 
   // ---- what is known: read-only views for status, tools and tests -------------------
@@ -732,7 +831,7 @@ export class ResourceManager {
     const hold: Hold = { ms: holdMs, deadline: this.clock() + holdMs };
     const r = this.newHolding(id, serial, who, types, units, options, waited, hold);
     this.deadlines.push(hold.deadline, { kind: 'hold', reservation: r });
-    this.store?.record({ kind: 'reserved', reservation: r as Reservation, request: waited });
+    this.store?.record({ kind: 'reserved', reservation: r as Reservation, request: waited, requestId: options.requestId });
     return r;
   }
 
@@ -814,7 +913,7 @@ export class ResourceManager {
 
   submitJobs(who: Submitter, category: string, limit: number | undefined, jobs: number): SubmitResult {
     const result = this.categories.submit(category, limit, jobs, who);
-    this.store?.record({ kind: 'jobs_submitted', category, limit: this.categories.limitOf(category)!, jobs, src: who.src });
+    this.store?.record({ kind: 'jobs_submitted', category, limit: this.categories.limitOf(category)!, jobs, src: who.src, via: who.via });
     return result;
   }
 
@@ -964,7 +1063,7 @@ export class ResourceManager {
     this.preemption?.granted(a);
     const leaseMs = options?.leaseMs;
     if (leaseMs !== undefined) this.startLease(a, leaseMs);
-    this.store?.record({ kind: 'granted', allocation: a, request: waited });
+    this.store?.record({ kind: 'granted', allocation: a, request: waited, requestId: options?.requestId });
     return a;
   }
 

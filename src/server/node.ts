@@ -1,6 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
-import { ResourceManager } from '../core/manager.js';
 import type { Request } from '../protocol/envelope.js';
+import { ResourceManager, type ManagerOptions } from '../core/manager.js';
+import { restore, type State } from '../core/snapshot.js';
+import type { Store } from '../core/store.js';
 import { DEFAULT_CONFIG, type NodeConfig } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 
@@ -33,6 +35,8 @@ export interface LineHandler {
   fireDeadlines(out: LineSink): void;
   disconnected(srcs: Iterable<string>, out: LineSink): { ended: number; withdrawn: number };
   nextDeadline(): number;
+  /** Makes the state changes so far durable; a promise when that finishes later (etcd). */
+  commit(): void | Promise<void>;
 }
 
 export interface NodeIo {
@@ -44,6 +48,18 @@ export interface NodeIo {
   readonly log?: (line: string) => void;
   /** Cluster mode: replies are named as addressed, and a follower forwards every request (docs/cluster.md). */
   readonly cluster?: { readonly forward?: (request: Request, line: string) => void };
+  /** Where state is kept across restarts (--state-dir): the node starts from what it restored. */
+  readonly durable?: DurableStore;
+}
+
+/** A store that keeps state across restarts (src/adapters/state-dir.ts). */
+export interface DurableStore extends Store {
+  /** The state read at start, or undefined when there was none. */
+  readonly restored: State | undefined;
+  /** Told the manager whose events it records, once, before any. */
+  attach(manager: ResourceManager): void;
+  /** Makes what was recorded durable; called before any line that reports it is written. A promise when that finishes later (etcd): the lines wait for it. */
+  commit(): void | Promise<void>;
 }
 
 /**
@@ -55,11 +71,12 @@ export class ResourceNode implements LineHandler {
   readonly manager: ResourceManager;
   readonly dispatcher: Dispatcher;
   private lineNo = 0;
+  private readonly durable: DurableStore | undefined;
 
   constructor(config: Partial<NodeConfig> = {}, io: NodeIo = {}) {
     this.config = { ...DEFAULT_CONFIG, ...config };
     const virtualClock = this.config.deterministic ? { now: 0 } : undefined;
-    this.manager = new ResourceManager({
+    const options: ManagerOptions = {
       capacity: this.config.capacity,
       clock: virtualClock !== undefined ? () => virtualClock.now : (io.clock ?? Date.now),
       ...(this.config.deterministic ? { idPrefix: 'alloc-', reservationIdPrefix: 'res-' } : { newId: io.newId ?? (() => uuidv7()) }),
@@ -73,7 +90,12 @@ export class ResourceNode implements LineHandler {
       tenants: this.config.tenants,
       preemption: this.config.preemption,
       preemptionGraceMs: this.config.preemptionGraceMs,
-    });
+      ...(io.durable === undefined ? {} : { store: io.durable }),
+    };
+    const restored = io.durable?.restored;
+    this.manager = restored === undefined ? new ResourceManager(options) : restore(restored, options);
+    io.durable?.attach(this.manager);
+    this.durable = io.durable;
     this.dispatcher = new Dispatcher(this.manager, {
       deterministic: this.config.deterministic,
       virtualClock,
@@ -81,6 +103,11 @@ export class ResourceNode implements LineHandler {
       nameAsAddressed: io.cluster !== undefined,
       forward: io.cluster?.forward,
     });
+  }
+
+  /** Makes the state changes so far durable (with --state-dir): every transport calls it before writing lines. */
+  commit(): void | Promise<void> {
+    return this.durable?.commit();
   }
 
   /** Handles one line (numbered in order of calls) and returns the lines it owes. */

@@ -90,4 +90,27 @@ describe.skipIf(ETCD.skip)('a cluster on etcd', () => {
     const d = await client(followers.find((n) => n !== next)!.port);
     expect(await d.ask('c4', { type: 'status', msg_id: 1 })).toMatchObject({ type: 'status_ok' });
   }, 40_000);
+
+  it('keeps the ledger across a failover: grants, waiting requests, request_id outcomes', async () => {
+    const three = await cluster(3);
+    const leader = await leaderOf(three);
+    const [f1, f2] = three.filter((n) => n !== leader);
+    const a = await client(f1!.port);
+    const b = await client(f2!.port);
+    const held = await a.ask('c1', gpu(1, 2, { request_id: 'ra' }));
+    expect(held).toMatchObject({ type: 'allocated' });
+    expect(await b.ask('c2', gpu(1, 1))).toMatchObject({ type: 'queued' });
+    const cpu = await a.ask('c1', { type: 'allocate', msg_id: 2, requirements: [{ type: 'cpu', amount: 3 }] });
+    await leader.kill('SIGKILL');
+    const next = await leaderOf([f1!, f2!], 10_000);
+    if (next === f1) await f2!.waitFor(new RegExp(`following the leader at ${next.address}`));
+    else await f1!.waitFor(new RegExp(`following the leader at ${next.address}`));
+    // A retry of an acknowledged grant gets the same allocation from the committed state.
+    expect(await a.ask('c1', gpu(3, 2, { request_id: 'ra' }))).toMatchObject({ type: 'allocated', in_reply_to: 3, allocation_id: held.allocation_id });
+    expect(await b.ask('c2', { type: 'status', msg_id: 2 })).toMatchObject({ allocations: 2, queued: 1, allocated: { cpu: 3, gpu: 2 } });
+    expect(await a.ask('c1', { type: 'release', msg_id: 4, allocation_id: held.allocation_id })).toMatchObject({ type: 'released' });
+    // The request that waited across the failover is granted to its client.
+    expect((await b.take(1))[0]).toMatchObject({ dest: 'c2', body: { type: 'allocated', in_reply_to: 1, resources: { gpu: 1 } } });
+    expect(await a.ask('c1', { type: 'release', msg_id: 5, allocation_id: cpu.allocation_id })).toMatchObject({ type: 'released', resources_freed: { cpu: 3 } });
+  }, 40_000);
 });

@@ -95,6 +95,15 @@ export interface CategoryStatus {
   readonly waiting: number;
 }
 
+/** A category as plain data: running jobs `[n, src, via]` oldest first, waiting runs `[first, count, src, via]`. */
+export interface CategoryRecord {
+  readonly name: string;
+  readonly limit: number;
+  readonly next: number;
+  readonly running: readonly (readonly [number, string, string])[];
+  readonly waiting: readonly (readonly [number, number, string, string])[];
+}
+
 /** Most categories kept: a new one past this many is refused (limit). */
 export const MAX_CATEGORIES = 10_000;
 
@@ -186,6 +195,37 @@ export class Categories {
     this.waitingTotal -= before - c.waiting;
     this.runningTotal += started.length - 1;
     return { jobId: job.id, running: c.running.size, waiting: c.waiting, started };
+  }
+
+  /** Every category as plain data, in the order they were made: for a store (src/core/snapshot.ts). */
+  save(): CategoryRecord[] {
+    const out: CategoryRecord[] = [];
+    for (const c of this.byName.values()) {
+      const running: [number, string, string][] = [];
+      for (const n of c.running.keys()) {
+        const run = c.running.get(n)!;
+        running.push([n, run.src, run.via]);
+      }
+      const waiting = c.runs.slice(c.runHead).map((r): [number, number, string, string] => [r.first, r.count, r.src, r.via]);
+      out.push({ name: c.name, limit: c.limit, next: c.next, running, waiting });
+    }
+    return out;
+  }
+
+  /** Adds categories saved by `save`, to an empty set of categories. */
+  load(records: readonly CategoryRecord[]): void {
+    for (const r of records) {
+      const c = new Category(r.name, r.limit);
+      c.next = r.next;
+      for (const [n, src, via] of r.running) c.running.set(n, { src, via, first: n, count: 0 });
+      for (const [first, count, src, via] of r.waiting) {
+        c.runs.push({ src, via, first, count });
+        c.waiting += count;
+      }
+      this.byName.set(r.name, c);
+      this.runningTotal += c.running.size;
+      this.waitingTotal += c.waiting;
+    }
   }
 
   status(): Map<string, CategoryStatus> {

@@ -16,6 +16,11 @@ export class JobStatusCounts {
     else this.counts.set(OTHER_JOB_STATUS, (this.counts.get(OTHER_JOB_STATUS) ?? 0) + 1);
   }
 
+  /** On restore: `n` releases with `status`. */
+  restore(status: string, n: number): void {
+    this.counts.set(status, n);
+  }
+
   /** Counts by status, in the order each status was first seen. */
   get all(): ReadonlyMap<string, number> {
     return this.counts;

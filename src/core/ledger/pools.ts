@@ -104,6 +104,20 @@ export class Pools {
   }
 
   /** Returns the members an ended allocation held. */
+  /** On restore: allocation `id` holds exactly `members` (names per member type), as recorded. */
+  takeNamed(id: string, members: ReadonlyMap<number, readonly string[]>): void {
+    for (const [t, names] of members) {
+      const pool = this.byType[t];
+      if (pool === undefined) throw new Error(`restore: type ${t} is no pool`);
+      for (const name of names) {
+        const m = pool.names.indexOf(name);
+        if (m < 0 || pool.holders[m] !== undefined) throw new Error(`restore: member ${JSON.stringify(name)} of ${pool.typeName} is unknown or held twice`);
+        pool.holders[m] = id;
+        pool.free--;
+      }
+    }
+  }
+
   giveBack(a: HeldAllocation): void {
     if (a.members === undefined) return;
     for (const [t, names] of a.members) {

@@ -62,6 +62,15 @@ export class Reservations {
     return e;
   }
 
+  /** On restore: the count of reservations made so far, and one remembered as ended. */
+  restoreSerial(serial: number): void {
+    this.serial = serial;
+  }
+
+  remember(e: EndedReservation): void {
+    this.ended.set(e.id, e);
+  }
+
   /** True when `id` names an ended reservation still remembered. */
   hasEnded(id: string): boolean {
     return this.ended.get(id) !== undefined;
