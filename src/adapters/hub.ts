@@ -36,6 +36,11 @@ export interface StreamOptions {
   readonly releasable: boolean;
 }
 
+/** How long a line for a client that no stream speaks for is kept, in a cluster. */
+const PARK_MS = 10_000;
+/** Lines kept so at most. */
+const MAX_PARKED_LINES = 10_000;
+
 /** One client stream: its lines in, its lines out, and the clients that last spoke on it. */
 class Stream {
   readonly clients = new Set<string>();
@@ -126,6 +131,9 @@ export class Hub {
   /** Set once stopping: ends the stop (at once, or when the last owed line is written). */
   private stopping: (() => void) | undefined;
   private current: Stream | undefined;
+  /** Lines for clients not (yet) routed, oldest first (commitsLater: a cluster's leader). */
+  private readonly parked = new Map<string, { at: number; lines: string[] }>();
+  private parkedLines = 0;
   /** A commit is in flight (commitsLater): lines gathered wait for it. */
   private committing = false;
   /** Streams not read until the commit in flight finishes: they gathered too much meanwhile. */
@@ -185,6 +193,7 @@ export class Hub {
       this.deliver(s, line);
       return;
     }
+    if (this.options.commitsLater === true && this.park(dest, line)) return;
     if (this.dropped++ === 0) {
       // Reported after the current burst, with its count.
       queueMicrotask(() => {
@@ -214,6 +223,31 @@ export class Hub {
     before?.clients.delete(src);
     this.routes.set(src, s);
     s.clients.add(src);
+    const parked = this.parked.get(src);
+    if (parked !== undefined) {
+      this.parked.delete(src);
+      this.parkedLines -= parked.lines.length;
+      for (const line of parked.lines) this.deliver(s, line);
+    }
+  }
+
+  /**
+   * Keeps a line for a client no stream speaks for yet: after a failover the new leader may
+   * grant a request before the node its client is on has attached (docs/cluster.md).
+   */
+  private park(dest: string, line: string): boolean {
+    const now = Date.now();
+    for (const [d, p] of this.parked) {
+      if (now - p.at < PARK_MS) break;
+      this.parked.delete(d);
+      this.parkedLines -= p.lines.length;
+    }
+    if (this.parkedLines >= MAX_PARKED_LINES) return false;
+    const p = this.parked.get(dest);
+    if (p === undefined) this.parked.set(dest, { at: now, lines: [line] });
+    else p.lines.push(line);
+    this.parkedLines++;
+    return true;
   }
 
   /** Every client that spoke on an open stream: the clients this node serves. */

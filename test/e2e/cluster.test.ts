@@ -99,7 +99,7 @@ describe.skipIf(ETCD.skip)('a cluster on etcd', () => {
     const b = await client(f2!.port);
     const held = await a.ask('c1', gpu(1, 2, { request_id: 'ra' }));
     expect(held).toMatchObject({ type: 'allocated' });
-    expect(await b.ask('c2', gpu(1, 1))).toMatchObject({ type: 'queued' });
+    expect(await b.ask('c2', gpu(1, 1, { request_id: 'rb' }))).toMatchObject({ type: 'queued' });
     const cpu = await a.ask('c1', { type: 'allocate', msg_id: 2, requirements: [{ type: 'cpu', amount: 3 }] });
     await leader.kill('SIGKILL');
     const next = await leaderOf([f1!, f2!], 10_000);
@@ -107,6 +107,8 @@ describe.skipIf(ETCD.skip)('a cluster on etcd', () => {
     else await f1!.waitFor(new RegExp(`following the leader at ${next.address}`));
     // A retry of an acknowledged grant gets the same allocation from the committed state.
     expect(await a.ask('c1', gpu(3, 2, { request_id: 'ra' }))).toMatchObject({ type: 'allocated', in_reply_to: 3, allocation_id: held.allocation_id });
+    // Asked again, a request that waits still waits, once.
+    expect(await b.ask('c2', gpu(3, 1, { request_id: 'rb' }))).toMatchObject({ type: 'queued', in_reply_to: 3 });
     expect(await b.ask('c2', { type: 'status', msg_id: 2 })).toMatchObject({ allocations: 2, queued: 1, allocated: { cpu: 3, gpu: 2 } });
     expect(await a.ask('c1', { type: 'release', msg_id: 4, allocation_id: held.allocation_id })).toMatchObject({ type: 'released' });
     // The request that waited across the failover is granted to its client.
