@@ -1,11 +1,9 @@
-import type { Campaign, Etcd3, Namespace } from 'etcd3';
+import type { Etcd3, Namespace } from 'etcd3';
 
 /** Seconds of the leader's lease: a killed leader is replaced after about this long. */
 export const LEASE_SECONDS = 2;
 /** Every unary etcd call gives up after this long: a lost majority must not hang the node. */
 export const CALL_MS = 2000;
-/** How long to wait before campaigning or observing again after etcd failed. */
-const AGAIN_MS = 500;
 
 export interface ElectionOptions {
   /** etcd client URLs (`http://127.0.0.1:2379`). */
@@ -39,84 +37,87 @@ export function clusterPrefix(cluster: string): string {
   return `/resource-node/${cluster}/`;
 }
 
+/** How often each node reads who leads: the lowest election key (a failover waits at most this long more). */
+const POLL_MS = 200;
+
 /**
- * Joins the cluster's election (docs/cluster.md): campaigns with this node's address and
- * watches who leads. The etcd client is loaded here, so a node without --etcd never loads it.
+ * Joins the cluster's election (docs/cluster.md#the-election): each node puts a key under
+ * `election/` on its own lease, valued with its address; the key created first leads. A node
+ * reads the first key every POLL_MS, so it learns who leads and when its own key comes first.
+ * The etcd client is loaded here, so a node without --etcd never loads it.
  */
 export async function joinElection(o: ElectionOptions): Promise<{ close: () => Promise<void> }> {
   const { Etcd3 } = await import('etcd3');
   const client = new Etcd3({
     hosts: [...o.endpoints],
     dialTimeout: CALL_MS,
-    // Streams (watches, keep-alives) live on; every other call has a deadline.
+    // Streams (keep-alives) live on; every other call has a deadline.
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + CALL_MS }),
   });
-  const namespace = client.namespace(clusterPrefix(o.cluster));
-  const election = namespace.election('leader', LEASE_SECONDS);
+  const prefix = clusterPrefix(o.cluster);
+  const namespace = client.namespace(prefix);
+  const electionPrefix = `${prefix}election/`;
   let closed = false;
   let leading = false;
+  let mine: { key: string; revoke: () => Promise<void> } | undefined;
+  let announced: string | undefined | null = null;
+  let problem: string | undefined;
 
-  const observe = async (): Promise<void> => {
-    while (!closed) {
-      try {
-        const observer = await election.observe();
-        o.leaderChanged(observer.leader());
-        // The event's value may be stale on the first change; the observer's own is not.
-        observer.on('change', () => o.leaderChanged(observer.leader()));
-        await new Promise<void>((resolve) => {
-          observer.once('error', (e: Error) => {
-            if (!closed) o.log(`etcd: watching the leader: ${e.message}`);
-            resolve();
-          });
-        });
-        void observer.cancel().catch(() => {});
-      } catch (e) {
-        if (!closed) o.log(`etcd: watching the leader: ${(e as Error).message}`);
-      }
-      await sleep(AGAIN_MS);
-    }
+  const say = (what: string | undefined): void => {
+    problem = undefined;
+    if (what !== undefined) o.log(what);
+  };
+  const trouble = (what: string): void => {
+    if (problem !== what) o.log(what);
+    problem = what;
   };
 
-  let campaign: Campaign | undefined;
-  const campaignOnce = (): void => {
-    if (closed) return;
-    const c = election.campaign(o.advertise);
-    campaign = c;
-    c.on('elected', () => {
-      void (async () => {
-        try {
-          const key = await c.getCampaignKey();
-          const res = await client.get(key).exec();
-          const kv = res.kvs[0];
-          if (kv === undefined) throw new Error('the election key vanished');
-          leading = true;
-          o.elected({ client, namespace, key, createRevision: kv.create_revision });
-        } catch (e) {
-          o.log(`etcd: after winning the election: ${(e as Error).message}`);
-          void c.resign().catch(() => {});
-        }
-      })();
-    });
-    c.on('error', (e: Error) => {
-      if (closed || campaign !== c) return;
-      campaign = undefined;
+  /** A key of this node's own on a fresh lease; a lost lease starts over (or deposes a leader). */
+  const candidate = async (): Promise<void> => {
+    const lease = client.lease(LEASE_SECONDS);
+    lease.on('lost', (e: Error) => {
+      if (closed) return;
       if (leading) {
         o.deposed(`etcd: the leader's lease was lost (${e.message})`);
         return;
       }
-      o.log(`etcd: campaigning: ${e.message}; trying again`);
-      void c.resign().catch(() => {});
-      setTimeout(campaignOnce, AGAIN_MS);
+      mine = undefined;
     });
+    const id = await lease.grant();
+    const key = `${electionPrefix}${id}`;
+    await lease.put(key).value(o.advertise);
+    mine = { key, revoke: () => lease.revoke() };
   };
 
-  void observe();
-  campaignOnce();
+  const poll = async (): Promise<void> => {
+    while (!closed) {
+      try {
+        if (mine === undefined) await candidate();
+        const first = await client.getAll().prefix(electionPrefix).sort('Create', 'Ascend').limit(1).exec();
+        const kv = first.kvs[0];
+        const address = kv?.value.toString();
+        if (address !== announced) {
+          announced = address;
+          o.leaderChanged(address);
+        }
+        if (kv !== undefined && mine !== undefined && kv.key.toString() === mine.key && !leading) {
+          leading = true;
+          o.elected({ client, namespace, key: mine.key, createRevision: kv.create_revision });
+        }
+        say(problem === undefined ? undefined : 'etcd: reachable again');
+      } catch (e) {
+        trouble(`etcd: ${(e as Error).message}`);
+      }
+      await sleep(POLL_MS);
+    }
+  };
+
+  void poll();
   return {
     close: async () => {
       closed = true;
-      // Resigning lets another node lead at once instead of after the lease.
-      await campaign?.resign().catch(() => {});
+      // Revoking lets another node lead at once instead of after the lease.
+      await mine?.revoke().catch(() => {});
       client.close();
     },
   };
