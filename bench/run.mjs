@@ -7,6 +7,7 @@ import { CHURN_MESSAGES, SEED, SLOW_READER_MESSAGES, ensureInputs } from './work
 import { BIN, ROOT, median, runChild } from './lib.mjs';
 import { coldStart, slowReader, throughput } from './figures/stdio.mjs';
 import { tcpThroughput } from './figures/tcp.mjs';
+import { ETCD_BIN, clusterFigures } from './figures/cluster.mjs';
 
 const started = performance.now();
 const FIG = `${ROOT}bench/figures/`;
@@ -182,6 +183,15 @@ process.stderr.write('8. network service\n');
   const t = await tcpThroughput(files.churn, CHURN_MESSAGES, { connections: 8, window: 32 });
   const r = t.tcp / t.stdio;
   row('8a throughput (msg/s), TCP, 8 connections / stdio', fmt(t.tcp), `stdio ${fmt(t.stdio)}`, r, '>= 0.70x', r >= 0.7, { oursPerSec: t.tcp, peerPerSec: t.stdio, runs: t.runs });
+}
+
+process.stderr.write('10. cluster on etcd\n');
+if (ETCD_BIN === undefined) {
+  process.stderr.write('  skipped: etcd is not installed (apt-get install -y etcd-server)\n');
+} else {
+  const c = await clusterFigures();
+  row('10a cluster churn (msg/s), 3 nodes, 1 local etcd member, 9 connections', fmt(c.cluster), `one node over TCP ${fmt(c.single)}`, c.cluster / 5000, '>= 5,000 msg/s (1.00x)', c.cluster >= 5000, { oursPerSec: c.cluster, peerPerSec: c.single, runs: c.runs });
+  row('10b failover, leader killed -9 to a follower\'s client answered', `${fmt(c.failoverMs)} ms`, 'lease 2,000 ms', c.failoverMs / 3000, '<= 3,000 ms (1.00x)', c.failoverMs <= 3000, { oursMs: c.failoverMs, runs: c.runs.failoverMs });
 }
 
 const seconds = (performance.now() - started) / 1000;
