@@ -94,10 +94,11 @@ export async function serve(command: Extract<Command, { kind: 'run' }>, service:
       }
       const stop = (): void => {
         server.close();
-        void leave?.();
         hub.stop(command.shutdownGraceMs, (undelivered) => {
           if (undelivered > 0) log(`stopped with ${undelivered === 1 ? '1 reply' : `${undelivered} replies`} not delivered: not read in time`);
-          process.exit(0);
+          // Leaving the cluster after the last commit and write lets another node lead at once.
+          const left = leave?.() ?? Promise.resolve();
+          void Promise.race([left, new Promise((r) => setTimeout(r, 2000))]).finally(() => process.exit(0));
         });
       };
       process.on('SIGTERM', stop);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ETCD, startEtcd, type EtcdCluster } from '../support/etcd.js';
 import { clusterNode, leaderOf, type ClusterProcess } from './cluster-nodes.js';
@@ -114,5 +117,30 @@ describe.skipIf(ETCD.skip)('a cluster on etcd', () => {
     // The request that waited across the failover is granted to its client.
     expect((await b.take(1))[0]).toMatchObject({ dest: 'c2', body: { type: 'allocated', in_reply_to: 1, resources: { gpu: 1 } } });
     expect(await a.ask('c1', { type: 'release', msg_id: 5, allocation_id: cpu.allocation_id })).toMatchObject({ type: 'released', resources_freed: { cpu: 3 } });
+  }, 40_000);
+
+  it('between nodes too, a connection presents the token first (--token-file); SIGTERM hands over at once', async () => {
+    etcd = await startEtcd(1);
+    const dir = mkdtempSync(join(tmpdir(), 'cluster-token-'));
+    const token = join(dir, 'token');
+    writeFileSync(token, 's3cret\n');
+    try {
+      const two = await Promise.all([0, 1].map(() => clusterNode(etcd!.endpoints, ['--cluster', 'gated', '--token-file', token])));
+      nodes.push(...two);
+      const leader = await leaderOf(two);
+      const follower = two.find((n) => n !== leader)!;
+      await follower.waitFor(/following the leader/);
+      const c = await client(follower.port);
+      expect(await c.ask('c1', { type: 'auth', msg_id: 1, token: 's3cret' })).toMatchObject({ type: 'auth_ok' });
+      expect(await c.ask('c1', gpu(2, 1))).toMatchObject({ type: 'allocated' });
+      const t0 = Date.now();
+      leader.child.kill('SIGTERM');
+      await leaderOf([follower], 10_000);
+      // Well inside the lease: the leader gave its key up as it stopped.
+      expect(Date.now() - t0).toBeLessThan(1_800);
+      expect(await c.ask('c1', { type: 'status', msg_id: 3 })).toMatchObject({ type: 'status_ok', allocations: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 40_000);
 });
