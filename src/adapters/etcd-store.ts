@@ -6,6 +6,8 @@ import type { Fence } from './etcd.js';
 
 /** A key's value is kept well below etcd's request limit (1.5 MiB by default). */
 const CHUNK_CHARS = 512 * 1024;
+/** Batches read per request when a leader reads the log. */
+const LOG_PAGE = 64;
 /** Log written since the last snapshot before a new one replaces it, in characters. */
 const COMPACT_AFTER_CHARS = 1024 * 1024;
 
@@ -32,6 +34,8 @@ export class EtcdStore implements DurableStore {
   private names: ((t: number) => string) | undefined;
   private state: State | undefined;
   private logChars = 0;
+  /** The size of the last snapshot: a large state is not rewritten for every MiB of log. */
+  private snapshotChars = 0;
 
   private constructor(
     private readonly fence: Fence,
@@ -52,6 +56,7 @@ export class EtcdStore implements DurableStore {
     let state: State | undefined;
     let seq = 0;
     let generation = 0;
+    let snapshotChars = 0;
     if (head !== null) {
       const h = JSON.parse(head) as SnapshotHead;
       if (h.version !== STATE_VERSION) throw new Error(`${prefix}state/snapshot has format version ${h.version}; this node reads version ${STATE_VERSION}`);
@@ -62,23 +67,37 @@ export class EtcdStore implements DurableStore {
         text += chunk;
       }
       state = stateFromJson(JSON.parse(text));
+      snapshotChars = text.length;
       seq = h.seq;
       generation = h.generation;
     }
-    const log = await client.getAll().prefix(`${prefix}state/log/`).sort('Key', 'Ascend').strings();
-    for (const [key, value] of Object.entries(log).sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const n = Number(key.slice(key.lastIndexOf('/') + 1));
-      if (n <= seq) continue;
-      if (n !== seq + 1) throw new Error(`${prefix}state/log: batch ${n} follows batch ${seq}; the batches between are missing`);
-      const records = JSON.parse(value) as StateRecord[];
-      if (state === undefined) {
-        if (records[0]?.k !== 'capacity') throw new Error(`${prefix}state/log: batch ${n} comes first but does not give the capacity`);
-        state = emptyState([]);
+    const { Range } = await import('etcd3');
+    const logPrefix = `${prefix}state/log/`;
+    let logChars = 0;
+    // In pages: one reply stays far below gRPC's message limit whatever the log holds.
+    for (let from = `${logPrefix}${pad(seq + 1)}`; ; ) {
+      const page = await client.getAll().inRange(new Range(from, `${logPrefix}~`)).sort('Key', 'Ascend').limit(LOG_PAGE).strings();
+      const entries = Object.entries(page).sort(([a], [b]) => (a < b ? -1 : 1));
+      for (const [key, value] of entries) {
+        const n = Number(key.slice(logPrefix.length));
+        if (n !== seq + 1) throw new Error(`${logPrefix}: batch ${n} follows batch ${seq}; the batches between are missing`);
+        const records = JSON.parse(value) as StateRecord[];
+        if (state === undefined) {
+          if (records[0]?.k !== 'capacity') throw new Error(`${logPrefix}: batch ${n} comes first but does not give the capacity`);
+          state = emptyState([]);
+        }
+        for (const r of records) fold(state, r, remember);
+        seq = n;
+        logChars += value.length;
       }
-      for (const r of records) fold(state, r, remember);
-      seq = n;
+      if (entries.length < LOG_PAGE) break;
+      from = `${logPrefix}${pad(seq + 1)}`;
     }
-    return new EtcdStore(fence, prefix, state, seq, generation, remember);
+    const store = new EtcdStore(fence, prefix, state, seq, generation, remember);
+    // The log a new leader found counts towards its next snapshot: short terms must not let it grow.
+    store.logChars = logChars;
+    store.snapshotChars = snapshotChars;
+    return store;
   }
 
   /** The manager whose events are recorded: its type names, and, for a new cluster, its first capacity. */
@@ -114,7 +133,7 @@ export class EtcdStore implements DurableStore {
     const state = this.state!;
     for (const r of records) fold(state, r, this.remember);
     this.logChars += text.length;
-    if (this.logChars >= COMPACT_AFTER_CHARS) await this.compact();
+    if (this.logChars >= Math.max(COMPACT_AFTER_CHARS, this.snapshotChars)) await this.compact();
   }
 
   /** Writes the state as a new snapshot, in chunks, then points the snapshot key at it and drops the log it covers. */
@@ -136,6 +155,7 @@ export class EtcdStore implements DurableStore {
     ]);
     this.generation = generation;
     this.logChars = 0;
+    this.snapshotChars = text.length;
   }
 
   /** Runs `ops` in one transaction that succeeds only while this leader's election key is the one it won with. */

@@ -51,6 +51,8 @@ export async function joinElection(o: ElectionOptions): Promise<{ close: () => P
   const client = new Etcd3({
     hosts: [...o.endpoints],
     dialTimeout: CALL_MS,
+    // A snapshot chunk or a page of the log is far below this; gRPC's default (4 MiB) is not a bound etcd knows.
+    grpcOptions: { 'grpc.max_receive_message_length': 64 * 1024 * 1024 },
     // Streams (keep-alives) live on; every other call has a deadline.
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + CALL_MS }),
   });
