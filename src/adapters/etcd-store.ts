@@ -45,12 +45,14 @@ export class EtcdStore implements DurableStore {
     private seq: number,
     private generation: number,
     private readonly remember: number,
+    /** Log written since the last snapshot before a new one replaces it, in characters (at least). */
+    private readonly compactAfterChars: number,
   ) {
     this.state = restored;
   }
 
   /** Reads the cluster's state (snapshot, then the batches after it) as the leader `fence` proves it is. */
-  static async open(fence: Fence, prefix: string, remember: number): Promise<EtcdStore> {
+  static async open(fence: Fence, prefix: string, remember: number, compactAfterChars = COMPACT_AFTER_CHARS): Promise<EtcdStore> {
     const { client } = fence;
     const head = await client.get(`${prefix}state/snapshot`).string();
     let state: State | undefined;
@@ -93,7 +95,7 @@ export class EtcdStore implements DurableStore {
       if (entries.length < LOG_PAGE) break;
       from = `${logPrefix}${pad(seq + 1)}`;
     }
-    const store = new EtcdStore(fence, prefix, state, seq, generation, remember);
+    const store = new EtcdStore(fence, prefix, state, seq, generation, remember, compactAfterChars);
     // The log a new leader found counts towards its next snapshot: short terms must not let it grow.
     store.logChars = logChars;
     store.snapshotChars = snapshotChars;
@@ -133,7 +135,7 @@ export class EtcdStore implements DurableStore {
     const state = this.state!;
     for (const r of records) fold(state, r, this.remember);
     this.logChars += text.length;
-    if (this.logChars >= Math.max(COMPACT_AFTER_CHARS, this.snapshotChars)) await this.compact();
+    if (this.logChars >= Math.max(this.compactAfterChars, this.snapshotChars)) await this.compact();
   }
 
   /** Writes the state as a new snapshot, in chunks, then points the snapshot key at it and drops the log it covers. */
