@@ -71,6 +71,9 @@ describe.skipIf(ETCD.skip)('a cluster under faults', () => {
     for (const c of clients) await c.releaseAll();
 
     const verdict = check(clients, CAPACITY, failovers);
+    if (process.env.CLUSTER_SOAK_S !== undefined) {
+      process.stderr.write(`cluster soak: ${failovers.length} leaders killed, ${failovers.length / 2} etcd members killed, ${verdict.requests} requests, ${verdict.grants} grants, ${verdict.grantedAcrossFailover} granted across a failover\n`);
+    }
     expect(verdict.problems).toEqual([]);
     expect(verdict.grants).toBeGreaterThan(50);
     expect(verdict.grantedAcrossFailover).toBeGreaterThan(0);
