@@ -7,6 +7,7 @@ import { CHURN_MESSAGES, SEED, SLOW_READER_MESSAGES, ensureInputs } from './work
 import { BIN, ROOT, median, runChild } from './lib.mjs';
 import { coldStart, slowReader, throughput } from './figures/stdio.mjs';
 import { tcpThroughput } from './figures/tcp.mjs';
+import { restartTime, stateDirThroughput } from './figures/durability.mjs';
 import { ETCD_BIN, clusterFigures } from './figures/cluster.mjs';
 
 const started = performance.now();
@@ -183,6 +184,15 @@ process.stderr.write('8. network service\n');
   const t = await tcpThroughput(files.churn, CHURN_MESSAGES, { connections: 8, window: 32 });
   const r = t.tcp / t.stdio;
   row('8a throughput (msg/s), TCP, 8 connections / stdio', fmt(t.tcp), `stdio ${fmt(t.stdio)}`, r, '>= 0.70x', r >= 0.7, { oursPerSec: t.tcp, peerPerSec: t.stdio, runs: t.runs });
+}
+
+process.stderr.write('9. durability (--state-dir)\n');
+{
+  const t = await stateDirThroughput();
+  const r = t.withDir / t.without;
+  row('9a churn (msg/s, 256 in flight), --state-dir / without', fmt(t.withDir), `without ${fmt(t.without)}`, r, '>= 0.50x', r >= 0.5, { oursPerSec: t.withDir, peerPerSec: t.without });
+  const rs = await restartTime();
+  row('9b restart, 100k held + 100k waiting (spawn to first reply)', `${fmt(rs.fullMs, 0)} ms`, `empty state ${fmt(rs.emptyMs, 0)} ms`, rs.fullMs / 2000, '< 2,000 ms (1.00x)', rs.fullMs < 2000, rs);
 }
 
 process.stderr.write('10. cluster on etcd\n');

@@ -18,6 +18,7 @@ const programs = {
   index: 'src/index.ts',
   demo: 'src/demo/main.ts',
   golden: 'src/golden/cli.ts',
+  'resource-run': 'src/run/main.ts',
 };
 
 await esbuild.build({

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What the build writes; the stamp is touched last, after every other output is written. */
-export const OUTPUTS = ['dist/resource-node.js', 'dist/index.js', 'dist/demo.js', 'dist/golden.js', 'dist/types/index.d.ts', 'src/generated/validators.js', 'src/generated/bodies.ts'];
+export const OUTPUTS = ['dist/resource-node.js', 'dist/index.js', 'dist/demo.js', 'dist/golden.js', 'dist/resource-run.js', 'dist/types/index.d.ts', 'src/generated/validators.js', 'src/generated/bodies.ts'];
 export const STAMP = 'dist/.build-stamp';
 
 /** What the build reads: folders (their own times change when a file is added or removed) and files. */

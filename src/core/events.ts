@@ -7,7 +7,7 @@ import type { TenantView } from './tenants/tenants.js';
  * journal, metrics or a replicated store, are made from. See docs/architecture.md.
  */
 export type CoreEvent =
-  /** An allocation was made: at once, or for `request`, which waited in the queue until now. */
+  /** An allocation was made: at once (with its `requestId`, if any), or for `request`, which waited in the queue until now. */
   | { readonly kind: 'granted'; readonly allocation: Allocation; readonly request: WaitingRequest | undefined; readonly requestId?: string }
   /** A request started to wait. */
   | { readonly kind: 'queued'; readonly request: WaitingRequest }

@@ -250,10 +250,11 @@ export class ResourceManager {
     }
     const bySeq = new Map<number, QueuedRequest>();
     for (const r of s.waiting) {
-      const w: QueuedRequest = { ...r, bypassed: 0, reserved: this.guard.reservesAtOnce, slot: -1, group: undefined, filedBySource: false, account: undefined, lane: undefined };
-      if (w.deadline >= 0) this.deadlines.push(w.deadline, { kind: 'timeout', request: w });
+      const w = queuedRequest(r, this.guard.reservesAtOnce);
       this.queue.add(w);
       this.bySource.add(w);
+      // After it is queued: the heap drops entries whose request does not wait.
+      if (w.deadline >= 0) this.deadlines.push(w.deadline, { kind: 'timeout', request: w });
       if (this.tenants.active) {
         const t = (w.account = this.tenants.of(w.tenant));
         if (w.options?.tenant !== undefined) t.named = true;
@@ -273,7 +274,7 @@ export class ResourceManager {
         this.requestKeys.settle(key, { kind: 'granted', allocation: a });
       } else {
         const r = o.request;
-        this.requestKeys.settle(key, { kind: o.kind, request: { ...r, bypassed: 0, reserved: false, slot: -1, group: undefined, filedBySource: false, account: undefined, lane: undefined } });
+        this.requestKeys.settle(key, { kind: o.kind, request: queuedRequest(r, false) });
       }
     }
     for (const [status, n] of s.jobStatuses) this.jobStatuses.restore(status, n);
@@ -831,7 +832,8 @@ export class ResourceManager {
     const hold: Hold = { ms: holdMs, deadline: this.clock() + holdMs };
     const r = this.newHolding(id, serial, who, types, units, options, waited, hold);
     this.deadlines.push(hold.deadline, { kind: 'hold', reservation: r });
-    this.store?.record({ kind: 'reserved', reservation: r as Reservation, request: waited, requestId: options.requestId });
+    // A reserve that waited names its request_id in its options; one granted at once, here.
+    if (this.store !== undefined) this.store.record(waited === undefined && options.requestId !== undefined ? { kind: 'reserved', reservation: r as Reservation, request: undefined, requestId: options.requestId } : { kind: 'reserved', reservation: r as Reservation, request: waited });
     return r;
   }
 
@@ -1063,7 +1065,8 @@ export class ResourceManager {
     this.preemption?.granted(a);
     const leaseMs = options?.leaseMs;
     if (leaseMs !== undefined) this.startLease(a, leaseMs);
-    this.store?.record({ kind: 'granted', allocation: a, request: waited, requestId: options?.requestId });
+    // A request that waited names its request_id in its options; one granted at once, here.
+    if (this.store !== undefined) this.store.record(waited === undefined && options?.requestId !== undefined ? { kind: 'granted', allocation: a, request: undefined, requestId: options.requestId } : { kind: 'granted', allocation: a, request: waited });
     return a;
   }
 
@@ -1122,6 +1125,29 @@ export class ResourceManager {
       if (!toGrant) this.tenants.dropIfIdle(t);
     }
   }
+}
+
+/** A waiting request as the core keeps it, made from a recorded one: the same literal as `ask` makes, so every one has the same shape. */
+function queuedRequest(r: WaitingRequest, reserved: boolean): QueuedRequest {
+  return {
+    src: r.src,
+    msgId: r.msgId,
+    via: r.via,
+    seq: r.seq,
+    types: r.types,
+    units: r.units,
+    options: r.options,
+    deadline: r.deadline,
+    queuedAt: r.queuedAt,
+    bypassed: 0,
+    reserved,
+    slot: -1,
+    group: undefined,
+    filedBySource: false,
+    tenant: r.tenant,
+    account: undefined,
+    lane: undefined,
+  };
 }
 
 /** How a preempted allocation ended, for a refusal's text. */

@@ -26,10 +26,13 @@ export interface HoldingRecord {
   readonly types: readonly string[];
   readonly units: readonly number[];
   readonly members?: readonly (readonly [string, readonly string[]])[];
-  readonly tenant: string;
-  readonly priority: number;
-  leaseMs: number;
-  leaseDeadline: number;
+  /** Left out when it is `src`. */
+  readonly tenant?: string;
+  /** Left out when 0. */
+  readonly priority?: number;
+  /** Both left out when it has no lease. */
+  leaseMs?: number;
+  leaseDeadline?: number;
   readonly hold?: Hold;
 }
 
@@ -41,9 +44,11 @@ export interface WaitingRecord {
   readonly types: readonly string[];
   readonly units: readonly number[];
   readonly options?: RequestOptions;
-  readonly deadline: number;
+  /** Left out when it has no timeout. */
+  readonly deadline?: number;
   readonly queuedAt: number;
-  readonly tenant: string;
+  /** Left out when it is `src`. */
+  readonly tenant?: string;
 }
 
 export type KeyRecord =
@@ -130,15 +135,26 @@ export function emptyState(capacity: readonly (readonly [string, number])[]): St
 
 type Names = (t: number) => string;
 
+// Fields at their usual value are left out: records are read back at every start.
 function holdingRecord(a: Allocation & { readonly hold?: Hold | undefined }, name: Names): HoldingRecord {
-  const r: HoldingRecord = { id: a.id, serial: a.serial, src: a.src, msgId: a.msgId, via: a.via, types: a.types.map(name), units: a.units, tenant: a.tenant, priority: a.priority, leaseMs: a.leaseMs, leaseDeadline: a.leaseDeadline };
-  const withMembers = a.members === undefined ? r : { ...r, members: [...a.members].map(([t, m]) => [name(t), m] as const) };
-  return a.hold === undefined ? withMembers : { ...withMembers, hold: { ms: a.hold.ms, deadline: a.hold.deadline } };
+  const r: { -readonly [K in keyof HoldingRecord]: HoldingRecord[K] } = { id: a.id, serial: a.serial, src: a.src, msgId: a.msgId, via: a.via, types: a.types.map(name), units: a.units };
+  if (a.tenant !== a.src) r.tenant = a.tenant;
+  if (a.priority !== 0) r.priority = a.priority;
+  if (a.leaseDeadline >= 0) {
+    r.leaseMs = a.leaseMs;
+    r.leaseDeadline = a.leaseDeadline;
+  }
+  if (a.members !== undefined) r.members = [...a.members].map(([t, m]) => [name(t), m] as const);
+  if (a.hold !== undefined) r.hold = { ms: a.hold.ms, deadline: a.hold.deadline };
+  return r;
 }
 
 function waitingRecord(w: WaitingRequest, name: Names): WaitingRecord {
-  const r: WaitingRecord = { seq: w.seq, src: w.src, msgId: w.msgId, via: w.via, types: w.types.map(name), units: w.units, deadline: w.deadline, queuedAt: w.queuedAt, tenant: w.tenant };
-  return w.options === undefined ? r : { ...r, options: w.options };
+  const r: { -readonly [K in keyof WaitingRecord]: WaitingRecord[K] } = { seq: w.seq, src: w.src, msgId: w.msgId, via: w.via, types: w.types.map(name), units: w.units, queuedAt: w.queuedAt };
+  if (w.deadline >= 0) r.deadline = w.deadline;
+  if (w.tenant !== w.src) r.tenant = w.tenant;
+  if (w.options !== undefined) r.options = w.options;
+  return r;
 }
 
 function keyOf(src: string, requestId: string | undefined): string | undefined {
@@ -151,7 +167,7 @@ export function toRecord(event: CoreEvent, name: Names): StateRecord | undefined
     case 'granted':
     case 'reserved': {
       const a = event.kind === 'granted' ? event.allocation : event.reservation;
-      const key = keyOf(a.src, event.requestId);
+      const key = keyOf(a.src, event.requestId ?? event.request?.options?.requestId);
       const r = { k: 'hold', a: holdingRecord(a, name) } as const;
       const withSeq = event.request === undefined ? r : { ...r, seq: event.request.seq };
       return key === undefined ? withSeq : { ...withSeq, key };
@@ -216,18 +232,18 @@ export function fold(s: State, r: StateRecord, limit: number): void {
       const a = r.a;
       s.holdings.set(a.id, a);
       if (r.seq !== undefined) s.waiting.delete(r.seq);
-      else use(s, a.tenant, 1);
+      else use(s, a.tenant ?? a.src, 1);
       if (a.hold !== undefined) {
         s.reservationSerial = Math.max(s.reservationSerial, a.serial);
         s.reservationsUsed = true;
       } else s.grants = Math.max(s.grants, a.serial);
-      if (a.tenant !== a.src) s.tenantsActive = true;
+      if (a.tenant !== undefined) s.tenantsActive = true;
       if (r.key !== undefined) settle(s, r.key, { kind: 'granted', allocation: a }, limit);
       return;
     }
     case 'wait':
       s.waiting.set(r.w.seq, r.w);
-      use(s, r.w.tenant, 1);
+      use(s, r.w.tenant ?? r.w.src, 1);
       s.seq = Math.max(s.seq, r.w.seq);
       if (r.w.options?.holdMs !== undefined) s.reservationsUsed = true;
       if (r.w.options?.tenant !== undefined) s.tenantsActive = true;
@@ -237,7 +253,7 @@ export function fold(s: State, r: StateRecord, limit: number): void {
       const a = s.holdings.get(r.id);
       if (a === undefined) throw new Error(`record ends allocation ${JSON.stringify(r.id)}, which is not live`);
       s.holdings.delete(r.id);
-      use(s, a.tenant, -1);
+      use(s, a.tenant ?? a.src, -1);
       const e: EndedRecord = { src: a.src, via: a.via, types: a.types, units: a.units, how: r.how };
       if (r.by !== undefined) e.by = r.by;
       remember(s.ended, r.id, e, limit);
@@ -248,7 +264,7 @@ export function fold(s: State, r: StateRecord, limit: number): void {
       const w = s.waiting.get(r.seq);
       if (w === undefined) throw new Error(`record withdraws request ${r.seq}, which is not waiting`);
       s.waiting.delete(r.seq);
-      use(s, w.tenant, -1);
+      use(s, w.tenant ?? w.src, -1);
       const key = keyOf(w.src, w.options?.requestId);
       if (key !== undefined) settle(s, key, { kind: r.how, request: w }, limit);
       return;
@@ -282,7 +298,7 @@ export function fold(s: State, r: StateRecord, limit: number): void {
       const a = s.holdings.get(r.id);
       if (a === undefined) throw new Error(`record ends reservation ${JSON.stringify(r.id)}, which is not live`);
       s.holdings.delete(r.id);
-      if (r.to === undefined) use(s, a.tenant, -1);
+      if (r.to === undefined) use(s, a.tenant ?? a.src, -1);
       const e: EndedReservationRecord = { src: a.src, types: a.types, units: a.units, how: r.how };
       remember(s.endedReservations, r.id, { ...e, ...(a.members === undefined ? {} : { members: a.members }), ...(r.to === undefined ? {} : { allocationId: r.to.id }) }, limit);
       if (r.to !== undefined) {
@@ -377,10 +393,42 @@ export function restore(s: State, options: ManagerOptions): ResourceManager {
     if (t < 0) throw new Error(`state names resource type ${JSON.stringify(name)}, which it gives no capacity`);
     return t;
   };
-  const types = (names: readonly string[]): number[] => names.map(index);
+  // Most records share a few type lists: one array each.
+  const lists = new Map<string, number[]>();
+  const types = (names: readonly string[]): number[] => {
+    const key = names.length === 1 ? names[0]! : names.join('\u0000');
+    let list = lists.get(key);
+    if (list === undefined) lists.set(key, (list = names.map(index)));
+    return list;
+  };
   const members = (list: HoldingRecord['members']): Map<number, readonly string[]> | undefined => (list === undefined ? undefined : new Map(list.map(([t, names]) => [index(t), names])));
-  const holding = (h: HoldingRecord): LoadedState['holdings'][number] => ({ ...h, types: types(h.types), members: members(h.members), hold: h.hold });
-  const waiting = (w: WaitingRecord): WaitingRequest => ({ ...w, types: types(w.types), options: w.options });
+  const holding = (h: HoldingRecord): LoadedState['holdings'][number] => ({
+    id: h.id,
+    serial: h.serial,
+    src: h.src,
+    msgId: h.msgId,
+    via: h.via,
+    types: types(h.types),
+    units: h.units,
+    members: members(h.members),
+    leaseMs: h.leaseMs ?? -1,
+    leaseDeadline: h.leaseDeadline ?? -1,
+    tenant: h.tenant ?? h.src,
+    priority: h.priority ?? 0,
+    hold: h.hold,
+  });
+  const waiting = (w: WaitingRecord): WaitingRequest => ({
+    src: w.src,
+    msgId: w.msgId,
+    via: w.via,
+    seq: w.seq,
+    types: types(w.types),
+    units: w.units,
+    options: w.options,
+    deadline: w.deadline ?? -1,
+    queuedAt: w.queuedAt,
+    tenant: w.tenant ?? w.src,
+  });
   const loaded: LoadedState = {
     grants: s.grants,
     seq: s.seq,

@@ -1,6 +1,3 @@
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-
 /** A demo command line that cannot be run; the program prints it and exits 2. */
 export class DemoFlagError extends Error {}
 
@@ -16,9 +13,9 @@ export const DEMO_DEFAULTS: DemoOptions = { jobs: 3, robots: 2, jobMs: 1500, svg
 
 export const DEMO_USAGE = `Usage: node dist/demo.js [flags]     (or: make demo DEMO_ARGS="...")
 
-Jobs share a pool of robots on a resource-node started as a child process. All jobs are
-submitted at once; each checks out one robot, holds it, and checks it back in. Jobs that
-find every robot busy wait, and start the moment one comes back.
+Jobs share a pool of robots through resource-run: each job is a real process that holds
+one robot (it prints the robot it was given, then sleeps). All jobs are submitted at once;
+jobs that find every robot busy wait, and start the moment one comes back.
 
 Flags:
   --jobs N        how many jobs                          (default ${DEMO_DEFAULTS.jobs})
@@ -72,18 +69,4 @@ function count(flag: string, text: string, min: number, max: number): number {
   const n = Number(text);
   if (!/^[0-9]+$/.test(text) || n < min || n > max) throw new DemoFlagError(`${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
   return n;
-}
-
-/** Why the SVG cannot be written at `path`, or undefined: checked before the run, not after it. */
-export function svgPathProblem(path: string): string | undefined {
-  const dir = dirname(resolve(path));
-  if (!existsSync(dir)) return `no such folder ${dir}`;
-  if (!statSync(dir).isDirectory()) return `${dir} is not a folder`;
-  if (existsSync(path) && statSync(path).isDirectory()) return 'that is a folder; give a file name';
-  try {
-    accessSync(existsSync(path) ? path : dir, constants.W_OK);
-  } catch {
-    return `cannot write ${existsSync(path) ? 'that file' : `in ${dir}`}`;
-  }
-  return undefined;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 // docs/architecture.md: each layer imports only the layers below it.
 const src = new URL('../../src/', import.meta.url).pathname;
-const ORDER = ['lib', 'core', 'protocol', 'generated', 'server', 'adapters', 'cli', 'golden', 'demo'];
+const ORDER = ['lib', 'core', 'protocol', 'generated', 'server', 'adapters', 'cli', 'golden', 'run', 'demo'];
 /** What each layer may import besides itself. */
 const ALLOWED: Record<string, readonly string[]> = {
   lib: [],
@@ -15,7 +15,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   adapters: ['lib', 'core', 'protocol', 'server'],
   cli: ['lib', 'core', 'protocol', 'server', 'adapters', 'generated'],
   golden: ['lib', 'protocol'],
-  demo: ['lib', 'core', 'protocol', 'server', 'adapters', 'cli', 'generated'],
+  run: ['lib', 'core', 'protocol', 'adapters', 'cli'],
+  demo: ['lib', 'core', 'protocol', 'server', 'adapters', 'cli', 'generated', 'run'],
 };
 
 function files(dir: string): string[] {

@@ -48,6 +48,7 @@ describe('README', () => {
       '--admin': ['--admin', 'ops'],
       '--quota': ['--quota', 'a=cpu:1'],
       '--weight': ['--weight', 'a=2'],
+      '--state-dir': ['--state-dir', 'state'],
       '--help': ['--help'],
     };
     for (const flag of documented) expect(() => parseFlags(samples[flag]!), flag).not.toThrow();

@@ -2,7 +2,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import { describeStateDir } from './sqlite.js';
 import { BIN } from './spawn.js';
 
 // A seeded workload against the built node with --state-dir, killed with SIGKILL at random
@@ -199,7 +200,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dir = mkdtempSync(join(tmpdir(), 'crash-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('--state-dir under kill -9', () => {
+describeStateDir('--state-dir under kill -9', () => {
   it(`keeps every reply a client received across ${KILLS} kills at random moments (seed ${SEED})`, async () => {
     const rnd = random(SEED);
     const driver = new Driver(rnd);

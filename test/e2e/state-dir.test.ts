@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
+import { describeStateDir } from './sqlite.js';
 import { envelope, finished, runNode, start, waitForLines } from './spawn.js';
 
 const root = mkdtempSync(join(tmpdir(), 'state-dir-test-'));
@@ -14,7 +15,7 @@ const line = (src: string, body: Record<string, unknown>) => `${envelope(src, bo
 const gpu = (msgId: number, amount: number, extra: Record<string, unknown> = {}) => ({ type: 'allocate', msg_id: msgId, requirements: [{ type: 'gpu', amount }], ...extra });
 const bodies = (stdout: string) => stdout.split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { body: Record<string, unknown> }).body);
 
-describe('--state-dir', () => {
+describeStateDir('--state-dir', () => {
   it('restores allocations and waiting requests; a request that waited is granted after the restart to its client', async () => {
     const dir = newDir();
     const first = await runNode(line('c1', gpu(1, 2)) + line('c2', gpu(2, 1, { request_id: 'k' })), ['--state-dir', dir]);

@@ -95,7 +95,9 @@ describe('the built node over stdin/stdout', () => {
     for (let k = 1; k <= n; k++) lines.push(alloc('c1', k, { cpu: 1 }));
     // Nobody reads stdout yet, so the node's replies back up into its own buffer.
     child.stdin.write(`${lines.join('\n')}\n`);
-    await new Promise((r) => setTimeout(r, 500));
+    // Its first reply says it is up (signals handled); a fixed wait lost the race on a loaded machine.
+    await new Promise((r) => child.stdout.once('readable', r));
+    await new Promise((r) => setTimeout(r, 200));
     child.kill('SIGTERM');
     const r = await finished(child);
     expect([r.code, r.signal]).toEqual([0, null]);

@@ -1,7 +1,7 @@
 /** Reads back the parts of a timeline SVG that the tests care about. */
 export interface SvgParts {
   readonly lanes: string[];
-  readonly bars: { job: string; robot: string; x: number; width: number }[];
+  readonly bars: { job: string; lane: string; x: number; width: number }[];
   readonly waits: string[];
   readonly ticks: number;
 }
@@ -25,12 +25,12 @@ export function readSvg(svg: string): SvgParts {
   if (stack.length !== 0) throw new Error(`unclosed tags: ${stack.join(', ')}`);
   const tags = [...svg.matchAll(/<[a-z]+ [^>]*>/g)].map((m) => m[0]);
   return {
-    lanes: tags.filter((t) => t.startsWith('<g class="lane"')).map((t) => attrs(t)['data-robot']!),
+    lanes: tags.filter((t) => t.startsWith('<g class="lane"')).map((t) => attrs(t)['data-lane']!),
     bars: tags
       .filter((t) => t.startsWith('<rect class="job-bar"'))
       .map((t) => {
         const a = attrs(t);
-        return { job: a['data-job']!, robot: a['data-robot']!, x: Number(a.x), width: Number(a.width) };
+        return { job: a['data-job']!, lane: a['data-lane']!, x: Number(a.x), width: Number(a.width) };
       }),
     waits: tags.filter((t) => t.startsWith('<rect class="wait-bar"')).map((t) => attrs(t)['data-job']!),
     ticks: tags.filter((t) => t.startsWith('<line class="tick"')).length,
