@@ -46,7 +46,7 @@ describe.skipIf(ETCD.skip)('a cluster under faults', () => {
     };
     // Each round: two leaders killed, an etcd member killed and restarted between them.
     const rounds = Math.max(1, Math.round(SECONDS / 14));
-    const slice = 3500;
+    const slice = 2500;
     for (let round = 0; round < rounds; round++) {
       await sleep(slice);
       await killLeader();
