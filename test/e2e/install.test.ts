@@ -23,8 +23,8 @@ describe('installed as a dependency of another project', () => {
     const app = join(work, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    // Its dependencies are in npm's cache once this project has been installed. The optional native
-    // one (better-sqlite3, for --state-dir) is left out: built from source it takes minutes.
+    // Its two dependencies are in npm's cache once this project has been installed. The optional
+    // one behind --state-dir is left out: where no prebuilt binary can be fetched it compiles for minutes.
     execFileSync('npm', ['install', '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund', '--loglevel=error', join(work, packed)], { cwd: app, stdio: 'ignore' });
 
     const bin = spawnSync(join(app, 'node_modules/.bin/resource-node'), ['--version'], { encoding: 'utf8' });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { describeStateDir } from './sqlite.js';
+import { Client, listening } from './listening.js';
 import { envelope, finished, runNode, start, waitForLines } from './spawn.js';
 
 const root = mkdtempSync(join(tmpdir(), 'state-dir-test-'));
@@ -33,6 +34,32 @@ describeStateDir('--state-dir', () => {
     // A release of the first allocation after another restart is answered as a retry: ended allocations are remembered.
     const third = await runNode(line('c1', { type: 'release', msg_id: 5, allocation_id: id }), ['--state-dir', dir]);
     expect(bodies(third.stdout)).toEqual([{ type: 'released', in_reply_to: 5, allocation_id: id, resources_freed: { gpu: 2 } }]);
+  });
+
+  it('with --listen: what a TCP client was told survives kill -9, and a waiting request is granted to it after the restart', async () => {
+    const dir = newDir();
+    const first = await listening(['--state-dir', dir]);
+    const c = await Client.open(first.port);
+    const held = await c.ask('c1', gpu(1, 2));
+    expect(await c.ask('c2', gpu(2, 1))).toMatchObject({ type: 'queued' });
+    c.close();
+    first.child.kill('SIGKILL');
+    await first.exit;
+    const second = await listening(['--state-dir', dir]);
+    try {
+      const d = await Client.open(second.port);
+      expect(await d.ask('c9', { type: 'status', msg_id: 1 })).toMatchObject({ allocations: 1, queued: 1, allocated: { gpu: 2 } });
+      // c2 speaks on this connection, so the grant owed to it comes here.
+      expect(await d.ask('c2', { type: 'status', msg_id: 3 })).toMatchObject({ type: 'status_ok' });
+      d.send('c1', { type: 'release', msg_id: 2, allocation_id: held.allocation_id });
+      const [released, grant] = await d.take(2);
+      expect(released!.body).toMatchObject({ type: 'released', allocation_id: held.allocation_id });
+      expect(grant).toMatchObject({ dest: 'c2', body: { type: 'allocated', in_reply_to: 2, resources: { gpu: 1 } } });
+      d.close();
+    } finally {
+      second.child.kill('SIGKILL');
+      await second.exit;
+    }
   });
 
   it('fires at once a lease whose deadline passed while the node was down', async () => {
