@@ -74,12 +74,16 @@ function startNode(args) {
 
 async function startCluster(etcd, name) {
   const nodes = await Promise.all([0, 1, 2].map(() => startNode(['--etcd', etcd.url, '--cluster', name, '--capacity', CAPACITY])));
-  await Promise.race(nodes.map((n) => n.waitFor(/leading cluster/)));
-  const leader = nodes.find((n) => /leading cluster/.test(n.log()));
-  await Promise.all(nodes.filter((n) => n !== leader).map((n) => n.waitFor(/following the leader/))).catch((e) => {
-    throw new Error(`${e.message}\nALL:\n${nodes.map((n) => n.log()).join('\n--\n')}`);
-  });
-  return { nodes, leader };
+  try {
+    await Promise.race(nodes.map((n) => n.waitFor(/leading cluster/)));
+    const leader = nodes.find((n) => /leading cluster/.test(n.log()));
+    await Promise.all(nodes.filter((n) => n !== leader).map((n) => n.waitFor(/following the leader/)));
+    return { nodes, leader };
+  } catch (e) {
+    // A cluster that did not form leaves no process behind.
+    await Promise.all(nodes.map((n) => n.kill()));
+    throw new Error(`${e.message}\n${nodes.map((n) => n.log()).join('\n--\n')}`);
+  }
 }
 
 /** Messages per second through `perNode` connections to each node, from the first send to the last reply. */
