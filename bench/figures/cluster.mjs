@@ -129,17 +129,26 @@ export async function clusterFigures({ messages = 60_000, perNode = 3, window = 
     const single = [];
     for (let r = 0; r < runs; r++) {
       const c = await startCluster(etcd, `bench-churn-${r}`);
-      ours.push(await churn(c.nodes.map((n) => n.port), perNode, messages, window));
-      await Promise.all(c.nodes.map((n) => n.kill()));
+      try {
+        ours.push(await churn(c.nodes.map((n) => n.port), perNode, messages, window));
+      } finally {
+        await Promise.all(c.nodes.map((n) => n.kill()));
+      }
       const one = await startNode(['--capacity', CAPACITY]);
-      single.push(await churn([one.port, one.port, one.port], perNode, messages, window));
-      await one.kill();
+      try {
+        single.push(await churn([one.port, one.port, one.port], perNode, messages, window));
+      } finally {
+        await one.kill();
+      }
     }
     const times = [];
     for (let f = 0; f < failovers; f++) {
       const c = await startCluster(etcd, `bench-failover-${f}`);
-      times.push(await failover(c));
-      await Promise.all(c.nodes.map((n) => n.kill()));
+      try {
+        times.push(await failover(c));
+      } finally {
+        await Promise.all(c.nodes.map((n) => n.kill()));
+      }
     }
     return { cluster: median(ours), single: median(single), failoverMs: median(times), runs: { cluster: ours, single, failoverMs: times } };
   } finally {
