@@ -37,8 +37,11 @@ bench: build
 
 # The kill -9 test of --state-dir at length: make soak CRASH_KILLS=2000 CRASH_SEED=7 (about 0.4 s a kill).
 CRASH_KILLS ?= 1000
+# The cluster's fault test at length: make soak CLUSTER_SOAK_S=600 (a round of faults every 14 s).
+CLUSTER_SOAK_S ?= 140
 soak: build
 	@CRASH_KILLS=$(CRASH_KILLS) CRASH_SEED=$(or $(CRASH_SEED),19) node node_modules/vitest/vitest.mjs run test/e2e/crash.test.ts
+	@CLUSTER_SOAK_S=$(CLUSTER_SOAK_S) CLUSTER_SEED=$(or $(CLUSTER_SEED),21) node node_modules/vitest/vitest.mjs run test/e2e/cluster-faults.test.ts
 
 clean:
 	rm -rf dist src/generated

@@ -9,6 +9,7 @@ import { coldStart, slowReader, throughput } from './figures/stdio.mjs';
 import { tcpThroughput } from './figures/tcp.mjs';
 import { scrapedThroughput } from './figures/http.mjs';
 import { restartTime, stateDirThroughput } from './figures/durability.mjs';
+import { ETCD_BIN, clusterFigures } from './figures/cluster.mjs';
 
 const started = performance.now();
 const FIG = `${ROOT}bench/figures/`;
@@ -208,6 +209,15 @@ process.stderr.write('9. durability (--state-dir)\n');
   row('9a churn (msg/s, 256 in flight), --state-dir / without', fmt(t.withDir), `without ${fmt(t.without)}`, r, '>= 0.50x', r >= 0.5, { oursPerSec: t.withDir, peerPerSec: t.without });
   const rs = await restartTime();
   row('9b restart, 100k held + 100k waiting (spawn to first reply)', `${fmt(rs.fullMs, 0)} ms`, `empty state ${fmt(rs.emptyMs, 0)} ms`, rs.fullMs / 2000, '< 2,000 ms (1.00x)', rs.fullMs < 2000, rs);
+}
+
+process.stderr.write('10. cluster on etcd\n');
+if (ETCD_BIN === undefined) {
+  process.stderr.write('  skipped: etcd is not installed (apt-get install -y etcd-server)\n');
+} else {
+  const c = await clusterFigures();
+  row('10a cluster churn (msg/s), 3 nodes, 1 local etcd member, 9 connections', fmt(c.cluster), `one node over TCP ${fmt(c.single)}`, c.cluster / 5000, '>= 5,000 msg/s (1.00x)', c.cluster >= 5000, { oursPerSec: c.cluster, peerPerSec: c.single, runs: c.runs });
+  row('10b failover, leader killed -9 to a follower\'s client answered', `${fmt(c.failoverMs)} ms`, 'lease 2,000 ms', c.failoverMs / 3000, '<= 3,000 ms (1.00x)', c.failoverMs <= 3000, { oursMs: c.failoverMs, runs: c.runs.failoverMs });
 }
 
 const seconds = (performance.now() - started) / 1000;

@@ -34,8 +34,9 @@ await esbuild.build({
   sourcemap: 'linked',
   logLevel: 'warning',
   define: { __VERSION__: JSON.stringify(version) },
-  // Loaded from node_modules only by the flags that need them (--http, --state-dir): bundled, every start would parse them; better-sqlite3 is native and optional.
-  external: ['prom-client', 'better-sqlite3'],
+  // Loaded from node_modules only by the flags that need them (prom-client with --http, etcd3 with
+  // --etcd, better-sqlite3, native and optional, with --state-dir): bundled, every start would parse them.
+  external: ['prom-client', 'etcd3', 'better-sqlite3'],
 });
 
 // Type declarations for the library export; also the strict type check of everything. Those of

@@ -32,7 +32,7 @@ function startListening(args) {
  * `allocated` is answered with its release, each `released` with the next allocate, until
  * it has had `messages` replies. Replies are found by a literal, not parsed whole.
  */
-function drive(port, src, messages, window) {
+export function drive(port, src, messages, window) {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     socket.setNoDelay(true);

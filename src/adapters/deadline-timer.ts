@@ -1,4 +1,4 @@
-import type { ResourceNode } from '../server/node.js';
+import type { LineHandler } from '../server/node.js';
 
 /**
  * One timer for every deadline the node holds (timeouts, leases, holds): always set for the
@@ -10,7 +10,7 @@ export class DeadlineTimer {
   private stopped = false;
 
   constructor(
-    private readonly node: ResourceNode,
+    private readonly node: LineHandler,
     private readonly clock: (() => number) | undefined,
     /** Fires the deadlines due (the edge calls `node.fireDeadlines` with its sink, then writes). */
     private readonly fire: () => void,

@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { LineSplitter } from '../protocol/framing.js';
-import type { Gate, LineSink, ResourceNode } from '../server/node.js';
+import type { Gate, LineHandler, LineSink } from '../server/node.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { Outlet } from './outlet.js';
 import { readWhatWasTaken } from './stdio.js';
@@ -14,6 +14,13 @@ export interface HubOptions {
   readonly clock?: () => number;
   /** When a stream closes, end what its clients hold and withdraw what they wait for. */
   readonly releaseOnDisconnect: boolean;
+  /**
+   * The node's commits may finish later (a cluster's leader commits to etcd): lines are held
+   * until the commit that covers them has finished. See docs/cluster.md#commit-before-reply.
+   */
+  readonly commitsLater?: boolean;
+  /** A commit failed: no line it covers may be written (the program stops). */
+  readonly commitFailed?: (error: Error) => void;
 }
 
 export interface StreamOptions {
@@ -29,6 +36,11 @@ export interface StreamOptions {
   readonly releasable: boolean;
 }
 
+/** How long a line for a client that no stream speaks for is kept, in a cluster. */
+const PARK_MS = 10_000;
+/** Lines kept so at most. */
+const MAX_PARKED_LINES = 10_000;
+
 /** One client stream: its lines in, its lines out, and the clients that last spoke on it. */
 class Stream {
   readonly clients = new Set<string>();
@@ -39,6 +51,8 @@ class Stream {
   private early: Buffer[] = [];
   /** No more of its input is read (refused, over its bound, ended, or the node is stopping). */
   deaf = false;
+  /** Its output is to end once the lines held for a commit are written. */
+  hangingUp = false;
   /** Nothing more is written to it (its output ended, or it is being closed): lines for its clients are dropped. */
   mute = false;
   closed = false;
@@ -68,6 +82,7 @@ class Stream {
       line: (text, lineNo) => hub.handle(this, text, lineNo),
       oversize: (lineNo, bytes) => hub.options.log(`${options.name}: line ${lineNo}: ${bytes} bytes is over --max-line-bytes ${hub.options.maxLineBytes}; skipped`),
     });
+    this.outlet.held = hub.options.commitsLater === true;
   }
 
   readonly onData = (chunk: Buffer): void => {
@@ -116,11 +131,18 @@ export class Hub {
   /** Set once stopping: ends the stop (at once, or when the last owed line is written). */
   private stopping: (() => void) | undefined;
   private current: Stream | undefined;
+  /** Lines for clients not (yet) routed, oldest first (commitsLater: a cluster's leader). */
+  private readonly parked = new Map<string, { at: number; lines: string[] }>();
+  private parkedLines = 0;
+  /** A commit is in flight (commitsLater): lines gathered wait for it. */
+  private committing = false;
+  /** Streams not read until the commit in flight finishes: they gathered too much meanwhile. */
+  private readonly waitingForCommit = new Set<Stream>();
   /** Lines dropped because their client had no stream: logged once per burst, not per line. */
   private dropped = 0;
 
   constructor(
-    private readonly node: ResourceNode,
+    private readonly node: LineHandler,
     readonly options: HubOptions,
   ) {
     this.timerSink = { push: () => {}, send: this.send };
@@ -158,6 +180,10 @@ export class Hub {
       this.hangUp(s);
     } else if (s.outlet.blocked) {
       s.splitter.pause();
+    } else if (this.committing && s.outlet.gatheredBytes > this.options.maxUnreadBytes) {
+      // Reading on would only gather more behind the slow commit.
+      s.splitter.pause();
+      this.waitingForCommit.add(s);
     }
   }
 
@@ -167,6 +193,7 @@ export class Hub {
       this.deliver(s, line);
       return;
     }
+    if (this.options.commitsLater === true && this.park(dest, line)) return;
     if (this.dropped++ === 0) {
       // Reported after the current burst, with its count.
       queueMicrotask(() => {
@@ -196,20 +223,92 @@ export class Hub {
     before?.clients.delete(src);
     this.routes.set(src, s);
     s.clients.add(src);
+    const parked = this.parked.get(src);
+    if (parked !== undefined) {
+      this.parked.delete(src);
+      this.parkedLines -= parked.lines.length;
+      for (const line of parked.lines) this.deliver(s, line);
+    }
+  }
+
+  /**
+   * Keeps a line for a client no stream speaks for yet: after a failover the new leader may
+   * grant a request before the node its client is on has attached (docs/cluster.md).
+   */
+  private park(dest: string, line: string): boolean {
+    const now = Date.now();
+    for (const [d, p] of this.parked) {
+      if (now - p.at < PARK_MS) break;
+      this.parked.delete(d);
+      this.parkedLines -= p.lines.length;
+    }
+    if (this.parkedLines >= MAX_PARKED_LINES) return false;
+    const p = this.parked.get(dest);
+    if (p === undefined) this.parked.set(dest, { at: now, lines: [line] });
+    else p.lines.push(line);
+    this.parkedLines++;
+    return true;
+  }
+
+  /** Every client that spoke on an open stream: the clients this node serves. */
+  clients(): string[] {
+    return [...this.routes.keys()];
   }
 
   /** Makes the node's state changes so far durable (--state-dir); a no-op without one. */
   commit(): void {
-    this.node.commit();
+    void this.node.commit();
   }
 
   /** Writes what every stream gathered, and sets the timer for the next deadline. */
   flush(): void {
+    if (this.committing) {
+      // Written when the commit in flight ends, after the lines it covers.
+      this.timer.schedule();
+      return;
+    }
     // Commit before reply: the batch's state changes are durable before any of its lines is written.
-    this.node.commit();
-    for (const s of this.dirty) s.outlet.flush();
-    this.dirty.clear();
+    const later = this.node.commit();
+    if (!(later instanceof Promise)) {
+      for (const s of this.dirty) s.outlet.flush();
+      this.dirty.clear();
+      this.finishHangUps();
+    } else {
+      this.commitThenWrite(later);
+    }
     this.timer.schedule();
+  }
+
+  /** Writes the lines gathered so far once `commit` has finished; those gathered meanwhile wait for the next. */
+  private commitThenWrite(commit: Promise<void>): void {
+    const covered: [Stream, number][] = [];
+    for (const s of this.dirty) covered.push([s, s.outlet.gathered]);
+    this.dirty.clear();
+    this.committing = true;
+    commit.then(
+      () => {
+        this.committing = false;
+        for (const [s, n] of covered) {
+          s.outlet.release(n);
+          if (s.outlet.gathered > 0) this.dirty.add(s);
+        }
+        for (const s of this.waitingForCommit) s.resume();
+        this.waitingForCommit.clear();
+        this.finishHangUps();
+        this.flush();
+      },
+      (e: Error) => this.options.commitFailed?.(e),
+    );
+  }
+
+  /** Ends the output of streams that were hung up while lines for them waited for a commit. */
+  private finishHangUps(): void {
+    for (const s of this.streams) {
+      if (s.hangingUp && s.outlet.gathered === 0) {
+        s.hangingUp = false;
+        this.hangUp(s);
+      }
+    }
   }
 
   drained(s: Stream): void {
@@ -235,6 +334,13 @@ export class Hub {
     s.deaf = true;
     s.splitter.pause();
     s.input.pause();
+    if (s.outlet.held && (this.committing || s.outlet.gathered > 0)) {
+      // Its last replies wait for their commit; the output ends after them.
+      s.hangingUp = true;
+      this.dirty.add(s);
+      this.flush();
+      return;
+    }
     s.outlet.flush();
     s.mute = true;
     s.outlet.close();
@@ -263,7 +369,7 @@ export class Hub {
   /** Lines handed to open streams and not yet confirmed written. */
   private unconfirmed(): number {
     let n = 0;
-    for (const s of this.streams) if (!s.closed) n += s.outlet.unconfirmed;
+    for (const s of this.streams) if (!s.closed) n += s.outlet.unconfirmed + (s.outlet.held ? s.outlet.gathered : 0);
     return n;
   }
 

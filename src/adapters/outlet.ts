@@ -29,6 +29,11 @@ export class Outlet {
   /** The output said it is full and has not drained since. */
   blocked = false;
   private closed = false;
+  /**
+   * Lines wait for the hub to release them after their commit (a cluster's leader commits to
+   * etcd, which answers later): no batch goes out on its own, whatever its size.
+   */
+  held = false;
 
   constructor(
     private readonly output: Writable,
@@ -42,26 +47,44 @@ export class Outlet {
 
   /** What is owed to the reader and not yet taken by it: the output's buffer and the batch (its characters). */
   get unreadBytes(): number {
-    return this.output.writableLength + this.batchBytes;
+    // Lines held for a commit are the node's delay, not the reader's.
+    return this.output.writableLength + (this.held ? 0 : this.batchBytes);
+  }
+
+  /** Characters gathered and not yet handed to the output. */
+  get gatheredBytes(): number {
+    return this.batchBytes;
   }
 
   push(line: string): void {
     if (this.closed) return;
     this.batch.push(line);
     this.batchBytes += line.length + 1;
-    if (this.batchBytes >= BATCH_BYTES) this.flush();
+    if (this.batchBytes >= BATCH_BYTES && !this.held) this.flush();
+  }
+
+  /** Writes the first `n` lines gathered (those a finished commit covers), keeping the rest. */
+  release(n: number): void {
+    if (n === 0 || this.closed) return;
+    const lines = this.batch.splice(0, n);
+    for (const line of lines) this.batchBytes -= line.length + 1;
+    this.write(lines);
   }
 
   /** Hands the batch to the output as one write. */
   flush(): void {
     if (this.batch.length === 0 || this.closed) return;
     this.on.commit?.();
-    // An empty last line ends the text with its newline inside the one join.
-    this.batch.push('');
-    const text = this.batch.join('\n');
-    const lines = this.batch.length - 1;
-    this.batch.length = 0;
+    const lines = this.batch.splice(0);
     this.batchBytes = 0;
+    this.write(lines);
+  }
+
+  private write(batch: string[]): void {
+    // An empty last line ends the text with its newline inside the one join.
+    batch.push('');
+    const text = batch.join('\n');
+    const lines = batch.length - 1;
     this.unconfirmed += lines;
     const more = this.output.write(text, (e) => {
       if (e) return;

@@ -28,6 +28,16 @@ export interface ServiceFlags {
   readonly releaseOnDisconnect: boolean;
   readonly maxUnreadBytes: number;
   readonly maxConnections: number;
+  /** Cluster mode (docs/cluster.md): present with --etcd. */
+  readonly cluster?: ClusterFlags;
+}
+
+/** --etcd and the flags that go with it. */
+export interface ClusterFlags {
+  readonly endpoints: readonly string[];
+  readonly name: string;
+  /** What the other nodes dial to reach this one when it leads; default the bound --listen address. */
+  readonly advertise: string | undefined;
 }
 
 /** --http: where to serve /metrics, /status and the dashboard (port 0 picks a free one), and the token they want. */
@@ -74,6 +84,11 @@ Flags:
   --max-connections N  with --listen: connections served at once (default 1024)
   --http HOST:PORT     serve /metrics (Prometheus), /status and a live dashboard at /
                        over HTTP (e.g. 127.0.0.1:9464; port 0 picks one)
+  --etcd URL,...       share one ledger with the other nodes of --cluster through etcd
+                       (e.g. http://127.0.0.1:2379); needs --listen, where the leader is reached
+  --cluster NAME       with --etcd: the nodes sharing one ledger (default "default")
+  --advertise HOST:PORT  with --etcd: the address other nodes dial to reach this one
+                       (default the address --listen bound)
   --state-dir DIR      keep the node's state in DIR, durably, and restore it on start
                        (docs/durability.md); one node per directory
   --help               this text
@@ -96,6 +111,9 @@ export function parseFlags(argv: readonly string[]): Command {
   const service = { tokenFile: undefined as string | undefined, releaseOnDisconnect: false, maxUnreadBytes: DEFAULT_MAX_UNREAD_BYTES, maxConnections: DEFAULT_MAX_CONNECTIONS };
   const needListen: string[] = [];
   let http: [string, number] | undefined;
+  let etcd: string[] | undefined;
+  let clusterName: string | undefined;
+  let advertise: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
@@ -202,6 +220,20 @@ export function parseFlags(argv: readonly string[]): Command {
         service.maxConnections = parseCount(name, value(), 1);
         needListen.push(name);
         break;
+      case '--etcd':
+        etcd = parseEndpoints(value());
+        needListen.push(name);
+        break;
+      case '--cluster':
+        clusterName = value();
+        if (!/^[A-Za-z0-9._-]{1,64}$/.test(clusterName)) throw new FlagError(`--cluster: a name of 1 to 64 letters, digits, ".", "_" or "-", got ${JSON.stringify(clusterName)}`);
+        break;
+      case '--advertise': {
+        const [host, port] = parseListen(value(), name);
+        if (port === 0) throw new FlagError('--advertise needs the port other nodes dial, not 0');
+        advertise = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+        break;
+      }
       case '--state-dir':
         stateDir = value();
         if (stateDir === '') throw new FlagError('--state-dir needs a directory');
@@ -217,26 +249,34 @@ export function parseFlags(argv: readonly string[]): Command {
     if (capacity?.some(([t]) => t === type)) throw new FlagError(`--pool ${type}: the type is also in --capacity; a pool's capacity is its member count`);
   }
   checkQuotaTypes(tenants, [...all.map(([t]) => t), ...pools.map(([t]) => t)]);
+  if (etcd === undefined && clusterName !== undefined) throw new FlagError('--cluster needs --etcd URL');
+  if (etcd === undefined && advertise !== undefined) throw new FlagError('--advertise needs --etcd URL');
+  if (listen === undefined && needListen.includes('--etcd')) throw new FlagError('--etcd needs --listen HOST:PORT: the other nodes of the cluster reach the leader there');
   if (listen === undefined && needListen.length > 0) throw new FlagError(`${needListen[0]} needs --listen HOST:PORT`);
   if (listen === undefined && http === undefined && service.tokenFile !== undefined) throw new FlagError('--token-file needs --listen HOST:PORT or --http HOST:PORT');
+  if (etcd !== undefined && config.deterministic) throw new FlagError('--etcd and --deterministic cannot go together: a cluster runs on real time');
+  if (etcd !== undefined && service.releaseOnDisconnect) throw new FlagError("--etcd and --release-on-disconnect cannot go together: a follower's connection to the leader carries many clients");
+  if (etcd !== undefined && stateDir !== undefined) throw new FlagError('--etcd and --state-dir cannot go together: a cluster keeps its ledger in etcd');
+  if (etcd !== undefined && http !== undefined) throw new FlagError("--etcd and --http cannot go together yet: a node's metrics and dashboard show its own ledger, which a follower does not hold");
+  const cluster = etcd === undefined ? {} : { cluster: { endpoints: etcd, name: clusterName ?? 'default', advertise } };
   // Recorded deadlines are wall-clock moments; the virtual clock starts again at 0.
   if (stateDir !== undefined && config.deterministic) throw new FlagError('--state-dir cannot be used with --deterministic: its virtual clock is not kept across restarts');
   return {
     kind: 'run',
     config: { ...config, capacity: all.filter(([t]) => !pools.some(([p]) => p === t)), pools, admins, tenants: [...tenants] },
     shutdownGraceMs,
-    ...(listen === undefined ? {} : { service: { host: listen[0], port: listen[1], ...service } }),
+    ...(listen === undefined ? {} : { service: { host: listen[0], port: listen[1], ...service, ...cluster } }),
     ...(http === undefined ? {} : { http: { host: http[0], port: http[1], tokenFile: service.tokenFile } }),
     ...(stateDir === undefined ? {} : { stateDir }),
   };
 }
 
 /** `HOST:PORT` of --listen; an IPv6 host goes in brackets (`[::1]:7070`). The host is required: where to listen is never guessed. */
-function parseListen(text: string): [string, number] {
-  return parseAddress('--listen', text, '127.0.0.1:7070');
+function parseListen(text: string, flag = '--listen'): [string, number] {
+  return parseAddress(flag, text, '127.0.0.1:7070');
 }
 
-/** `HOST:PORT` of --listen or --http (`example` shows one). */
+/** `HOST:PORT` of --listen, --advertise or --http (`example` shows one). */
 function parseAddress(flag: string, text: string, example: string): [string, number] {
   const colon = text.lastIndexOf(':');
   let host = colon < 0 ? '' : text.slice(0, colon);
@@ -244,6 +284,23 @@ function parseAddress(flag: string, text: string, example: string): [string, num
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
   if (host === '' || portText === '') throw new FlagError(`${flag}: expected HOST:PORT such as ${example}, got ${JSON.stringify(text)}`);
   return [host, parseCount(`${flag} port`, portText, 0, 65535)];
+}
+
+/** `URL,...` of --etcd: etcd client URLs, http or https, each with a host. */
+function parseEndpoints(text: string): string[] {
+  const urls = text.split(',').map((u) => u.trim());
+  for (const u of urls) {
+    let url: URL | undefined;
+    try {
+      url = new URL(u);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+      throw new FlagError(`--etcd: expected etcd client URLs such as http://127.0.0.1:2379, got ${JSON.stringify(u)}`);
+    }
+  }
+  return urls;
 }
 
 /** `NAME=TYPE:AMOUNT,...` of --quota: the tenant and its quota in the order given. */

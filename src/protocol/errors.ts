@@ -5,7 +5,11 @@ import { render, type CoreError, type ErrorKind } from '../core/errors.js';
  * says whether the request certainly had no effect (a client may retry it safely).
  */
 export const ERRORS = {
-  timeout: { code: 0, definite: false, meaning: 'A waiting allocate (or reserve) gave up: its timeout_ms passed before it could be granted.' },
+  timeout: {
+    code: 0,
+    definite: false,
+    meaning: "A waiting allocate (or reserve) gave up: its timeout_ms passed before it could be granted; or, in a cluster, a node lost its leader while the request was on its way, so its outcome is unknown (retry with the same request_id).",
+  },
   'not-supported': { code: 10, definite: true, meaning: 'The body type is not one this node knows (or tick without --deterministic).' },
   'temporarily-unavailable': {
     code: 11,

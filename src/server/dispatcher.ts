@@ -2,7 +2,7 @@ import type { OwedEvent } from '../core/events.js';
 import type { ResourceManager } from '../core/manager.js';
 import { looksLikePartOfMultiLineJson, parseEnvelope, type Request } from '../protocol/envelope.js';
 import { CoreError } from '../core/errors.js';
-import { ERRORS, NodeError, fail, wireError } from '../protocol/errors.js';
+import { ERRORS, NodeError, fail, wireError, type ErrorName } from '../protocol/errors.js';
 import { closestName } from '../lib/closest-name.js';
 import { printable, quoteShort } from '../protocol/printable.js';
 import { encode, type Outgoing } from '../protocol/reply.js';
@@ -20,6 +20,13 @@ export interface DispatcherOptions {
   readonly log: (line: string) => void;
   /** Told of every answered request (metrics); absent, nothing is counted. */
   readonly observer?: DispatchObserver;
+  /**
+   * In a cluster every reply names the node as its client addressed it (`dest`), never an `init`
+   * name: one node's init must not rename the others' replies (docs/cluster.md).
+   */
+  readonly nameAsAddressed?: boolean;
+  /** A follower's hand-off: takes a request (and its line) to the leader; the node then answers nothing itself. */
+  readonly forward?: (request: Request, line: string) => void;
 }
 
 /** Sees each request the node answers: its body type and the reply's type and error code. */
@@ -36,6 +43,8 @@ export class Dispatcher {
   private readonly table: Map<string, Route>;
   private readonly log: (line: string) => void;
   private readonly observer: DispatchObserver | undefined;
+  private readonly nameAsAddressed: boolean;
+  private readonly forward: ((request: Request, line: string) => void) | undefined;
   /** The one-line hint for pasted pretty-printed JSON is given once per run, not per line. */
   private hintedOneLine = false;
 
@@ -47,6 +56,13 @@ export class Dispatcher {
     this.table = routes({ deterministic: options.deterministic });
     this.log = options.log;
     this.observer = options.observer;
+    this.nameAsAddressed = options.nameAsAddressed === true;
+    this.forward = options.forward;
+  }
+
+  /** The name replies go out under: the init name, or (undefined) each request's `dest`. */
+  private get name(): string | undefined {
+    return this.nameAsAddressed ? undefined : this.node.nodeId;
   }
 
   /** Handles one input line, appending every line it owes to `out`. */
@@ -69,11 +85,16 @@ export class Dispatcher {
       return;
     }
     out.heard?.(parsed.src);
+    if (this.forward !== undefined) {
+      this.forward(parsed, line);
+      return;
+    }
     // Deadlines that fell due before this message come first, in the order they happened.
     this.emit(this.manager.advance(), out);
     const result = this.answer(parsed, lineNo, gate);
     out.push(this.replyText(parsed, result, lineNo));
     if (this.observer !== undefined) this.observer.answered(parsed.body.type, result.type, result.type === 'error' ? (result.fields as { code: number }).code : undefined);
+    if (result.clients !== undefined) for (const c of result.clients) out.heard?.(c);
     if (result.events !== undefined) this.emit(result.events, out);
   }
 
@@ -88,12 +109,17 @@ export class Dispatcher {
   private replyText(request: Request, result: HandlerResult, lineNo: number): string {
     try {
       // One literal in the shape every Outgoing has: a spread here halved throughput (figure 1).
-      return encode(this.node.nodeId, { dest: request.src, via: request.via, type: result.type, inReplyTo: request.msgId, fields: result.fields });
+      return encode(this.name, { dest: request.src, via: request.via, type: result.type, inReplyTo: request.msgId, fields: result.fields });
     } catch (e) {
       this.log(`line ${lineNo}: crash writing the reply ${JSON.stringify(result.type)}: ${printable(e instanceof Error ? e.message : String(e))}`);
       const fields = { code: ERRORS.crash.code, text: "internal error writing the reply; see the node's stderr" };
-      return encode(this.node.nodeId, { dest: request.src, via: request.via, type: 'error', inReplyTo: request.msgId, fields });
+      return encode(this.name, { dest: request.src, via: request.via, type: 'error', inReplyTo: request.msgId, fields });
     }
+  }
+
+  /** An error answering `request` from outside a handler: a follower's code 0 when its leader was lost, or 11 when there is none. */
+  errorLine(request: Request, error: ErrorName, text: string): string {
+    return encode(this.name, { dest: request.src, via: request.via, type: 'error', inReplyTo: request.msgId, fields: { code: ERRORS[error].code, text } });
   }
 
   /** Fires deadlines due now (the edge calls this from its one timer). */
@@ -106,8 +132,8 @@ export class Dispatcher {
     const names = this.manager.types;
     for (let i = 0; i < events.length; i++) {
       const m = eventMessage(events[i]!, names);
-      if (out.send !== undefined) out.send(m.dest, encode(this.node.nodeId, m));
-      else out.push(encode(this.node.nodeId, m));
+      if (out.send !== undefined) out.send(m.dest, encode(this.name, m));
+      else out.push(encode(this.name, m));
     }
   }
 
@@ -119,7 +145,7 @@ export class Dispatcher {
 
   /** Encodes an arbitrary outgoing message (for the library's own use). */
   encode(m: Outgoing): string {
-    return encode(this.node.nodeId, m);
+    return encode(this.name, m);
   }
 
   private answer(request: Request, lineNo: number, gate: Gate | undefined): HandlerResult {

@@ -26,6 +26,8 @@ export interface HandlerResult {
   readonly fields?: object;
   /** Grants, expiries and job starts caused by this request, written after the reply. */
   readonly events?: readonly OwedEvent[];
+  /** Clients whose lines go to the sender's stream from now on (`attach`: a cluster node's clients). */
+  readonly clients?: readonly string[];
 }
 
 /** A handler receives a body its schema already accepted; it checks only state. */

@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
+import type { Request } from '../protocol/envelope.js';
 import { ResourceManager, type ManagerOptions } from '../core/manager.js';
 import { restore, type State } from '../core/snapshot.js';
 import { bothStores, type Store } from '../core/store.js';
@@ -28,6 +29,16 @@ export interface Gate {
   admit(token: string): boolean;
 }
 
+/** What an edge (stdio, the hub) drives: a node, or a cluster node that is leader or follower in turn. */
+export interface LineHandler {
+  handleLine(line: string, lineNo: number, out: LineSink): void;
+  fireDeadlines(out: LineSink): void;
+  disconnected(srcs: Iterable<string>, out: LineSink): { ended: number; withdrawn: number };
+  nextDeadline(): number;
+  /** Makes the state changes so far durable; a promise when that finishes later (etcd). */
+  commit(): void | Promise<void>;
+}
+
 export interface NodeIo {
   /** Wall-clock milliseconds (default `Date.now`); ignored in --deterministic mode. */
   readonly clock?: () => number;
@@ -39,6 +50,8 @@ export interface NodeIo {
   readonly store?: Store;
   /** Told of every answered request (metrics). */
   readonly observer?: DispatchObserver;
+  /** Cluster mode: replies are named as addressed, and a follower forwards every request (docs/cluster.md). */
+  readonly cluster?: { readonly forward?: (request: Request, line: string) => void };
   /** Where state is kept across restarts (--state-dir): the node starts from what it restored. */
   readonly durable?: DurableStore;
 }
@@ -49,15 +62,15 @@ export interface DurableStore extends Store {
   readonly restored: State | undefined;
   /** Told the manager whose events it records, once, before any. */
   attach(manager: ResourceManager): void;
-  /** Makes what was recorded durable; called before any line that reports it is written. */
-  commit(): void;
+  /** Makes what was recorded durable; called before any line that reports it is written. A promise when that finishes later (etcd): the lines wait for it. */
+  commit(): void | Promise<void>;
 }
 
 /**
  * A whole node without I/O: feed it lines, get the lines it writes. The stdio program,
  * the golden tests and the library all drive this same object.
  */
-export class ResourceNode {
+export class ResourceNode implements LineHandler {
   readonly config: NodeConfig;
   readonly manager: ResourceManager;
   readonly dispatcher: Dispatcher;
@@ -95,12 +108,14 @@ export class ResourceNode {
       virtualClock,
       log: io.log ?? (() => {}),
       observer: io.observer,
+      nameAsAddressed: io.cluster !== undefined,
+      forward: io.cluster?.forward,
     });
   }
 
   /** Makes the state changes so far durable (with --state-dir): every transport calls it before writing lines. */
-  commit(): void {
-    this.durable?.commit();
+  commit(): void | Promise<void> {
+    return this.durable?.commit();
   }
 
   /** Handles one line (numbered in order of calls) and returns the lines it owes. */

@@ -4,6 +4,7 @@ import type { Validator } from '../generated/validators.js';
 import type { Handler } from './handler.js';
 import { abort } from './handlers/abort.js';
 import { allocate } from './handlers/allocate.js';
+import { attach } from './handlers/attach.js';
 import { auth } from './handlers/auth.js';
 import { cancel } from './handlers/cancel.js';
 import { completeJob } from './handlers/complete-job.js';
@@ -51,6 +52,7 @@ export function routes(options: { deterministic: boolean }): Map<string, Route> 
     ['explain', route(validators.explain, explain)],
     ['contention', route(validators.contention, contention)],
     ['auth', route(validators.auth, auth)],
+    ['attach', route(validators.attach, attach)],
   ]);
   // Only a virtual clock can be moved: on real time, tick is code 10 whatever its body.
   table.set('tick', options.deterministic ? route(validators.tick, tick, true) : route(anyBody, tickNeedsVirtualClock));

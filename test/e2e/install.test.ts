@@ -23,7 +23,7 @@ describe('installed as a dependency of another project', () => {
     const app = join(work, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    // Its two dependencies are in npm's cache once this project has been installed. The optional
+    // Its dependencies are in npm's cache once this project has been installed. The optional
     // one behind --state-dir is left out: where no prebuilt binary can be fetched it compiles for minutes.
     execFileSync('npm', ['install', '--prefer-offline', '--omit=optional', '--no-audit', '--no-fund', '--loglevel=error', join(work, packed)], { cwd: app, stdio: 'ignore' });
 
