@@ -44,5 +44,7 @@ describe('parseFlags: a cluster on etcd', () => {
     expect(flagError([...listen, '--etcd', 'http://a:1', '--advertise', 'nohost'])).toMatch(/^--advertise: expected HOST:PORT/);
     expect(flagError([...listen, '--etcd', 'http://a:1', '--deterministic'])).toMatch(/^--etcd and --deterministic cannot go together/);
     expect(flagError([...listen, '--etcd', 'http://a:1', '--release-on-disconnect'])).toMatch(/^--etcd and --release-on-disconnect cannot go together/);
+    expect(flagError([...listen, '--etcd', 'http://a:1', '--http', '127.0.0.1:0'])).toMatch(/^--etcd and --http cannot go together yet/);
+    expect(flagError([...listen, '--etcd', 'http://a:1', '--state-dir', 'd'])).toMatch(/^--etcd and --state-dir cannot go together/);
   });
 });
