@@ -1,8 +1,7 @@
-import type { CoreEvent } from '../core/events.js';
-import type { ResourceManager } from '../core/manager.js';
-import { emptyState, fold, stateFromJson, stateToJson, toRecord, STATE_VERSION, type State, type StateRecord } from '../core/snapshot.js';
+import { emptyState, fold, stateFromJson, stateToJson, STATE_VERSION, type State, type StateRecord } from '../core/snapshot.js';
 import type { DurableStore } from '../server/node.js';
 import type { Fence } from './etcd.js';
+import { RecordingStore } from './recording-store.js';
 
 /** A key's value is kept well below etcd's request limit (1.5 MiB by default). */
 const CHUNK_CHARS = 512 * 1024;
@@ -29,10 +28,7 @@ const pad = (n: number): string => String(n).padStart(16, '0');
  * committed since, in the same records and fold as --state-dir. Each batch is one transaction that
  * succeeds only while this node's election key is the one it won with (fencing).
  */
-export class EtcdStore implements DurableStore {
-  private pending: StateRecord[] = [];
-  private names: ((t: number) => string) | undefined;
-  private state: State | undefined;
+export class EtcdStore extends RecordingStore implements DurableStore {
   private logChars = 0;
   /** The size of the last snapshot: a large state is not rewritten for every MiB of log. */
   private snapshotChars = 0;
@@ -41,14 +37,14 @@ export class EtcdStore implements DurableStore {
     private readonly fence: Fence,
     private readonly prefix: string,
     /** The state read when this leader was elected, undefined for a new cluster. */
-    readonly restored: State | undefined,
+    restored: State | undefined,
     private seq: number,
     private generation: number,
     private readonly remember: number,
     /** Log written since the last snapshot before a new one replaces it, in characters (at least). */
     private readonly compactAfterChars: number,
   ) {
-    this.state = restored;
+    super(restored);
   }
 
   /** Reads the cluster's state (snapshot, then the batches after it) as the leader `fence` proves it is. */
@@ -102,21 +98,6 @@ export class EtcdStore implements DurableStore {
     return store;
   }
 
-  /** The manager whose events are recorded: its type names, and, for a new cluster, its first capacity. */
-  attach(manager: ResourceManager): void {
-    const types = manager.types;
-    this.names = (t) => types.name(t);
-    if (this.state === undefined) {
-      const capacity = types.list().map((name, t): [string, number] => [name, manager.capacityOf(t)]);
-      this.state = emptyState([]);
-      this.pending.push({ k: 'capacity', c: capacity });
-    }
-  }
-
-  record(event: CoreEvent): void {
-    const r = toRecord(event, this.names!);
-    if (r !== undefined) this.pending.push(r);
-  }
 
   /** Commits what was recorded since the last commit as the next batch, fenced; nothing to do: undefined. */
   commit(): Promise<void> | undefined {

@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CoreEvent } from '../core/events.js';
-import type { ResourceManager } from '../core/manager.js';
 import type { Store } from '../core/store.js';
-import { STATE_VERSION, emptyState, fold, stateFromJson, stateToJson, toRecord, type State, type StateRecord } from '../core/snapshot.js';
+import { RecordingStore } from './recording-store.js';
+import { STATE_VERSION, emptyState, fold, stateFromJson, stateToJson, type State, type StateRecord } from '../core/snapshot.js';
 
 /** The database file in a state directory (docs/durability.md#the-format). */
 export const STATE_FILE = 'state.sqlite';
@@ -50,10 +49,7 @@ async function loadSqlite(): Promise<DatabaseClass> {
  * transaction by `commit`, which every transport calls before it writes a batch of lines. The
  * file is opened in exclusive locking mode, so a second node on the directory is refused.
  */
-export class StateDir implements Store {
-  private readonly pending: StateRecord[] = [];
-  private names: ((t: number) => string) | undefined;
-  private state: State | undefined;
+export class StateDir extends RecordingStore implements Store {
   private sinceSnapshot: number;
   private readonly insert: Statement;
   private readonly writeBatch: (data: string) => void;
@@ -61,12 +57,11 @@ export class StateDir implements Store {
 
   private constructor(
     private readonly db: Database,
-    /** The state read at open, undefined for a new directory. */
-    readonly restored: State | undefined,
+    restored: State | undefined,
     sinceSnapshot: number,
     private readonly remember: number,
   ) {
-    this.state = restored;
+    super(restored);
     this.sinceSnapshot = sinceSnapshot;
     this.insert = db.prepare('INSERT INTO log (data) VALUES (?)');
     this.writeBatch = db.transaction((data: string) => {
@@ -170,21 +165,6 @@ export class StateDir implements Store {
     return new StateDir(db, state, folded, remember);
   }
 
-  /** The manager whose events are recorded: its type names, and, for a new directory, its first capacity. */
-  attach(manager: ResourceManager): void {
-    const types = manager.types;
-    this.names = (t) => types.name(t);
-    if (this.state === undefined) {
-      const capacity = types.list().map((name, t): [string, number] => [name, manager.capacityOf(t)]);
-      this.state = emptyState([]);
-      this.pending.push({ k: 'capacity', c: capacity });
-    }
-  }
-
-  record(event: CoreEvent): void {
-    const r = toRecord(event, this.names!);
-    if (r !== undefined) this.pending.push(r);
-  }
 
   /** Makes every record since the last commit durable, in one transaction; a snapshot replaces the log now and then. */
   commit(): void {
