@@ -1,6 +1,7 @@
 import { amountProblem, capacityProblem } from '../core/ledger/amounts.js';
 import { POLICY_NAMES } from '../core/policy/index.js';
 import { PREEMPTION_MODES } from '../core/preemption/preemption.js';
+import { flagsOf } from '../lib/argv.js';
 import { DEFAULT_CONFIG, type NodeConfig, type TenantConfig } from '../server/config.js';
 
 /** The longest --max-line-bytes: a line is decoded into one string, and V8 strings stop short of 512 MiB. */
@@ -114,20 +115,7 @@ export function parseFlags(argv: readonly string[]): Command {
   let etcd: string[] | undefined;
   let clusterName: string | undefined;
   let advertise: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined) throw new FlagError(`${name} needs a value`);
-      return v;
-    };
-    const noValue = (): void => {
-      if (inline !== undefined) throw new FlagError(`${name} takes no value`);
-    };
+  for (const { arg, name, value, noValue } of flagsOf(argv, (m) => new FlagError(m))) {
     switch (name) {
       case '--help':
       case '-h':

@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { TokenFileError, readTokenFile } from '../adapters/token.js';
 import { FlagError as NodeFlagError, parseFlags } from '../cli/flags.js';
+import { flagsOf } from '../lib/argv.js';
 
 /** A command line that cannot be run; the program prints it and exits 2. */
 export class RunFlagError extends Error {}
@@ -65,20 +66,7 @@ export function parseRunFlags(argv: readonly string[]): RunFlags | 'help' | 'ver
   const jobArgs: string[] = [];
   const nodeFlags: string[] = [];
   let o: Omit<RunFlags, 'files' | 'jobArgs' | 'nodeFlags'> = { graceMs: DEFAULT_GRACE_MS, dryRun: false, plain: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined) throw new RunFlagError(`${name} needs a value`);
-      return v;
-    };
-    const noValue = (): void => {
-      if (inline !== undefined) throw new RunFlagError(`${name} takes no value`);
-    };
+  for (const { arg, name, inline, value, noValue } of flagsOf(argv, (m) => new RunFlagError(m))) {
     switch (name) {
       case '--help':
       case '-h':
