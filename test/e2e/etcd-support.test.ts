@@ -59,6 +59,8 @@ describe.skipIf(ETCD.skip)('etcd test members', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
     await c!.restart();
     await b!.restart();
-    expect(await get(c!.clientUrl, 'k')).toBe('2');
+    // The refused put's outcome is unknown, not a failure: a leader may still commit the proposal
+    // once a majority is back, as a node's code 0 says of a request lost in a failover.
+    expect(['2', '3']).toContain(await get(c!.clientUrl, 'k'));
   }, 60_000);
 });
