@@ -73,16 +73,7 @@ export class DemandTree {
     if (n >= this.size) {
       const slot = n - this.size;
       const units = demandsOf(slot);
-      let blocked = -1;
-      for (let j = 0; j < k; j++) {
-        const u = units[j]!;
-        if (u <= avail[j]!) continue;
-        if (u > reach[j]!) {
-          blocked = j;
-          break;
-        }
-        if (blocked < 0) blocked = j;
-      }
+      const blocked = blockedOn(units, avail, reach, k);
       if (blocked < 0) return slot;
       this.set(slot, blocked, units[blocked]!);
       return -1;
@@ -118,16 +109,7 @@ export class DemandTree {
     work.count++;
     const slot = n - this.size;
     const units = demandsOf(slot);
-    let blocked = -1;
-    for (let j = 0; j < k; j++) {
-      const u = units[j]!;
-      if (u <= avail[j]!) continue;
-      if (u > reach[j]!) {
-        blocked = j;
-        break;
-      }
-      if (blocked < 0) blocked = j;
-    }
+    const blocked = blockedOn(units, avail, reach, k);
     if (blocked < 0) return skip(slot) ? -1 : slot;
     this.set(slot, blocked, units[blocked]!);
     return -1;
@@ -158,4 +140,16 @@ export class DemandTree {
       }
     }
   }
+}
+
+/** The dimension a leaf's `units` is filed under when it does not fit `avail`: the first above `reach`, else the first above `avail`; -1 when it fits. */
+function blockedOn(units: ArrayLike<number>, avail: ArrayLike<number>, reach: ArrayLike<number>, k: number): number {
+  let blocked = -1;
+  for (let j = 0; j < k; j++) {
+    const u = units[j]!;
+    if (u <= avail[j]!) continue;
+    if (u > reach[j]!) return j;
+    if (blocked < 0) blocked = j;
+  }
+  return blocked;
 }
