@@ -7,13 +7,17 @@ import { flagsOf } from '../lib/argv.js';
 /** A command line that cannot be run; the program prints it and exits 2. */
 export class RunFlagError extends Error {}
 
-export interface RunFlags {
+export interface RunFlags extends RunOptions {
   /** JSON-lines files of jobs (`-` is stdin), in order. */
   readonly files: readonly string[];
   /** Jobs given as `--job JSON`, in order. */
   readonly jobArgs: readonly string[];
   /** Flags for our own node; empty with --connect. */
   readonly nodeFlags: readonly string[];
+}
+
+/** How a run goes, whoever set it up (the command line, the demo). */
+export interface RunOptions {
   readonly connect?: { readonly host: string; readonly port: number };
   /** With --connect: what goes before each job's client name. */
   readonly client?: string;
@@ -65,7 +69,7 @@ export function parseRunFlags(argv: readonly string[]): RunFlags | 'help' | 'ver
   const files: string[] = [];
   const jobArgs: string[] = [];
   const nodeFlags: string[] = [];
-  let o: Omit<RunFlags, 'files' | 'jobArgs' | 'nodeFlags'> = { graceMs: DEFAULT_GRACE_MS, dryRun: false, plain: false };
+  let o: RunOptions = { graceMs: DEFAULT_GRACE_MS, dryRun: false, plain: false };
   for (const { arg, name, inline, value, noValue } of flagsOf(argv, (m) => new RunFlagError(m))) {
     switch (name) {
       case '--help':

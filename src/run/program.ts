@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import type { RunOptions } from './flags.js';
 import type { JobSpec } from './job.js';
 import { connectNode, spawnNode, type LinkSink, type NodeLink } from './link.js';
 import { RunError, askShape, checkPlan, plan, planText } from './plan.js';
@@ -8,17 +9,10 @@ import { summaryTable } from './summary.js';
 import { timelineSvg } from './svg.js';
 import { liveView, plainView, type View } from './terminal.js';
 
-export interface ProgramSetup {
+export interface ProgramSetup extends RunOptions {
   readonly jobs: readonly JobSpec[];
   /** The command that starts our own node, flags included; unused with `connect`. */
   readonly node: readonly string[];
-  readonly connect?: { readonly host: string; readonly port: number };
-  readonly client?: string;
-  readonly token?: string;
-  readonly graceMs: number;
-  readonly svg?: string;
-  readonly dryRun: boolean;
-  readonly plain: boolean;
   /** The picture's title. */
   readonly title?: string;
   /** A first line in a pipe, saying what runs. */
